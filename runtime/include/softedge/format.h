@@ -1,0 +1,105 @@
+// softedge/format.h — the weight file (.sedg), version 1: the one definition shared by the
+// writer (trainer, tools) and the loader (runtime). docs/FORMAT.md describes it in prose.
+//
+// All integers and floats are little-endian. A file is:
+//
+//   [file header, 64 bytes] [layer table: layer_count x 32 bytes] [class names]
+//   [tensors, each starting at a multiple of 64 bytes from the start of the file]
+//
+// The CRC-32 (IEEE 802.3, as zlib's crc32) covers the whole file, with the 4 bytes of the
+// crc field itself counted as zeros.
+#ifndef SOFTEDGE_FORMAT_H
+#define SOFTEDGE_FORMAT_H
+
+#include <stdint.h>
+#include <string.h>
+
+namespace softedge {
+namespace format {
+
+constexpr uint8_t kMagic[4] = {'S', 'E', 'D', 'G'};
+constexpr uint16_t kVersion = 1;
+constexpr uint32_t kHeaderSize = 64;
+constexpr uint32_t kLayerEntrySize = 32;
+constexpr uint32_t kTensorAlignment = 64;
+
+// Limits that keep every size computation far from overflow and every Model fixed-size.
+constexpr uint32_t kMaxLayers = 8;
+constexpr uint32_t kMaxClasses = 1024;
+constexpr uint32_t kMaxFeatures = 1u << 20;  // per layer input or output width
+
+// Byte offsets of the file header fields.
+namespace header {
+constexpr uint32_t kMagic = 0;             // 4 bytes "SEDG"
+constexpr uint32_t kVersion = 4;           // u16
+constexpr uint32_t kHeaderSize = 6;        // u16, = 64
+constexpr uint32_t kFileSize = 8;          // u32, whole file
+constexpr uint32_t kCrc32 = 12;            // u32
+constexpr uint32_t kFlags = 16;            // u32, must be 0 in v1
+constexpr uint32_t kInputHeight = 20;      // u16
+constexpr uint32_t kInputWidth = 22;       // u16
+constexpr uint32_t kInputChannels = 24;    // u16
+constexpr uint32_t kNumClasses = 26;       // u16
+constexpr uint32_t kLayerCount = 28;       // u16
+constexpr uint32_t kLayerEntrySize = 30;   // u16, = 32
+constexpr uint32_t kLayerTableOffset = 32; // u32
+constexpr uint32_t kClassNamesOffset = 36; // u32
+constexpr uint32_t kClassNamesSize = 40;   // u32
+constexpr uint32_t kPreprocess = 44;       // u32, Preprocess
+constexpr uint32_t kInputScale = 48;       // f32: feature = pixel * scale + bias
+constexpr uint32_t kInputBias = 52;        // f32
+constexpr uint32_t kInputLutOffset = 56;   // u32, reserved for a pixel lookup table; 0 in v1
+constexpr uint32_t kReserved = 60;         // u32, 0
+}  // namespace header
+
+// Byte offsets inside one 32-byte layer table entry.
+namespace layer {
+constexpr uint32_t kKind = 0;           // u16, LayerKind
+constexpr uint32_t kActivation = 2;     // u16, Activation
+constexpr uint32_t kInFeatures = 4;     // u32
+constexpr uint32_t kOutFeatures = 8;    // u32
+constexpr uint32_t kWeightType = 12;    // u16, DType
+constexpr uint32_t kReserved16 = 14;    // u16, 0
+constexpr uint32_t kWeightOffset = 16;  // u32: out_features x in_features, row-major
+constexpr uint32_t kBiasOffset = 20;    // u32: out_features values
+constexpr uint32_t kScaleOffset = 24;   // u32: per-output scales (int8 layers); 0 otherwise
+constexpr uint32_t kReserved32 = 28;    // u32, 0
+}  // namespace layer
+
+enum class LayerKind : uint16_t { kDense = 1 };
+enum class Activation : uint16_t { kNone = 0, kRelu = 1 };
+enum class DType : uint16_t { kFloat32 = 1, kInt8 = 2 };
+enum class Preprocess : uint32_t { kAffine = 1 };
+
+inline uint16_t read_u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+inline uint32_t read_u32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+inline float read_f32(const uint8_t* p) {
+  uint32_t bits = read_u32(p);
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+inline void write_u16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v);
+  p[1] = static_cast<uint8_t>(v >> 8);
+}
+inline void write_u32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline void write_f32(uint8_t* p, float v) {
+  uint32_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  write_u32(p, bits);
+}
+
+inline constexpr uint32_t align_up(uint32_t value, uint32_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+}  // namespace format
+}  // namespace softedge
+
+#endif  // SOFTEDGE_FORMAT_H

@@ -1,0 +1,54 @@
+// softedge/inference.h — run a loaded model: pixels in, probabilities and top class out.
+//
+// The caller owns all memory. Ask scratch_bytes(model) once, provide a buffer at least that
+// large (any alignment), and reuse it for every call; nothing is allocated. Calls on
+// different scratch buffers may run concurrently.
+//
+// Numerics: softmax subtracts the largest logit, so finite logits of any magnitude give
+// finite probabilities that sum to 1. If any logit is NaN or infinite (NaN/Inf in a float
+// input, or a float input so large that the sum overflows) the call returns
+// Status::kNonFiniteLogits, sets every probability to 0 and the top class to 0.
+#ifndef SOFTEDGE_INFERENCE_H
+#define SOFTEDGE_INFERENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "softedge/model.h"
+#include "softedge/status.h"
+
+namespace softedge {
+
+struct Prediction {
+  uint32_t top_class;
+  float top_probability;
+};
+
+// Bytes of scratch one inference needs (the same for the batch calls).
+size_t scratch_bytes(const Model& model);
+
+// One image of raw pixels (model.input_size bytes, the model applies its own preprocessing).
+// `probabilities` receives model.num_classes values; `prediction` may be null.
+Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
+                float* probabilities, size_t probability_count, void* scratch,
+                size_t scratch_size, Prediction* prediction);
+
+// One image of already preprocessed features (model.input_size floats).
+Status infer_f32(const Model& model, const float* features, size_t feature_count,
+                 float* probabilities, size_t probability_count, void* scratch,
+                 size_t scratch_size, Prediction* prediction);
+
+// `image_count` images back to back. probabilities: image_count x num_classes (may be null
+// when only classes are wanted); top_classes: image_count (may be null). Stops at the first
+// image that fails and returns its status.
+Status infer_batch_u8(const Model& model, const uint8_t* pixels, size_t image_count,
+                      float* probabilities, uint32_t* top_classes, void* scratch,
+                      size_t scratch_size);
+
+// Numerically stable softmax of n values, in place or not; returns the index of the largest
+// input. Returns false (and writes zeros) when an input is NaN or infinite.
+bool softmax(const float* logits, size_t n, float* probabilities, uint32_t* argmax);
+
+}  // namespace softedge
+
+#endif  // SOFTEDGE_INFERENCE_H

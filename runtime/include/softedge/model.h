@@ -1,0 +1,55 @@
+// softedge/model.h — validate a model file held in memory and view it without copying.
+//
+//   softedge::Model model;
+//   softedge::Status s = softedge::load(bytes, size, &model);   // bytes stay owned by you
+//
+// load() checks every field (magic, version, sizes, dimension products, offsets, alignment,
+// overlap, CRC, finite weights) before anything else reads the data: no byte sequence makes
+// it read outside [bytes, bytes + size). The Model points into `bytes`, which must outlive
+// it and be 4-byte aligned. Model is a fixed-size value: no allocation anywhere.
+#ifndef SOFTEDGE_MODEL_H
+#define SOFTEDGE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "softedge/format.h"
+#include "softedge/status.h"
+
+namespace softedge {
+
+struct DenseLayer {
+  uint32_t in_features;
+  uint32_t out_features;
+  format::Activation activation;
+  format::DType weight_type;
+  const float* weights;  // out_features x in_features, row-major
+  const float* bias;     // out_features
+};
+
+struct Model {
+  uint16_t version;
+  uint32_t file_size;
+  uint32_t crc32;
+  uint16_t input_height;
+  uint16_t input_width;
+  uint16_t input_channels;
+  uint32_t input_size;   // height * width * channels
+  uint32_t num_classes;
+  float input_scale;     // feature = pixel * input_scale + input_bias
+  float input_bias;
+  uint32_t layer_count;
+  DenseLayer layers[format::kMaxLayers];
+  uint32_t max_width;    // widest layer output, for scratch sizing
+  const char* class_names;  // num_classes NUL-terminated names, back to back
+  uint32_t class_names_size;
+};
+
+Status load(const uint8_t* data, size_t size, Model* model);
+
+// The name of class `index`, or "" when index is out of range.
+const char* class_name(const Model& model, uint32_t index);
+
+}  // namespace softedge
+
+#endif  // SOFTEDGE_MODEL_H

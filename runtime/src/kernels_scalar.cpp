@@ -1,0 +1,29 @@
+// The portable reference kernels: the fallback on any CPU and the oracle for every SIMD set.
+// Plain sequential loops, float accumulation in index order.
+#include "kernel_sets.h"
+
+namespace softedge {
+namespace detail {
+namespace {
+
+void dense_f32_scalar(const float* x, const float* weights, const float* bias, uint32_t in,
+                      uint32_t out, float* y) {
+  for (uint32_t o = 0; o < out; ++o) {
+    const float* row = weights + static_cast<size_t>(o) * in;
+    float sum = 0.0f;
+    for (uint32_t i = 0; i < in; ++i) sum += row[i] * x[i];
+    y[o] = sum + bias[o];
+  }
+}
+
+void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float bias,
+                          float* out) {
+  for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
+}
+
+}  // namespace
+
+const KernelSet kScalarKernels = {"scalar", dense_f32_scalar, pixels_to_f32_scalar};
+
+}  // namespace detail
+}  // namespace softedge

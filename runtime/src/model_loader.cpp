@@ -1,0 +1,209 @@
+// load(): validate a model file completely before anything reads its tensors.
+//
+// Order: size and magic first (so a wrong file gets "bad magic", not a checksum error), then
+// the CRC, then every structural field. The CRC alone is not trusted: a hostile file can
+// carry a valid CRC, so each offset and size is checked in 64-bit arithmetic against the
+// file, and the regions the file declares (header, layer table, names, tensors) must not
+// overlap.
+#include <math.h>
+#include <stdint.h>
+
+#include "softedge/crc32.h"
+#include "softedge/model.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "softedge views float tensors in place and needs a little-endian target"
+#endif
+
+namespace softedge {
+namespace {
+
+using namespace format;
+
+struct Region {
+  uint64_t begin;
+  uint64_t end;
+};
+
+struct RegionList {
+  Region items[2 + 3 * kMaxLayers];
+  uint32_t count = 0;
+
+  // Records [begin, begin + bytes); false if it leaves the file or overlaps a recorded one.
+  bool add(uint64_t begin, uint64_t bytes, uint64_t file_size) {
+    const uint64_t end = begin + bytes;
+    if (bytes == 0 || end > file_size) return false;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (begin < items[i].end && items[i].begin < end) return false;
+    }
+    items[count++] = Region{begin, end};
+    return true;
+  }
+};
+
+bool all_finite(const float* values, uint64_t count) {
+  for (uint64_t i = 0; i < count; ++i) {
+    if (!isfinite(values[i])) return false;
+  }
+  return true;
+}
+
+uint32_t file_crc(const uint8_t* data, uint32_t file_size) {
+  static const uint8_t kZeros[4] = {0, 0, 0, 0};
+  uint32_t crc = crc32_update(0, data, header::kCrc32);
+  crc = crc32_update(crc, kZeros, 4);
+  return crc32_update(crc, data + header::kCrc32 + 4, file_size - header::kCrc32 - 4);
+}
+
+// Exactly num_classes non-empty names, each ending in NUL, filling the block.
+Status check_class_names(const Model* model) {
+  const uint8_t* block = reinterpret_cast<const uint8_t*>(model->class_names);
+  uint32_t found = 0;
+  uint32_t name_length = 0;
+  for (uint32_t i = 0; i < model->class_names_size; ++i) {
+    if (block[i] == 0) {
+      if (name_length == 0) return Status::kBadClassNames;  // empty name
+      ++found;
+      name_length = 0;
+    } else {
+      ++name_length;
+    }
+  }
+  if (name_length != 0 || found != model->num_classes) return Status::kBadClassNames;
+  return Status::kOk;
+}
+
+Status load_layer(const uint8_t* data, uint32_t file_size, const uint8_t* entry,
+                  uint32_t expected_in, RegionList* regions, DenseLayer* layer) {
+  if (read_u16(entry + layer::kKind) != static_cast<uint16_t>(LayerKind::kDense)) {
+    return Status::kUnsupportedLayer;
+  }
+  const uint16_t activation = read_u16(entry + layer::kActivation);
+  if (activation != static_cast<uint16_t>(Activation::kNone) &&
+      activation != static_cast<uint16_t>(Activation::kRelu)) {
+    return Status::kUnsupportedLayer;
+  }
+  if (read_u16(entry + layer::kWeightType) != static_cast<uint16_t>(DType::kFloat32)) {
+    return Status::kUnsupportedLayer;
+  }
+  if (read_u16(entry + layer::kReserved16) != 0 || read_u32(entry + layer::kReserved32) != 0 ||
+      read_u32(entry + layer::kScaleOffset) != 0) {
+    return Status::kBadLayerTable;
+  }
+  const uint32_t in = read_u32(entry + layer::kInFeatures);
+  const uint32_t out = read_u32(entry + layer::kOutFeatures);
+  if (in != expected_in || out == 0 || out > kMaxFeatures) return Status::kBadDimensions;
+
+  const uint64_t weight_count = static_cast<uint64_t>(in) * out;  // < 2^40: no overflow
+  const uint32_t weight_offset = read_u32(entry + layer::kWeightOffset);
+  const uint32_t bias_offset = read_u32(entry + layer::kBiasOffset);
+  if (weight_offset % kTensorAlignment != 0 || bias_offset % kTensorAlignment != 0 ||
+      !regions->add(weight_offset, weight_count * sizeof(float), file_size) ||
+      !regions->add(bias_offset, static_cast<uint64_t>(out) * sizeof(float), file_size)) {
+    return Status::kBadTensorOffset;
+  }
+  layer->in_features = in;
+  layer->out_features = out;
+  layer->activation = static_cast<Activation>(activation);
+  layer->weight_type = DType::kFloat32;
+  layer->weights = reinterpret_cast<const float*>(data + weight_offset);
+  layer->bias = reinterpret_cast<const float*>(data + bias_offset);
+  if (!all_finite(layer->weights, weight_count) || !all_finite(layer->bias, out)) {
+    return Status::kNonFiniteWeights;
+  }
+  return Status::kOk;
+}
+
+Status load_checked(const uint8_t* data, size_t size, Model* model) {
+  if (data == nullptr || model == nullptr) return Status::kNullArgument;
+  if (reinterpret_cast<uintptr_t>(data) % 4 != 0) return Status::kMisalignedBuffer;
+  if (size < sizeof kMagic) return Status::kTruncated;
+  if (memcmp(data, kMagic, sizeof kMagic) != 0) return Status::kBadMagic;
+  if (size < kHeaderSize) return Status::kTruncated;
+  const uint16_t version = read_u16(data + header::kVersion);
+  if (version != kVersion) return Status::kUnsupportedVersion;
+  if (read_u16(data + header::kHeaderSize) != kHeaderSize) return Status::kBadHeader;
+  const uint32_t file_size = read_u32(data + header::kFileSize);
+  if (file_size < kHeaderSize) return Status::kBadHeader;
+  if (file_size > size) return Status::kTruncated;
+  const uint32_t stored_crc = read_u32(data + header::kCrc32);
+  if (file_crc(data, file_size) != stored_crc) return Status::kChecksumMismatch;
+  if (read_u32(data + header::kFlags) != 0 || read_u32(data + header::kReserved) != 0) {
+    return Status::kBadHeader;
+  }
+
+  model->version = version;
+  model->file_size = file_size;
+  model->crc32 = stored_crc;
+  model->input_height = read_u16(data + header::kInputHeight);
+  model->input_width = read_u16(data + header::kInputWidth);
+  model->input_channels = read_u16(data + header::kInputChannels);
+  const uint64_t input_size = static_cast<uint64_t>(model->input_height) *
+                              model->input_width * model->input_channels;
+  if (input_size == 0 || input_size > kMaxFeatures) return Status::kBadDimensions;
+  model->input_size = static_cast<uint32_t>(input_size);
+  model->num_classes = read_u16(data + header::kNumClasses);
+  if (model->num_classes == 0 || model->num_classes > kMaxClasses) {
+    return Status::kBadDimensions;
+  }
+
+  if (read_u32(data + header::kPreprocess) != static_cast<uint32_t>(Preprocess::kAffine) ||
+      read_u32(data + header::kInputLutOffset) != 0) {
+    return Status::kBadPreprocessing;
+  }
+  model->input_scale = read_f32(data + header::kInputScale);
+  model->input_bias = read_f32(data + header::kInputBias);
+  if (!isfinite(model->input_scale) || !isfinite(model->input_bias)) {
+    return Status::kBadPreprocessing;
+  }
+
+  RegionList regions;
+  regions.add(0, kHeaderSize, file_size);
+  const uint32_t layer_count = read_u16(data + header::kLayerCount);
+  const uint32_t table_offset = read_u32(data + header::kLayerTableOffset);
+  if (layer_count == 0 || layer_count > kMaxLayers ||
+      read_u16(data + header::kLayerEntrySize) != kLayerEntrySize || table_offset % 4 != 0 ||
+      !regions.add(table_offset, static_cast<uint64_t>(layer_count) * kLayerEntrySize,
+                   file_size)) {
+    return Status::kBadLayerTable;
+  }
+
+  const uint32_t names_offset = read_u32(data + header::kClassNamesOffset);
+  const uint32_t names_size = read_u32(data + header::kClassNamesSize);
+  if (!regions.add(names_offset, names_size, file_size)) return Status::kBadClassNames;
+  model->class_names = reinterpret_cast<const char*>(data + names_offset);
+  model->class_names_size = names_size;
+  Status status = check_class_names(model);
+  if (status != Status::kOk) return status;
+
+  model->layer_count = layer_count;
+  model->max_width = 0;
+  uint32_t width = model->input_size;
+  for (uint32_t i = 0; i < layer_count; ++i) {
+    status = load_layer(data, file_size, data + table_offset + i * kLayerEntrySize, width,
+                        &regions, &model->layers[i]);
+    if (status != Status::kOk) return status;
+    width = model->layers[i].out_features;
+    if (width > model->max_width) model->max_width = width;
+  }
+  if (width != model->num_classes) return Status::kBadDimensions;
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status load(const uint8_t* data, size_t size, Model* model) {
+  const Status status = load_checked(data, size, model);
+  // A failed load leaves no half-filled view that could be used by mistake.
+  if (status != Status::kOk && model != nullptr) *model = Model{};
+  return status;
+}
+
+const char* class_name(const Model& model, uint32_t index) {
+  if (index >= model.num_classes || model.class_names == nullptr) return "";
+  const char* name = model.class_names;
+  for (uint32_t i = 0; i < index; ++i) name += strlen(name) + 1;
+  return name;
+}
+
+}  // namespace softedge

@@ -1,0 +1,104 @@
+// The lesson's model and its gradient step. The forward pass runs through the runtime's
+// dispatched dense kernel (the code that ships); the weight update is an xsimd kernel
+// built for the desktop's own ISA (SOFTEDGE_TRAINER_ARCH).
+#include "softmax_regression.h"
+
+#include <xsimd/xsimd.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "softedge/kernels.h"
+
+namespace softedge {
+namespace train {
+namespace {
+
+// rows of W[o] += coefficient[o] * x, for every output o: each chunk of x is loaded once.
+void rank1_update(float* weights, uint32_t in, uint32_t out, const float* coefficients,
+                  const float* x) {
+  using batch = xsimd::batch<float>;
+  constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+  uint32_t i = 0;
+  for (; i + kLanes <= in; i += kLanes) {
+    const batch xv = batch::load_unaligned(x + i);
+    for (uint32_t o = 0; o < out; ++o) {
+      float* w = weights + static_cast<size_t>(o) * in + i;
+      xsimd::fma(batch(coefficients[o]), xv, batch::load_unaligned(w)).store_unaligned(w);
+    }
+  }
+  for (; i < in; ++i) {
+    for (uint32_t o = 0; o < out; ++o) weights[static_cast<size_t>(o) * in + i] += coefficients[o] * x[i];
+  }
+}
+
+}  // namespace
+
+LinearParams init_linear(uint32_t in_features, uint32_t out_features, float stddev, Rng& rng) {
+  LinearParams params;
+  params.in_features = in_features;
+  params.out_features = out_features;
+  params.weights.resize(size_t{in_features} * out_features);
+  for (float& w : params.weights) w = static_cast<float>(rng.next_normal() * stddev);
+  params.bias.assign(out_features, 0.0f);
+  return params;
+}
+
+BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, uint32_t rows,
+                                  uint32_t classes, float* probabilities) {
+  BatchResult result;
+  for (uint32_t r = 0; r < rows; ++r) {
+    const float* z = logits + size_t{r} * classes;
+    float* p = probabilities + size_t{r} * classes;
+    const uint32_t top = static_cast<uint32_t>(std::max_element(z, z + classes) - z);
+    const float max_logit = z[top];
+    double sum = 0.0;
+    for (uint32_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(z[c] - max_logit));
+    const double log_sum_exp = max_logit + std::log(sum);  // log sum_c exp(z_c)
+    for (uint32_t c = 0; c < classes; ++c) {
+      p[c] = static_cast<float>(std::exp(z[c] - log_sum_exp));
+    }
+    result.loss_sum += log_sum_exp - z[labels[r]];
+    if (top == labels[r]) ++result.correct;
+  }
+  return result;
+}
+
+void linear_forward(const LinearParams& params, const float* features, uint32_t rows,
+                    float* logits) {
+  const KernelSet& kernels = active_kernels();
+  for (uint32_t r = 0; r < rows; ++r) {
+    kernels.dense_f32(features + size_t{r} * params.in_features, params.weights.data(),
+                      params.bias.data(), params.in_features, params.out_features,
+                      logits + size_t{r} * params.out_features);
+  }
+}
+
+BatchResult sgd_step(LinearParams& params, const float* features, const uint8_t* labels,
+                     uint32_t rows, float learning_rate, std::vector<float>& workspace) {
+  const uint32_t classes = params.out_features;
+  workspace.resize(2 * size_t{rows} * classes);
+  float* logits = workspace.data();
+  float* probabilities = logits + size_t{rows} * classes;
+  linear_forward(params, features, rows, logits);
+  const BatchResult result =
+      softmax_cross_entropy(logits, labels, rows, classes, probabilities);
+
+  // d loss / d logits = (p - onehot) / rows; the step is -lr times that. The forward pass
+  // is complete, so the weights can be updated in place sample by sample.
+  const float step = -learning_rate / static_cast<float>(rows);
+  for (uint32_t r = 0; r < rows; ++r) {
+    float* coefficients = probabilities + size_t{r} * classes;
+    coefficients[labels[r]] -= 1.0f;
+    for (uint32_t c = 0; c < classes; ++c) {
+      coefficients[c] *= step;
+      params.bias[c] += coefficients[c];
+    }
+    rank1_update(params.weights.data(), params.in_features, classes, coefficients,
+                 features + size_t{r} * params.in_features);
+  }
+  return result;
+}
+
+}  // namespace train
+}  // namespace softedge

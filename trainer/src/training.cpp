@@ -1,0 +1,107 @@
+#include "training.h"
+
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "softedge/inference.h"
+#include "softedge/model.h"
+
+namespace softedge {
+namespace train {
+namespace {
+
+// Gathers the rows `order[first, first + rows)` of the split as scaled features.
+void gather_batch(const Split& split, const std::vector<uint32_t>& order, size_t first,
+                  uint32_t rows, std::vector<float>& features, std::vector<uint8_t>& labels) {
+  features.resize(size_t{rows} * kImagePixels);
+  labels.resize(rows);
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint32_t index = order[first + r];
+    const uint8_t* pixels = &split.pixels[size_t{index} * kImagePixels];
+    float* out = &features[size_t{r} * kImagePixels];
+    for (uint32_t i = 0; i < kImagePixels; ++i) out[i] = static_cast<float>(pixels[i]) * kPixelScale;
+    labels[r] = split.labels[index];
+  }
+}
+
+}  // namespace
+
+TrainResult train_softmax_regression(const Split& train, const Split* test,
+                                     const TrainConfig& config,
+                                     const std::function<void(const EpochReport&)>& on_epoch) {
+  if (train.count == 0 || config.batch_size == 0 || config.epochs == 0) {
+    throw std::invalid_argument("training needs data, a batch size and at least one epoch");
+  }
+  Rng rng(config.seed);
+  TrainResult result;
+  result.params = init_linear(kImagePixels, kNumClasses, config.init_stddev, rng);
+
+  std::vector<uint32_t> order(train.count);
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<float> features, workspace;
+  std::vector<uint8_t> labels;
+  for (uint32_t epoch = 1; epoch <= config.epochs; ++epoch) {
+    rng.shuffle(order);
+    double loss_sum = 0.0;
+    uint64_t correct = 0;
+    for (size_t first = 0; first < train.count; first += config.batch_size) {
+      const uint32_t rows =
+          static_cast<uint32_t>(std::min<size_t>(config.batch_size, train.count - first));
+      gather_batch(train, order, first, rows, features, labels);
+      const BatchResult batch = sgd_step(result.params, features.data(), labels.data(), rows,
+                                         config.learning_rate, workspace);
+      loss_sum += batch.loss_sum;
+      correct += batch.correct;
+    }
+    EpochReport report;
+    report.epoch = epoch;
+    report.train_loss = loss_sum / train.count;
+    report.train_accuracy = static_cast<double>(correct) / train.count;
+    if (test != nullptr) {
+      report.test_accuracy = runtime_accuracy(encode_model(make_model_spec(result.params)), *test);
+    }
+    result.epochs.push_back(report);
+    if (on_epoch) on_epoch(report);
+  }
+  return result;
+}
+
+FloatModelSpec make_model_spec(const LinearParams& params) {
+  FloatModelSpec spec;
+  spec.input_height = kImageRows;
+  spec.input_width = kImageCols;
+  spec.input_channels = 1;
+  spec.input_scale = kPixelScale;
+  spec.input_bias = 0.0f;
+  spec.class_names.assign(kFashionMnistClassNames, kFashionMnistClassNames + kNumClasses);
+  FloatDenseLayer layer;
+  layer.in_features = params.in_features;
+  layer.out_features = params.out_features;
+  layer.weights = params.weights;
+  layer.bias = params.bias;
+  spec.layers.push_back(std::move(layer));
+  return spec;
+}
+
+double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split) {
+  // A vector's storage comes from operator new: aligned enough for the runtime's view.
+  Model model;
+  const Status status = load(model_file.data(), model_file.size(), &model);
+  if (status != Status::kOk) {
+    throw std::runtime_error(std::string("runtime rejected the model: ") + status_message(status));
+  }
+  std::vector<uint8_t> scratch(scratch_bytes(model));
+  std::vector<uint32_t> predicted(split.count);
+  const Status run = infer_batch_u8(model, split.pixels.data(), split.count, nullptr,
+                                    predicted.data(), scratch.data(), scratch.size());
+  if (run != Status::kOk) {
+    throw std::runtime_error(std::string("inference failed: ") + status_message(run));
+  }
+  uint32_t correct = 0;
+  for (uint32_t i = 0; i < split.count; ++i) correct += predicted[i] == split.labels[i];
+  return static_cast<double>(correct) / split.count;
+}
+
+}  // namespace train
+}  // namespace softedge
