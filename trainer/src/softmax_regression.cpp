@@ -14,21 +14,52 @@ namespace softedge {
 namespace train {
 namespace {
 
-// rows of W[o] += coefficient[o] * x, for every output o: each chunk of x is loaded once.
-void rank1_update(float* weights, uint32_t in, uint32_t out, const float* coefficients,
-                  const float* x) {
+// weights[o] += sum_r coefficients[r][o] * features[r] for o < out: a GEMM (coefficients^T x
+// features) accumulated straight into the weights. Each 'lanes'-wide column chunk of up to
+// kRows weight rows stays in registers while all feature rows stream past it.
+constexpr uint32_t kRows = 10;
+
+template <uint32_t ROWS>
+void accumulate_rows(float* weights, uint32_t in, uint32_t out, const float* coefficients,
+                     const float* features, uint32_t rows) {
   using batch = xsimd::batch<float>;
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
   uint32_t i = 0;
   for (; i + kLanes <= in; i += kLanes) {
-    const batch xv = batch::load_unaligned(x + i);
-    for (uint32_t o = 0; o < out; ++o) {
-      float* w = weights + static_cast<size_t>(o) * in + i;
-      xsimd::fma(batch(coefficients[o]), xv, batch::load_unaligned(w)).store_unaligned(w);
+    batch acc[ROWS];
+    for (uint32_t o = 0; o < ROWS; ++o) {
+      acc[o] = batch::load_unaligned(weights + static_cast<size_t>(o) * in + i);
+    }
+    for (uint32_t r = 0; r < rows; ++r) {
+      const batch x = batch::load_unaligned(features + static_cast<size_t>(r) * in + i);
+      const float* c = coefficients + static_cast<size_t>(r) * out;
+      for (uint32_t o = 0; o < ROWS; ++o) acc[o] = xsimd::fma(batch(c[o]), x, acc[o]);
+    }
+    for (uint32_t o = 0; o < ROWS; ++o) {
+      acc[o].store_unaligned(weights + static_cast<size_t>(o) * in + i);
     }
   }
   for (; i < in; ++i) {
-    for (uint32_t o = 0; o < out; ++o) weights[static_cast<size_t>(o) * in + i] += coefficients[o] * x[i];
+    for (uint32_t o = 0; o < ROWS; ++o) {
+      float sum = weights[static_cast<size_t>(o) * in + i];
+      for (uint32_t r = 0; r < rows; ++r) {
+        sum += coefficients[static_cast<size_t>(r) * out + o] * features[static_cast<size_t>(r) * in + i];
+      }
+      weights[static_cast<size_t>(o) * in + i] = sum;
+    }
+  }
+}
+
+void accumulate_gradient(float* weights, uint32_t in, uint32_t out, const float* coefficients,
+                         const float* features, uint32_t rows) {
+  uint32_t o = 0;
+  for (; o + kRows <= out; o += kRows) {
+    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, out, coefficients + o,
+                           features, rows);
+  }
+  for (; o < out; ++o) {
+    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, out, coefficients + o,
+                       features, rows);
   }
 }
 
@@ -85,18 +116,19 @@ BatchResult sgd_step(LinearParams& params, const float* features, const uint8_t*
       softmax_cross_entropy(logits, labels, rows, classes, probabilities);
 
   // d loss / d logits = (p - onehot) / rows; the step is -lr times that. The forward pass
-  // is complete, so the weights can be updated in place sample by sample.
+  // is complete, so the weights can be updated in place.
   const float step = -learning_rate / static_cast<float>(rows);
+  float* coefficients = probabilities;
   for (uint32_t r = 0; r < rows; ++r) {
-    float* coefficients = probabilities + size_t{r} * classes;
-    coefficients[labels[r]] -= 1.0f;
-    for (uint32_t c = 0; c < classes; ++c) {
-      coefficients[c] *= step;
-      params.bias[c] += coefficients[c];
-    }
-    rank1_update(params.weights.data(), params.in_features, classes, coefficients,
-                 features + size_t{r} * params.in_features);
+    float* row = coefficients + size_t{r} * classes;
+    row[labels[r]] -= 1.0f;
+    for (uint32_t c = 0; c < classes; ++c) row[c] *= step;
   }
+  for (uint32_t r = 0; r < rows; ++r) {
+    for (uint32_t c = 0; c < classes; ++c) params.bias[c] += coefficients[size_t{r} * classes + c];
+  }
+  accumulate_gradient(params.weights.data(), params.in_features, classes, coefficients, features,
+                      rows);
   return result;
 }
 

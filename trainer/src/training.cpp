@@ -5,6 +5,7 @@
 #include <string>
 
 #include "softedge/inference.h"
+#include "softedge/kernels.h"
 #include "softedge/model.h"
 
 namespace softedge {
@@ -16,11 +17,12 @@ void gather_batch(const Split& split, const std::vector<uint32_t>& order, size_t
                   uint32_t rows, std::vector<float>& features, std::vector<uint8_t>& labels) {
   features.resize(size_t{rows} * kImagePixels);
   labels.resize(rows);
+  // The runtime's own preprocessing kernel: features match what the device computes.
+  const KernelSet& kernels = active_kernels();
   for (uint32_t r = 0; r < rows; ++r) {
     const uint32_t index = order[first + r];
-    const uint8_t* pixels = &split.pixels[size_t{index} * kImagePixels];
-    float* out = &features[size_t{r} * kImagePixels];
-    for (uint32_t i = 0; i < kImagePixels; ++i) out[i] = static_cast<float>(pixels[i]) * kPixelScale;
+    kernels.pixels_to_f32(&split.pixels[size_t{index} * kImagePixels], kImagePixels, kPixelScale,
+                          0.0f, &features[size_t{r} * kImagePixels]);
     labels[r] = split.labels[index];
   }
 }
