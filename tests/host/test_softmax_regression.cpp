@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "softmax_regression.h"
+#include "training.h"
+
+using namespace softedge::train;
+
+namespace {
+
+// Mean cross-entropy in double precision, straight from the definition.
+double mean_loss(const std::vector<double>& w, const std::vector<double>& b,
+                 const std::vector<float>& x, const std::vector<uint8_t>& labels, uint32_t in,
+                 uint32_t out) {
+  const size_t rows = labels.size();
+  double total = 0.0;
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<double> z(out);
+    for (uint32_t o = 0; o < out; ++o) {
+      z[o] = b[o];
+      for (uint32_t i = 0; i < in; ++i) z[o] += w[o * in + i] * x[r * in + i];
+    }
+    double sum = 0.0;
+    for (double v : z) sum += std::exp(v);
+    total += std::log(sum) - z[labels[r]];
+  }
+  return total / rows;
+}
+
+}  // namespace
+
+TEST_CASE("the SGD step follows the cross-entropy gradient (finite differences)") {
+  const uint32_t in = 19, out = 4, rows = 6;  // 19: not a multiple of any SIMD width
+  Rng rng(7);
+  LinearParams params = init_linear(in, out, 0.5f, rng);
+  for (float& b : params.bias) b = static_cast<float>(rng.next_normal() * 0.5);
+  std::vector<float> x(size_t{rows} * in);
+  for (float& v : x) v = static_cast<float>(rng.next_unit());
+  const std::vector<uint8_t> labels = {0, 3, 1, 1, 2, 3};
+
+  const std::vector<double> w0(params.weights.begin(), params.weights.end());
+  const std::vector<double> b0(params.bias.begin(), params.bias.end());
+  const float lr = 0.5f;
+  std::vector<float> workspace;
+  const BatchResult before = sgd_step(params, x.data(), labels.data(), rows, lr, workspace);
+  CHECK(before.loss_sum / rows == doctest::Approx(mean_loss(w0, b0, x, labels, in, out)).epsilon(1e-5));
+
+  const double eps = 1e-4;
+  for (size_t k = 0; k < w0.size(); ++k) {
+    std::vector<double> plus = w0, minus = w0;
+    plus[k] += eps;
+    minus[k] -= eps;
+    const double numeric = (mean_loss(plus, b0, x, labels, in, out) -
+                            mean_loss(minus, b0, x, labels, in, out)) / (2 * eps);
+    const double analytic = (w0[k] - params.weights[k]) / lr;  // W_new = W - lr * grad
+    CHECK(analytic == doctest::Approx(numeric).epsilon(1e-3).scale(1e-3));
+  }
+  for (uint32_t o = 0; o < out; ++o) {
+    std::vector<double> plus = b0, minus = b0;
+    plus[o] += eps;
+    minus[o] -= eps;
+    const double numeric = (mean_loss(w0, plus, x, labels, in, out) -
+                            mean_loss(w0, minus, x, labels, in, out)) / (2 * eps);
+    CHECK((b0[o] - params.bias[o]) / lr == doctest::Approx(numeric).epsilon(1e-3).scale(1e-3));
+  }
+}
+
+TEST_CASE("softmax cross-entropy is finite for logits of +-1e4") {
+  const float logits[6] = {1e4f, -1e4f, 0.0f, -1e4f, 1e4f, 1e4f};
+  const uint8_t labels[2] = {1, 2};
+  float probabilities[6];
+  const BatchResult result = softmax_cross_entropy(logits, labels, 2, 3, probabilities);
+  CHECK(std::isfinite(result.loss_sum));
+  CHECK(result.loss_sum == doctest::Approx(2e4 + std::log(2.0)));  // (1e4 + 1e4) + log 2
+  CHECK(result.correct == 0);
+  for (float p : probabilities) CHECK(std::isfinite(p));
+  CHECK(probabilities[0] == doctest::Approx(1.0));
+  CHECK(probabilities[4] == doctest::Approx(0.5));
+}
+
+TEST_CASE("training is deterministic for a seed and learns a separable toy problem") {
+  // Class c lights up the pixels of row c: trivially separable.
+  Split train;
+  train.count = 300;
+  for (uint32_t n = 0; n < train.count; ++n) {
+    const uint8_t label = static_cast<uint8_t>(n % kNumClasses);
+    std::vector<uint8_t> image(kImagePixels, 0);
+    for (uint32_t col = 0; col < kImageCols; ++col) image[label * kImageCols + col] = 200 + n % 50;
+    train.pixels.insert(train.pixels.end(), image.begin(), image.end());
+    train.labels.push_back(label);
+  }
+  TrainConfig config;
+  config.epochs = 5;
+  config.batch_size = 32;
+  config.seed = 3;
+  int calls = 0;
+  const TrainResult first = train_softmax_regression(train, &train, config,
+                                                     [&calls](const EpochReport&) { ++calls; });
+  const TrainResult second = train_softmax_regression(train, &train, config, nullptr);
+  CHECK(calls == 5);
+  CHECK(first.params.weights == second.params.weights);
+  CHECK(first.params.bias == second.params.bias);
+  CHECK(encode_model(make_model_spec(first.params)) == encode_model(make_model_spec(second.params)));
+  CHECK(first.epochs.back().train_loss < first.epochs.front().train_loss);
+  CHECK(first.epochs.back().test_accuracy == 1.0);
+
+  config.seed = 4;
+  const TrainResult other = train_softmax_regression(train, nullptr, config, nullptr);
+  CHECK(other.params.weights != first.params.weights);
+  CHECK(other.epochs.back().test_accuracy == -1.0);
+}

@@ -1,0 +1,77 @@
+// model_fixtures.h — small models the runtime tests build for themselves.
+#ifndef SOFTEDGE_TESTS_MODEL_FIXTURES_H
+#define SOFTEDGE_TESTS_MODEL_FIXTURES_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "softedge/crc32.h"
+#include "softedge/format.h"
+#include "softedge/model_writer.h"
+
+namespace fixtures {
+
+// Deterministic values in [-1, 1) (a 32-bit LCG: reproducible on every target).
+class Values {
+ public:
+  explicit Values(uint32_t seed) : state_(seed) {}
+  float next() {
+    state_ = state_ * 1664525u + 1013904223u;
+    return static_cast<float>(state_ >> 8) / 8388608.0f - 1.0f;
+  }
+
+ private:
+  uint32_t state_;
+};
+
+// A dense layer with reproducible weights of magnitude about `scale`.
+inline softedge::FloatDenseLayer dense_layer(uint32_t in, uint32_t out, uint32_t seed,
+                                             float scale = 0.1f,
+                                             softedge::format::Activation act =
+                                                 softedge::format::Activation::kNone) {
+  softedge::FloatDenseLayer layer;
+  layer.in_features = in;
+  layer.out_features = out;
+  layer.activation = act;
+  Values values(seed);
+  for (uint32_t i = 0; i < in * out; ++i) layer.weights.push_back(values.next() * scale);
+  for (uint32_t o = 0; o < out; ++o) layer.bias.push_back(values.next() * scale);
+  return layer;
+}
+
+inline std::vector<std::string> class_names(uint32_t count) {
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < count; ++i) names.push_back("class" + std::to_string(i));
+  return names;
+}
+
+// Input height x width, one dense layer to `classes` outputs.
+inline softedge::FloatModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t classes,
+                                            uint32_t seed = 1) {
+  softedge::FloatModelSpec spec;
+  spec.input_height = height;
+  spec.input_width = width;
+  spec.input_channels = 1;
+  spec.class_names = class_names(classes);
+  spec.layers.push_back(dense_layer(uint32_t{height} * width, classes, seed));
+  return spec;
+}
+
+// The Fashion-MNIST shape: 28 x 28 -> 10.
+inline softedge::FloatModelSpec mnist_linear_spec(uint32_t seed = 1) {
+  return linear_spec(28, 28, 10, seed);
+}
+
+// After editing header fields by hand, recompute the CRC so the edit reaches the structural
+// checks (a hostile file can carry a valid checksum).
+inline void refresh_crc(std::vector<uint8_t>& file) {
+  namespace h = softedge::format::header;
+  softedge::format::write_u32(&file[h::kCrc32], 0);
+  softedge::format::write_u32(&file[h::kCrc32],
+                              softedge::crc32_update(0, file.data(), file.size()));
+}
+
+}  // namespace fixtures
+
+#endif

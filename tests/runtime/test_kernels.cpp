@@ -1,0 +1,101 @@
+// Every compiled kernel set against the scalar reference, on shapes that hit every tail.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "model_fixtures.h"
+#include "softedge/kernels.h"
+
+namespace {
+
+const softedge::KernelSet& scalar() { return softedge::kernel_at(0); }
+
+// Reordered float sums differ from the sequential reference by at most a few ulps of the
+// sum of |terms|; 1e-5 relative to that (plus a tiny absolute floor) is a loose but real
+// bound: a dropped or doubled term would exceed it by orders of magnitude.
+void check_dense(const softedge::KernelSet& kernels, uint32_t in, uint32_t out) {
+  fixtures::Values values(in * 131 + out);
+  std::vector<float> x(in), w(size_t{in} * out), b(out);
+  for (float& v : x) v = values.next();
+  for (float& v : w) v = values.next();
+  for (float& v : b) v = values.next();
+  std::vector<float> expected(out), actual(out, -12345.0f);
+  scalar().dense_f32(x.data(), w.data(), b.data(), in, out, expected.data());
+  kernels.dense_f32(x.data(), w.data(), b.data(), in, out, actual.data());
+  for (uint32_t o = 0; o < out; ++o) {
+    double magnitude = std::fabs(b[o]);
+    for (uint32_t i = 0; i < in; ++i) magnitude += std::fabs(double{w[size_t{o} * in + i]} * x[i]);
+    INFO("kernel " << kernels.name << " in " << in << " out " << out << " row " << o);
+    CHECK(std::fabs(actual[o] - expected[o]) <= 1e-5 * magnitude + 1e-7);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the scalar reference computes the textbook dense layer") {
+  const float x[3] = {1.0f, 2.0f, 3.0f};
+  const float w[6] = {1.0f, 0.0f, -1.0f, 0.5f, 0.25f, 2.0f};
+  const float b[2] = {10.0f, -1.0f};
+  float y[2];
+  scalar().dense_f32(x, w, b, 3, 2, y);
+  CHECK(y[0] == 8.0f);   // 1 - 3 + 10
+  CHECK(y[1] == 6.0f);   // 0.5 + 0.5 + 6 - 1
+  CHECK(std::string(scalar().name) == "scalar");
+}
+
+TEST_CASE("every runnable kernel set matches the scalar reference") {
+  size_t tested = 0;
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    const softedge::KernelSet& kernels = softedge::kernel_at(k);
+    if (!softedge::kernel_runnable(kernels)) {
+      MESSAGE("kernel " << kernels.name << " not runnable on this CPU: skipped");
+      continue;
+    }
+    ++tested;
+    for (uint32_t in : {1u, 3u, 4u, 7u, 8u, 15u, 16u, 17u, 31u, 33u, 64u, 100u, 784u, 1000u}) {
+      for (uint32_t out : {1u, 2u, 5u, 9u, 10u, 11u, 19u, 20u, 33u}) check_dense(kernels, in, out);
+    }
+
+    // Preprocessing: p * scale + bias. One FMA rounding versus two: within 1 ulp-ish.
+    std::vector<uint8_t> pixels(797);
+    for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 37 + 11);
+    std::vector<float> expected(pixels.size()), actual(pixels.size());
+    scalar().pixels_to_f32(pixels.data(), 797, 1.0f / 255.0f, -0.5f, expected.data());
+    kernels.pixels_to_f32(pixels.data(), 797, 1.0f / 255.0f, -0.5f, actual.data());
+    for (size_t i = 0; i < pixels.size(); ++i) {
+      CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-6));
+    }
+    // With bias 0 (the trainer's scaling) both are one rounding of p * scale: identical.
+    scalar().pixels_to_f32(pixels.data(), 797, 1.0f / 255.0f, 0.0f, expected.data());
+    kernels.pixels_to_f32(pixels.data(), 797, 1.0f / 255.0f, 0.0f, actual.data());
+    CHECK(actual == expected);
+  }
+  CHECK(tested >= 1);
+}
+
+TEST_CASE("kernels can be listed, forced and restored") {
+  using softedge::Status;
+  CHECK(softedge::force_kernel("no-such-isa") == Status::kUnknownKernel);
+  CHECK(softedge::force_kernel(nullptr) == Status::kNullArgument);
+  REQUIRE(softedge::force_kernel("scalar") == Status::kOk);
+  CHECK(std::string(softedge::active_kernels().name) == "scalar");
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    const softedge::KernelSet& kernels = softedge::kernel_at(k);
+    const Status status = softedge::force_kernel(kernels.name);
+    if (softedge::kernel_runnable(kernels)) {
+      CHECK(status == Status::kOk);
+      CHECK(&softedge::active_kernels() == &kernels);
+    } else {
+      CHECK(status == Status::kKernelUnavailable);
+    }
+  }
+  REQUIRE(softedge::force_kernel("auto") == Status::kOk);
+  // "auto" picks the last (fastest) runnable set.
+  const softedge::KernelSet* best = &softedge::kernel_at(0);
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    if (softedge::kernel_runnable(softedge::kernel_at(k))) best = &softedge::kernel_at(k);
+  }
+  CHECK(&softedge::active_kernels() == best);
+}

@@ -1,0 +1,160 @@
+// cmd_eval.cpp — `softedge eval`: accuracy of a model on the Fashion-MNIST test split,
+// computed by the runtime (the code path a device runs), per class and as a confusion matrix.
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "dataset.h"
+#include "json_text.h"
+#include "loaded_model.h"
+
+namespace softedge {
+namespace tools {
+
+namespace {
+
+struct Evaluation {
+  uint32_t classes = 0;
+  uint32_t correct = 0;
+  uint32_t total = 0;
+  std::vector<uint32_t> confusion;  // classes x classes: [true label][predicted class]
+
+  uint32_t count(uint32_t truth, uint32_t predicted) const {
+    return confusion[truth * classes + predicted];
+  }
+  uint32_t class_total(uint32_t truth) const {
+    uint32_t sum = 0;
+    for (uint32_t p = 0; p < classes; ++p) sum += count(truth, p);
+    return sum;
+  }
+};
+
+Evaluation evaluate(const LoadedModel& loaded, const train::Split& split) {
+  const Model& model = loaded.model();
+  std::vector<uint8_t> scratch(scratch_bytes(model));
+  std::vector<uint32_t> predicted(split.count);
+  Status status = infer_batch_u8(model, split.pixels.data(), split.count, nullptr,
+                                 predicted.data(), scratch.data(), scratch.size());
+  if (status != Status::kOk) {
+    throw std::runtime_error(loaded.path() + ": inference failed: " + status_message(status));
+  }
+
+  Evaluation e;
+  e.classes = model.num_classes;
+  e.total = split.count;
+  e.confusion.assign(static_cast<size_t>(e.classes) * e.classes, 0);
+  for (uint32_t i = 0; i < split.count; ++i) {
+    uint32_t truth = split.labels[i];
+    ++e.confusion[truth * e.classes + predicted[i]];
+    if (predicted[i] == truth) ++e.correct;
+  }
+  return e;
+}
+
+void print_text(const LoadedModel& loaded, const std::string& data_dir, const Evaluation& e) {
+  std::printf("test accuracy: %.4f (%u/%u)\n", static_cast<double>(e.correct) / e.total,
+              e.correct, e.total);
+  std::printf("model: %s\ndata: %s\nkernel: %s\n", loaded.path().c_str(), data_dir.c_str(),
+              active_kernels().name);
+
+  int name_width = 0;
+  for (uint32_t c = 0; c < e.classes; ++c) {
+    name_width = std::max(name_width, static_cast<int>(loaded.class_label(c).size()));
+  }
+
+  std::printf("\nper-class accuracy:\n");
+  for (uint32_t c = 0; c < e.classes; ++c) {
+    uint32_t total = e.class_total(c);
+    std::string label = loaded.class_label(c);
+    if (total == 0) {
+      std::printf("  %2u %-*s       -  (no test images)\n", c, name_width, label.c_str());
+    } else {
+      std::printf("  %2u %-*s  %.4f  (%u/%u)\n", c, name_width, label.c_str(),
+                  static_cast<double>(e.count(c, c)) / total, e.count(c, c), total);
+    }
+  }
+
+  // Columns are numbered like the rows, so the names only need to appear once.
+  int cell = static_cast<int>(std::to_string(e.total).size()) + 1;
+  cell = std::max(cell, 4);
+  std::printf("\nconfusion matrix (rows: true class, columns: predicted class):\n");
+  std::printf("  %*s", name_width + 3, "");
+  for (uint32_t p = 0; p < e.classes; ++p) std::printf("%*u", cell, p);
+  std::printf("\n");
+  for (uint32_t t = 0; t < e.classes; ++t) {
+    std::printf("  %2u %-*s", t, name_width, loaded.class_label(t).c_str());
+    for (uint32_t p = 0; p < e.classes; ++p) std::printf("%*u", cell, e.count(t, p));
+    std::printf("\n");
+  }
+}
+
+void print_json(const LoadedModel& loaded, const std::string& data_dir, const Evaluation& e) {
+  std::string out = "{\"model\":" + json_string(loaded.path()) +
+                    ",\"data\":" + json_string(data_dir) +
+                    ",\"accuracy\":" + json_number(static_cast<double>(e.correct) / e.total) +
+                    ",\"correct\":" + std::to_string(e.correct) +
+                    ",\"total\":" + std::to_string(e.total) + ",\"per_class\":[";
+  for (uint32_t c = 0; c < e.classes; ++c) {
+    uint32_t total = e.class_total(c);
+    std::string accuracy =
+        total == 0 ? "null" : json_number(static_cast<double>(e.count(c, c)) / total);
+    out += std::string(c ? "," : "") + "{\"class\":" + std::to_string(c) +
+           ",\"name\":" + json_string(class_name(loaded.model(), c)) +
+           ",\"accuracy\":" + accuracy +
+           ",\"correct\":" + std::to_string(e.count(c, c)) +
+           ",\"total\":" + std::to_string(total) + "}";
+  }
+  out += "],\"confusion\":[";
+  for (uint32_t t = 0; t < e.classes; ++t) {
+    out += t ? ",[" : "[";
+    for (uint32_t p = 0; p < e.classes; ++p) {
+      out += (p ? "," : "") + std::to_string(e.count(t, p));
+    }
+    out += "]";
+  }
+  out += "],\"kernel\":" + json_string(active_kernels().name) + "}";
+  std::printf("%s\n", out.c_str());
+}
+
+int run_eval(const std::vector<std::string>& args) {
+  ParsedArgs parsed = parse_args(args, {{"data", true}, {"json", false}});
+  if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
+
+  LoadedModel loaded(parsed.positional[0]);
+  require_fashion_mnist_model(loaded);
+  std::string data_dir = train::find_data_dir(parsed.value("data"));
+  train::Split split = train::load_split(data_dir, "t10k");
+  if (split.count == 0) throw std::runtime_error(data_dir + ": the test split has no images");
+
+  Evaluation e = evaluate(loaded, split);
+  if (parsed.has("json")) {
+    print_json(loaded, data_dir, e);
+  } else {
+    print_text(loaded, data_dir, e);
+  }
+  return 0;
+}
+
+}  // namespace
+
+const Command kEvalCommand = {
+    "eval", "accuracy on the Fashion-MNIST test split, per class, confusion matrix",
+    "softedge eval MODEL [--data DIR] [--json]",
+    "Runs every image of the Fashion-MNIST test split (t10k) through the runtime and\n"
+    "reports the accuracy, the accuracy per class and the confusion matrix.\n"
+    "\n"
+    "options:\n"
+    "  --data DIR   directory with the Fashion-MNIST IDX files (raw or .gz); default:\n"
+    "               $SOFTEDGE_DATA, ./data/FashionMNIST/raw, ./data,\n"
+    "               /usr/share/datasets/fashion-mnist\n"
+    "  --json       print one JSON object (accuracy, correct, total, per_class,\n"
+    "               confusion, kernel) instead of text\n"
+    "  --help       show this help\n",
+    run_eval};
+
+}  // namespace tools
+}  // namespace softedge

@@ -1,0 +1,153 @@
+// cmd_inspect.cpp — `softedge inspect`: what a model file holds, as the runtime sees it.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "json_text.h"
+#include "loaded_model.h"
+
+namespace softedge {
+namespace tools {
+
+namespace {
+
+const char* activation_name(format::Activation activation) {
+  switch (activation) {
+    case format::Activation::kNone: return "none";
+    case format::Activation::kRelu: return "relu";
+  }
+  return "unknown";
+}
+
+const char* dtype_name(format::DType type) {
+  switch (type) {
+    case format::DType::kFloat32: return "float32";
+    case format::DType::kInt8: return "int8";
+  }
+  return "unknown";
+}
+
+struct LayerSize {
+  uint64_t parameters;  // weights + biases
+  uint64_t bytes;       // as stored in the file
+};
+
+LayerSize layer_size(const DenseLayer& layer) {
+  uint64_t weights = static_cast<uint64_t>(layer.in_features) * layer.out_features;
+  uint64_t outputs = layer.out_features;
+  if (layer.weight_type == format::DType::kInt8) {
+    // 1-byte weights, float32 biases and one float32 scale per output (format.h).
+    return {weights + outputs, weights + outputs * 4 + outputs * 4};
+  }
+  return {weights + outputs, (weights + outputs) * 4};
+}
+
+// 31400 -> "31,400": model sizes are read by people comparing them to a flash budget.
+std::string grouped(uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return digits;
+}
+
+void print_text(const LoadedModel& loaded) {
+  const Model& m = loaded.model();
+  std::printf("model: %s\n", loaded.path().c_str());
+  std::printf("  format version: %u\n", m.version);
+  std::printf("  file size:      %s bytes\n", grouped(m.file_size).c_str());
+  std::printf("  crc-32:         0x%08x (checksum ok)\n", static_cast<unsigned>(m.crc32));
+  std::printf("input: %ux%ux%u (height x width x channels, %u uint8 pixels)\n",
+              m.input_height, m.input_width, m.input_channels, m.input_size);
+  std::printf("  preprocessing: feature = pixel * %.6g + %.6g%s\n", m.input_scale, m.input_bias,
+              m.input_scale == 1.0f / 255.0f ? " (scale = 1/255)" : "");
+
+  std::printf("classes: %u\n", m.num_classes);
+  for (uint32_t c = 0; c < m.num_classes; ++c) {
+    std::printf("  %2u %s\n", c, class_name(m, c));
+  }
+
+  std::printf("layers: %u\n", m.layer_count);
+  uint64_t total_parameters = 0, total_bytes = 0;
+  for (uint32_t i = 0; i < m.layer_count; ++i) {
+    const DenseLayer& layer = m.layers[i];
+    LayerSize size = layer_size(layer);
+    total_parameters += size.parameters;
+    total_bytes += size.bytes;
+    std::printf("  %u: dense %u -> %u, activation %s, %s weights, %s parameters (%s bytes)\n", i,
+                layer.in_features, layer.out_features, activation_name(layer.activation),
+                dtype_name(layer.weight_type), grouped(size.parameters).c_str(),
+                grouped(size.bytes).c_str());
+  }
+  std::printf("total parameters: %s (%s bytes)\n", grouped(total_parameters).c_str(),
+              grouped(total_bytes).c_str());
+  std::printf("inference scratch: %s bytes\n", grouped(scratch_bytes(m)).c_str());
+}
+
+void print_json(const LoadedModel& loaded) {
+  const Model& m = loaded.model();
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "0x%08x", static_cast<unsigned>(m.crc32));
+  std::string out = "{\"model\":" + json_string(loaded.path()) +
+                    ",\"version\":" + std::to_string(m.version) +
+                    ",\"file_size\":" + std::to_string(m.file_size) +
+                    ",\"crc32\":" + json_string(crc) + ",\"checksum_ok\":true" +
+                    ",\"input\":{\"height\":" + std::to_string(m.input_height) +
+                    ",\"width\":" + std::to_string(m.input_width) +
+                    ",\"channels\":" + std::to_string(m.input_channels) +
+                    ",\"size\":" + std::to_string(m.input_size) +
+                    ",\"scale\":" + json_number(m.input_scale) +
+                    ",\"bias\":" + json_number(m.input_bias) + "},\"classes\":[";
+  for (uint32_t c = 0; c < m.num_classes; ++c) {
+    out += (c ? "," : "") + json_string(class_name(m, c));
+  }
+  out += "],\"layers\":[";
+  uint64_t total_parameters = 0, total_bytes = 0;
+  for (uint32_t i = 0; i < m.layer_count; ++i) {
+    const DenseLayer& layer = m.layers[i];
+    LayerSize size = layer_size(layer);
+    total_parameters += size.parameters;
+    total_bytes += size.bytes;
+    out += std::string(i ? "," : "") + "{\"kind\":\"dense\",\"in_features\":" +
+           std::to_string(layer.in_features) +
+           ",\"out_features\":" + std::to_string(layer.out_features) +
+           ",\"activation\":" + json_string(activation_name(layer.activation)) +
+           ",\"weight_type\":" + json_string(dtype_name(layer.weight_type)) +
+           ",\"parameters\":" + std::to_string(size.parameters) +
+           ",\"bytes\":" + std::to_string(size.bytes) + "}";
+  }
+  out += "],\"total_parameters\":" + std::to_string(total_parameters) +
+         ",\"total_parameter_bytes\":" + std::to_string(total_bytes) +
+         ",\"scratch_bytes\":" + std::to_string(scratch_bytes(m)) + "}";
+  std::printf("%s\n", out.c_str());
+}
+
+int run_inspect(const std::vector<std::string>& args) {
+  ParsedArgs parsed = parse_args(args, {{"json", false}});
+  if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
+  // A file load() rejects (checksum included) throws here: main reports it, exit 1.
+  LoadedModel loaded(parsed.positional[0]);
+  if (parsed.has("json")) {
+    print_json(loaded);
+  } else {
+    print_text(loaded);
+  }
+  return 0;
+}
+
+}  // namespace
+
+const Command kInspectCommand = {
+    "inspect", "what a model file holds: header, input, classes, layers, sizes",
+    "softedge inspect MODEL [--json]",
+    "Validates MODEL with the runtime's loader (magic, version, sizes, CRC-32, ...) and\n"
+    "describes it: format version, file size and checksum, input shape and\n"
+    "preprocessing, class names, each layer and the parameter counts.\n"
+    "\n"
+    "options:\n"
+    "  --json       print one JSON object instead of text\n"
+    "  --help       show this help\n",
+    run_inspect};
+
+}  // namespace tools
+}  // namespace softedge

@@ -1,0 +1,154 @@
+// cmd_predict.cpp — `softedge predict`: the most likely classes, with probabilities, for one
+// image: a PGM file, or an image of the Fashion-MNIST test split (with its true label).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "dataset.h"
+#include "json_text.h"
+#include "loaded_model.h"
+#include "pgm_reader.h"
+
+namespace softedge {
+namespace tools {
+
+namespace {
+
+constexpr uint32_t kDefaultTop = 3;
+
+struct Image {
+  std::string description;  // "shirt.pgm" or "test image 42 of /data/dir"
+  std::vector<uint8_t> pixels;
+  int index = -1;       // in the test split; -1 for a PGM file
+  int true_label = -1;  // -1: unknown (a PGM file)
+};
+
+Image image_from_test_split(const LoadedModel& loaded, uint32_t index,
+                            const std::string& data_option) {
+  require_fashion_mnist_model(loaded);
+  std::string data_dir = train::find_data_dir(data_option);
+  train::Split split = train::load_split(data_dir, "t10k");
+  if (index >= split.count) {
+    throw std::runtime_error("--index " + std::to_string(index) + " is out of range: the test " +
+                             "split in " + data_dir + " has " + std::to_string(split.count) +
+                             " images");
+  }
+  Image image;
+  image.description = "test image " + std::to_string(index) + " of " + data_dir;
+  const uint8_t* first = split.pixels.data() + static_cast<size_t>(index) * train::kImagePixels;
+  image.pixels.assign(first, first + train::kImagePixels);
+  image.index = static_cast<int>(index);
+  image.true_label = split.labels[index];
+  return image;
+}
+
+Image image_from_pgm(const LoadedModel& loaded, const std::string& path) {
+  const Model& model = loaded.model();
+  if (model.input_channels != 1) {
+    throw std::runtime_error(loaded.path() + ": the model takes " +
+                             std::to_string(model.input_channels) +
+                             "-channel images; PGM files are greyscale (1 channel)");
+  }
+  Image image;
+  image.description = path;
+  image.pixels = read_pgm(path, model.input_width, model.input_height);
+  return image;
+}
+
+int run_predict(const std::vector<std::string>& args) {
+  ParsedArgs parsed =
+      parse_args(args, {{"index", true}, {"data", true}, {"top", true}, {"json", false}});
+  bool by_index = parsed.has("index");
+  if (parsed.positional.empty()) throw UsageError("expected a MODEL file");
+  if (parsed.positional.size() > 2) throw UsageError("too many arguments");
+  if (by_index == (parsed.positional.size() == 2)) {
+    throw UsageError("give either an IMAGE.pgm file or --index N");
+  }
+  if (parsed.has("data") && !by_index) throw UsageError("--data only applies with --index");
+  // Numbers are checked before any file is read: usage errors come first.
+  uint32_t index = by_index ? parse_uint(parsed.value("index"), "--index", 0, INT32_MAX) : 0;
+  uint32_t top = parsed.has("top")
+                     ? parse_uint(parsed.value("top"), "--top", 1, format::kMaxClasses)
+                     : kDefaultTop;
+
+  LoadedModel loaded(parsed.positional[0]);
+  const Model& model = loaded.model();
+  Image image = by_index ? image_from_test_split(loaded, index, parsed.value("data"))
+                         : image_from_pgm(loaded, parsed.positional[1]);
+
+  std::vector<float> probabilities(model.num_classes);
+  std::vector<uint8_t> scratch(scratch_bytes(model));
+  Status status = infer_u8(model, image.pixels.data(), image.pixels.size(), probabilities.data(),
+                           probabilities.size(), scratch.data(), scratch.size(), nullptr);
+  if (status != Status::kOk) {
+    throw std::runtime_error(loaded.path() + ": inference failed: " + status_message(status));
+  }
+
+  // Most probable first; equal probabilities keep class order, so output is deterministic.
+  std::vector<uint32_t> order(model.num_classes);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return probabilities[a] > probabilities[b];
+  });
+  order.resize(std::min<size_t>(top, order.size()));
+
+  if (parsed.has("json")) {
+    std::string out = "{\"image\":" + json_string(image.description);
+    if (image.true_label >= 0) {
+      out += ",\"index\":" + std::to_string(image.index) +
+             ",\"true_class\":" + std::to_string(image.true_label) +
+             ",\"true_name\":" + json_string(class_name(model, image.true_label));
+    }
+    out += ",\"top\":[";
+    for (size_t rank = 0; rank < order.size(); ++rank) {
+      out += std::string(rank ? "," : "") + "{\"class\":" + std::to_string(order[rank]) +
+             ",\"name\":" + json_string(class_name(model, order[rank])) +
+             ",\"probability\":" + json_number(probabilities[order[rank]]) + "}";
+    }
+    std::printf("%s]}\n", out.c_str());
+    return 0;
+  }
+
+  std::printf("image: %s\n", image.description.c_str());
+  if (image.true_label >= 0) {
+    std::printf("true label: %s\n", loaded.class_label(image.true_label).c_str());
+  }
+  int name_width = 0;
+  for (uint32_t c : order) {
+    name_width = std::max(name_width, static_cast<int>(loaded.class_label(c).size()));
+  }
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    uint32_t c = order[rank];
+    std::printf("  %zu. %-*s  %.4f%s\n", rank + 1, name_width, loaded.class_label(c).c_str(),
+                probabilities[c],
+                static_cast<int>(c) == image.true_label ? "  <- true label" : "");
+  }
+  return 0;
+}
+
+}  // namespace
+
+const Command kPredictCommand = {
+    "predict", "the most likely classes of one image (a PGM file or a test image)",
+    "softedge predict MODEL (IMAGE.pgm | --index N) [--data DIR] [--top K] [--json]",
+    "Prints the K most likely classes, with their probabilities, for one image:\n"
+    "a binary greyscale PGM file (P5, maxval 255, the model's input size, e.g. 28x28;\n"
+    "pixels are used as stored: Fashion-MNIST items are light on a black background),\n"
+    "or image N of the Fashion-MNIST test split, shown with its true label.\n"
+    "\n"
+    "options:\n"
+    "  --index N    use test image N (0-based) instead of a PGM file\n"
+    "  --data DIR   directory with the Fashion-MNIST IDX files (with --index)\n"
+    "  --top K      how many classes to show (default 3)\n"
+    "  --json       print one JSON object instead of text\n"
+    "  --help       show this help\n",
+    run_predict};
+
+}  // namespace tools
+}  // namespace softedge

@@ -1,0 +1,72 @@
+// loaded_model.cpp — see loaded_model.h.
+#include "loaded_model.h"
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "dataset.h"
+#include "model_file.h"
+
+namespace softedge {
+namespace tools {
+
+namespace {
+
+// For a corrupted file, the two CRCs tell a person that bytes changed (rather than, say,
+// a tool writing the field wrongly). The CRC covers the header's file size with the crc
+// field counted as zeros (format.h); load() has already checked the file is that long.
+std::string crc_details(const uint8_t* data, size_t size) {
+  size_t covered = format::read_u32(data + format::header::kFileSize);
+  if (covered > size || covered < format::kHeaderSize) covered = size;
+  const uint8_t zeros[4] = {0, 0, 0, 0};
+  uint32_t crc = crc32_update(0, data, format::header::kCrc32);
+  crc = crc32_update(crc, zeros, sizeof zeros);
+  crc = crc32_update(crc, data + format::header::kCrc32 + 4,
+                     covered - format::header::kCrc32 - 4);
+  char text[96];
+  std::snprintf(text, sizeof text, " (header says CRC-32 0x%08x, contents give 0x%08x)",
+                static_cast<unsigned>(format::read_u32(data + format::header::kCrc32)),
+                static_cast<unsigned>(crc));
+  return text;
+}
+
+}  // namespace
+
+LoadedModel::LoadedModel(const std::string& path) : path_(path) {
+  std::vector<uint8_t> bytes = train::read_file(path);  // FileError names the file
+  storage_.resize((bytes.size() + 3) / 4);
+  if (!bytes.empty()) std::memcpy(storage_.data(), bytes.data(), bytes.size());
+  const auto* data = reinterpret_cast<const uint8_t*>(storage_.data());
+
+  Status status = load(data, bytes.size(), &model_);
+  if (status != Status::kOk) {
+    std::string message = path + ": " + status_message(status);
+    if (status == Status::kChecksumMismatch) message += crc_details(data, bytes.size());
+    throw std::runtime_error(message);
+  }
+}
+
+std::string LoadedModel::class_label(uint32_t index) const {
+  const char* name = class_name(model_, index);
+  return name[0] != '\0' ? name : std::to_string(index);
+}
+
+void require_fashion_mnist_model(const LoadedModel& loaded) {
+  const Model& m = loaded.model();
+  if (m.input_size != train::kImagePixels) {
+    throw std::runtime_error(
+        loaded.path() + ": the model takes " + std::to_string(m.input_size) + " input values (" +
+        std::to_string(m.input_height) + "x" + std::to_string(m.input_width) + "x" +
+        std::to_string(m.input_channels) + "), but Fashion-MNIST images have " +
+        std::to_string(train::kImagePixels) + " (28x28)");
+  }
+  if (m.num_classes != train::kNumClasses) {
+    throw std::runtime_error(loaded.path() + ": the model has " + std::to_string(m.num_classes) +
+                             " classes, but Fashion-MNIST has " +
+                             std::to_string(train::kNumClasses) + " labels");
+  }
+}
+
+}  // namespace tools
+}  // namespace softedge

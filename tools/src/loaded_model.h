@@ -1,0 +1,43 @@
+// loaded_model.h — a model file read from disk and validated by the runtime's own loader,
+// so the tools see a model exactly as a device would.
+#ifndef SOFTEDGE_TOOLS_LOADED_MODEL_H
+#define SOFTEDGE_TOOLS_LOADED_MODEL_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "softedge/softedge.h"
+
+namespace softedge {
+namespace tools {
+
+class LoadedModel {
+ public:
+  // Reads and loads `path`. Throws std::runtime_error naming the file and the problem,
+  // e.g. "model.sedg: checksum mismatch: the file is corrupted".
+  explicit LoadedModel(const std::string& path);
+
+  // Model points into storage_, so a copy would dangle: not copyable or movable.
+  LoadedModel(const LoadedModel&) = delete;
+  LoadedModel& operator=(const LoadedModel&) = delete;
+
+  const std::string& path() const { return path_; }
+  const Model& model() const { return model_; }
+
+  // The model's name for class `index`, or the index itself when the name is empty.
+  std::string class_label(uint32_t index) const;
+
+ private:
+  std::string path_;
+  std::vector<uint32_t> storage_;  // uint32_t elements: the runtime needs 4-byte alignment
+  Model model_{};
+};
+
+// Throws unless the model takes Fashion-MNIST images (784 pixels) and has its 10 classes.
+void require_fashion_mnist_model(const LoadedModel& loaded);
+
+}  // namespace tools
+}  // namespace softedge
+
+#endif

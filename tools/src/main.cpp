@@ -1,0 +1,80 @@
+// main.cpp — the `softedge` command-line tool: dispatches to the subcommands in commands.h.
+//
+// Conventions (DESIGN.md): --help everywhere, long options, errors on stderr; exit 0 on
+// success, 1 on failure, 2 on bad usage.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "commands.h"
+
+namespace {
+
+using softedge::tools::Command;
+
+const Command* const kCommands[] = {
+    &softedge::tools::kEvalCommand,
+    &softedge::tools::kPredictCommand,
+    &softedge::tools::kInspectCommand,
+};
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: softedge COMMAND [ARGS...]\n"
+               "       softedge COMMAND --help\n"
+               "\n"
+               "Evaluate, run and inspect softedge models (.sedg) for Fashion-MNIST.\n"
+               "\n"
+               "commands:\n");
+  for (const Command* command : kCommands) {
+    std::fprintf(out, "  %-9s %s\n", command->name, command->summary);
+  }
+}
+
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_usage(stderr);
+    return 2;
+  }
+  if (is_help(args[0]) || args[0] == "help") {
+    print_usage(stdout);
+    return 0;
+  }
+
+  const Command* command = nullptr;
+  for (const Command* candidate : kCommands) {
+    if (args[0] == candidate->name) command = candidate;
+  }
+  if (command == nullptr) {
+    std::fprintf(stderr, "softedge: unknown command '%s' (see 'softedge --help')\n",
+                 args[0].c_str());
+    return 2;
+  }
+
+  args.erase(args.begin());
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (is_help(arg)) {
+      std::printf("usage: %s\n\n%s", command->synopsis, command->details);
+      return 0;
+    }
+  }
+
+  try {
+    return command->run(args);
+  } catch (const softedge::tools::UsageError& e) {
+    std::fprintf(stderr, "softedge %s: %s\nusage: %s\n(see 'softedge %s --help')\n",
+                 command->name, e.what(), command->synopsis, command->name);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "softedge %s: %s\n", command->name, e.what());
+    return 1;
+  }
+}
