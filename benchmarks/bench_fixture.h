@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "dataset.h"
+#include "softedge/aligned_bytes.h"
 #include "softedge/model.h"
 
 namespace bench {
 
 struct Fixture {
   softedge::train::Dataset data;
-  std::vector<uint8_t> model_file;  // softmax regression, one epoch of the d2l settings
+  softedge::AlignedBytes model_file;  // softmax regression, one epoch of the d2l settings
   softedge::Model model;
 };
 

@@ -25,7 +25,8 @@ const Fixture& fixture() {
     softedge::train::TrainConfig config;
     config.epochs = 1;
     const auto trained = softedge::train::train_softmax_regression(f->data.train, nullptr, config, nullptr);
-    f->model_file = softedge::train::encode_model(softedge::train::make_model_spec(trained.params));
+    f->model_file = softedge::AlignedBytes(
+        softedge::train::encode_model(softedge::train::make_model_spec(trained.params)));
     if (softedge::load(f->model_file.data(), f->model_file.size(), &f->model) != softedge::Status::kOk) {
       std::fprintf(stderr, "softedge_bench: the runtime rejected the benchmark model\n");
       std::exit(1);

@@ -1,6 +1,8 @@
 // CRC-32 with a table built at compile time (no start-up cost, lives in .rodata).
 #include "softedge/crc32.h"
 
+#include "softedge/format.h"
+
 namespace softedge {
 namespace {
 
@@ -22,6 +24,14 @@ uint32_t crc32_update(uint32_t crc, const uint8_t* data, size_t size) {
   crc = ~crc;
   for (size_t i = 0; i < size; ++i) crc = kTable.entries[(crc ^ data[i]) & 0xFFu] ^ (crc >> 8);
   return ~crc;
+}
+
+uint32_t model_file_crc(const uint8_t* data, size_t file_size) {
+  static const uint8_t kZeros[4] = {0, 0, 0, 0};
+  constexpr size_t kField = format::header::kCrc32;
+  uint32_t crc = crc32_update(0, data, kField);
+  crc = crc32_update(crc, kZeros, sizeof kZeros);
+  return crc32_update(crc, data + kField + 4, file_size - kField - 4);
 }
 
 }  // namespace softedge

@@ -28,23 +28,43 @@ float* activation_buffer(float* base, const Model& model, int which) {
 
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
 
-// Runs the layers on `features` (already in scratch or the caller's array); writes the logits
-// to a scratch buffer and returns it.
-const float* run_layers(const Model& model, const KernelSet& kernels, const float* features,
-                        float* scratch_base) {
-  const float* input = features;
-  float* output = nullptr;
-  for (uint32_t l = 0; l < model.layer_count; ++l) {
+void apply_activation(const DenseLayer& layer, float* values) {
+  if (layer.activation == format::Activation::kRelu) {
+    for (uint32_t i = 0; i < layer.out_features; ++i) values[i] = values[i] > 0 ? values[i] : 0;
+  }
+}
+
+// Runs layers [first, layer_count) on `input` (in scratch or the caller's array), writing
+// layer l's output to activation buffer l % 2; returns the logits.
+const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t first,
+                        const float* input, float* scratch_base) {
+  for (uint32_t l = first; l < model.layer_count; ++l) {
     const DenseLayer& layer = model.layers[l];
-    output = activation_buffer(scratch_base, model, static_cast<int>(l % 2));
+    float* output = activation_buffer(scratch_base, model, static_cast<int>(l % 2));
     kernels.dense_f32(input, layer.weights, layer.bias, layer.in_features, layer.out_features,
                       output);
-    if (layer.activation == format::Activation::kRelu) {
-      for (uint32_t i = 0; i < layer.out_features; ++i) output[i] = output[i] > 0 ? output[i] : 0;
-    }
+    apply_activation(layer, output);
     input = output;
   }
-  return output;
+  return input;
+}
+
+// From raw pixels. With a zero input bias, preprocessing is a pure scale and the first layer
+// reads the pixels directly (feature = pixel * scale, so W.x = scale * W.pixels); otherwise
+// the features are written to scratch first.
+const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
+                    float* scratch_base) {
+  if (model.input_bias != 0.0f) {
+    kernels.pixels_to_f32(pixels, model.input_size, model.input_scale, model.input_bias,
+                          scratch_base);
+    return run_layers(model, kernels, 0, scratch_base, scratch_base);
+  }
+  const DenseLayer& first = model.layers[0];
+  float* output = activation_buffer(scratch_base, model, 0);
+  kernels.dense_u8_f32(pixels, model.input_scale, first.weights, first.bias, first.in_features,
+                       first.out_features, output);
+  apply_activation(first, output);
+  return run_layers(model, kernels, 1, output, scratch_base);
 }
 
 Status finish(const Model& model, const float* logits, float* probabilities,
@@ -84,10 +104,8 @@ Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
   const Status status = check_call(model, pixels, pixel_count, probabilities,
                                    probability_count, scratch, scratch_size);
   if (status != Status::kOk) return status;
-  const KernelSet& kernels = active_kernels();
   float* base = aligned_scratch(scratch, scratch_size, model);
-  kernels.pixels_to_f32(pixels, model.input_size, model.input_scale, model.input_bias, base);
-  return finish(model, run_layers(model, kernels, base, base), probabilities, prediction);
+  return finish(model, run_u8(model, active_kernels(), pixels, base), probabilities, prediction);
 }
 
 Status infer_f32(const Model& model, const float* features, size_t feature_count,
@@ -97,7 +115,7 @@ Status infer_f32(const Model& model, const float* features, size_t feature_count
                                    probability_count, scratch, scratch_size);
   if (status != Status::kOk) return status;
   float* base = aligned_scratch(scratch, scratch_size, model);
-  return finish(model, run_layers(model, active_kernels(), features, base), probabilities,
+  return finish(model, run_layers(model, active_kernels(), 0, features, base), probabilities,
                 prediction);
 }
 
@@ -114,9 +132,7 @@ Status infer_batch_u8(const Model& model, const uint8_t* pixels, size_t image_co
   float* spare = activation_buffer(base, model, static_cast<int>(model.layer_count % 2));
   const KernelSet& kernels = active_kernels();
   for (size_t n = 0; n < image_count; ++n) {
-    kernels.pixels_to_f32(pixels + n * model.input_size, model.input_size, model.input_scale,
-                          model.input_bias, base);
-    const float* logits = run_layers(model, kernels, base, base);
+    const float* logits = run_u8(model, kernels, pixels + n * model.input_size, base);
     float* out = probabilities != nullptr ? probabilities + n * model.num_classes : spare;
     Prediction prediction;
     const Status status = finish(model, logits, out, &prediction);

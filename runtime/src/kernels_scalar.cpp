@@ -1,5 +1,7 @@
 // The portable reference kernels: the fallback on any CPU and the oracle for every SIMD set.
 // Plain sequential loops, float accumulation in index order.
+#include <math.h>
+
 #include "kernel_sets.h"
 
 namespace softedge {
@@ -16,14 +18,36 @@ void dense_f32_scalar(const float* x, const float* weights, const float* bias, u
   }
 }
 
+void dense_u8_f32_scalar(const uint8_t* pixels, float scale, const float* weights,
+                         const float* bias, uint32_t in, uint32_t out, float* y) {
+  for (uint32_t o = 0; o < out; ++o) {
+    const float* row = weights + static_cast<size_t>(o) * in;
+    float sum = 0.0f;
+    for (uint32_t i = 0; i < in; ++i) sum += row[i] * static_cast<float>(pixels[i]);
+    y[o] = scale * sum + bias[o];
+  }
+}
+
 void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float bias,
                           float* out) {
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
+void softmax_f32_scalar(const float* logits, uint32_t n, float max_logit,
+                        float* probabilities) {
+  float sum = 0.0f;
+  for (uint32_t i = 0; i < n; ++i) {
+    probabilities[i] = expf(logits[i] - max_logit);
+    sum += probabilities[i];
+  }
+  const float inverse = 1.0f / sum;
+  for (uint32_t i = 0; i < n; ++i) probabilities[i] *= inverse;
+}
+
 }  // namespace
 
-const KernelSet kScalarKernels = {"scalar", dense_f32_scalar, pixels_to_f32_scalar};
+const KernelSet kScalarKernels = {"scalar", dense_f32_scalar, dense_u8_f32_scalar,
+                                  pixels_to_f32_scalar, softmax_f32_scalar};
 
 }  // namespace detail
 }  // namespace softedge

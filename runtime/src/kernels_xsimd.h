@@ -10,6 +10,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernel_sets.h"
+#include "load_pixels.h"
 
 namespace softedge {
 namespace detail {
@@ -21,52 +22,89 @@ inline float horizontal_sum(const xsimd::batch<float, Arch>& v) {
   return xsimd::hadd(v);
 }
 
-// ROWS output rows at once: each chunk of x is loaded once and reused ROWS times, and ROWS
-// independent accumulators hide the FMA latency.
-template <class Arch, uint32_t ROWS>
-inline void dense_rows(const float* x, const float* weights, const float* bias, uint32_t in,
-                       float* y) {
+// Where a dense layer reads its input from: float features, or raw pixels widened in
+// registers (then the sum is scaled once at the end instead of every pixel).
+template <class Arch>
+struct FloatInput {
+  const float* x;
+  xsimd::batch<float, Arch> load(uint32_t i) const {
+    return xsimd::batch<float, Arch>::load_unaligned(x + i);
+  }
+  float at(uint32_t i) const { return x[i]; }
+  float finish(float sum) const { return sum; }
+};
+
+template <class Arch>
+struct PixelInput {
+  const uint8_t* pixels;
+  float scale;
+  xsimd::batch<float, Arch> load(uint32_t i) const {
+    return xsimd::batch<float, Arch>(load_pixels(pixels + i, Arch{}));
+  }
+  float at(uint32_t i) const { return static_cast<float>(pixels[i]); }
+  float finish(float sum) const { return scale * sum; }
+};
+
+// ROWS output rows at once: each chunk of the input is loaded once and reused ROWS times,
+// and ROWS independent accumulators hide the FMA latency.
+template <class Arch, uint32_t ROWS, class Input>
+inline void dense_rows(const Input& input, const float* weights, const float* bias,
+                       uint32_t in, float* y) {
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+  const float* rows[ROWS];
   batch acc[ROWS];
-  for (uint32_t r = 0; r < ROWS; ++r) acc[r] = batch(0.0f);
+  for (uint32_t r = 0; r < ROWS; ++r) {
+    rows[r] = weights + static_cast<size_t>(r) * in;
+    acc[r] = batch(0.0f);
+  }
   uint32_t i = 0;
   for (; i + kLanes <= in; i += kLanes) {
-    const batch xv = batch::load_unaligned(x + i);
+    const batch xv = input.load(i);
     for (uint32_t r = 0; r < ROWS; ++r) {
-      acc[r] = xsimd::fma(batch::load_unaligned(weights + static_cast<size_t>(r) * in + i), xv,
-                          acc[r]);
+      acc[r] = xsimd::fma(batch::load_unaligned(rows[r] + i), xv, acc[r]);
     }
   }
   for (uint32_t r = 0; r < ROWS; ++r) {
     float sum = horizontal_sum(acc[r]);
-    const float* row = weights + static_cast<size_t>(r) * in;
-    for (uint32_t j = i; j < in; ++j) sum += row[j] * x[j];
-    y[r] = sum + bias[r];
+    for (uint32_t j = i; j < in; ++j) sum += rows[r][j] * input.at(j);
+    y[r] = input.finish(sum) + bias[r];
+  }
+}
+
+template <class Arch, class Input>
+void dense(const Input& input, const float* weights, const float* bias, uint32_t in,
+           uint32_t out, float* y) {
+  constexpr uint32_t kBlock = 10;  // 10 accumulators fit the 16 registers of SSE2/AVX2
+  uint32_t o = 0;
+  for (; o + kBlock <= out; o += kBlock) {
+    dense_rows<Arch, kBlock>(input, weights + static_cast<size_t>(o) * in, bias + o, in, y + o);
+  }
+  const float* w = weights + static_cast<size_t>(o) * in;
+  switch (out - o) {
+    case 0: break;
+    case 1: dense_rows<Arch, 1>(input, w, bias + o, in, y + o); break;
+    case 2: dense_rows<Arch, 2>(input, w, bias + o, in, y + o); break;
+    case 3: dense_rows<Arch, 3>(input, w, bias + o, in, y + o); break;
+    case 4: dense_rows<Arch, 4>(input, w, bias + o, in, y + o); break;
+    case 5: dense_rows<Arch, 5>(input, w, bias + o, in, y + o); break;
+    case 6: dense_rows<Arch, 6>(input, w, bias + o, in, y + o); break;
+    case 7: dense_rows<Arch, 7>(input, w, bias + o, in, y + o); break;
+    case 8: dense_rows<Arch, 8>(input, w, bias + o, in, y + o); break;
+    default: dense_rows<Arch, 9>(input, w, bias + o, in, y + o); break;
   }
 }
 
 template <class Arch>
 void dense_f32_xsimd(const float* x, const float* weights, const float* bias, uint32_t in,
                      uint32_t out, float* y) {
-  constexpr uint32_t kBlock = 10;  // 10 accumulators fit the 16 registers of SSE2/AVX2
-  uint32_t o = 0;
-  for (; o + kBlock <= out; o += kBlock) {
-    dense_rows<Arch, kBlock>(x, weights + static_cast<size_t>(o) * in, bias + o, in, y + o);
-  }
-  const float* w = weights + static_cast<size_t>(o) * in;
-  switch (out - o) {
-    case 0: break;
-    case 1: dense_rows<Arch, 1>(x, w, bias + o, in, y + o); break;
-    case 2: dense_rows<Arch, 2>(x, w, bias + o, in, y + o); break;
-    case 3: dense_rows<Arch, 3>(x, w, bias + o, in, y + o); break;
-    case 4: dense_rows<Arch, 4>(x, w, bias + o, in, y + o); break;
-    case 5: dense_rows<Arch, 5>(x, w, bias + o, in, y + o); break;
-    case 6: dense_rows<Arch, 6>(x, w, bias + o, in, y + o); break;
-    case 7: dense_rows<Arch, 7>(x, w, bias + o, in, y + o); break;
-    case 8: dense_rows<Arch, 8>(x, w, bias + o, in, y + o); break;
-    default: dense_rows<Arch, 9>(x, w, bias + o, in, y + o); break;
-  }
+  dense<Arch>(FloatInput<Arch>{x}, weights, bias, in, out, y);
+}
+
+template <class Arch>
+void dense_u8_f32_xsimd(const uint8_t* pixels, float scale, const float* weights,
+                        const float* bias, uint32_t in, uint32_t out, float* y) {
+  dense<Arch>(PixelInput<Arch>{pixels, scale}, weights, bias, in, out, y);
 }
 
 // A plain loop: the compiler vectorizes it for the ISA this file is built for.
@@ -75,12 +113,44 @@ void pixels_to_f32_auto(const uint8_t* pixels, uint32_t n, float scale, float bi
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
+// exp over whole registers; a partial last register is padded with -inf (exp gives 0).
+template <class Arch>
+void softmax_f32_xsimd(const float* logits, uint32_t n, float max_logit, float* probabilities) {
+  using batch = xsimd::batch<float, Arch>;
+  constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+  const batch max_v(max_logit);
+  batch sum_v(0.0f);
+  uint32_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const batch e = xsimd::exp(batch::load_unaligned(logits + i) - max_v);
+    e.store_unaligned(probabilities + i);
+    sum_v += e;
+  }
+  if (i < n) {
+    alignas(64) float tail[kLanes];
+    for (uint32_t j = 0; j < kLanes; ++j) tail[j] = i + j < n ? logits[i + j] : -INFINITY;
+    const batch e = xsimd::exp(batch::load_aligned(tail) - max_v);
+    e.store_aligned(tail);
+    sum_v += e;
+    for (uint32_t j = 0; i + j < n; ++j) probabilities[i + j] = tail[j];
+  }
+  const float inverse = 1.0f / horizontal_sum(sum_v);
+  const batch inverse_v(inverse);
+  i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    (batch::load_unaligned(probabilities + i) * inverse_v).store_unaligned(probabilities + i);
+  }
+  for (; i < n; ++i) probabilities[i] *= inverse;
+}
+
 }  // namespace
 }  // namespace detail
 }  // namespace softedge
 
-#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch) \
-  const ::softedge::KernelSet variable = {                   \
-      name, ::softedge::detail::dense_f32_xsimd<arch>, ::softedge::detail::pixels_to_f32_auto}
+#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch)                      \
+  const ::softedge::KernelSet variable = {                                        \
+      name, ::softedge::detail::dense_f32_xsimd<arch>,                           \
+      ::softedge::detail::dense_u8_f32_xsimd<arch>,                              \
+      ::softedge::detail::pixels_to_f32_auto, ::softedge::detail::softmax_f32_xsimd<arch>}
 
 #endif

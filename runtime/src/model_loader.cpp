@@ -48,13 +48,6 @@ bool all_finite(const float* values, uint64_t count) {
   return true;
 }
 
-uint32_t file_crc(const uint8_t* data, uint32_t file_size) {
-  static const uint8_t kZeros[4] = {0, 0, 0, 0};
-  uint32_t crc = crc32_update(0, data, header::kCrc32);
-  crc = crc32_update(crc, kZeros, 4);
-  return crc32_update(crc, data + header::kCrc32 + 4, file_size - header::kCrc32 - 4);
-}
-
 // Exactly num_classes non-empty names, each ending in NUL, filling the block.
 Status check_class_names(const Model* model) {
   const uint8_t* block = reinterpret_cast<const uint8_t*>(model->class_names);
@@ -127,7 +120,7 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
   if (file_size < kHeaderSize) return Status::kBadHeader;
   if (file_size > size) return Status::kTruncated;
   const uint32_t stored_crc = read_u32(data + header::kCrc32);
-  if (file_crc(data, file_size) != stored_crc) return Status::kChecksumMismatch;
+  if (model_file_crc(data, file_size) != stored_crc) return Status::kChecksumMismatch;
   if (read_u32(data + header::kFlags) != 0 || read_u32(data + header::kReserved) != 0) {
     return Status::kBadHeader;
   }

@@ -1,8 +1,9 @@
 // Numerically stable softmax: exp(x - max) never overflows, and the largest term is exactly
-// 1, so the sum is in [1, n] and never zero.
+// 1, so the sum is in [1, n] and never zero. The exponentials run in the active kernel set.
 #include <math.h>
 
 #include "softedge/inference.h"
+#include "softedge/kernels.h"
 
 namespace softedge {
 
@@ -13,20 +14,12 @@ bool softmax(const float* logits, size_t n, float* probabilities, uint32_t* argm
     if (!isfinite(logits[i])) finite = false;
     if (logits[i] > logits[best]) best = static_cast<uint32_t>(i);
   }
+  if (argmax != nullptr) *argmax = finite ? best : 0;
   if (!finite) {
     for (size_t i = 0; i < n; ++i) probabilities[i] = 0.0f;
-    if (argmax != nullptr) *argmax = 0;
     return false;
   }
-  const float max_logit = logits[best];
-  float sum = 0.0f;
-  for (size_t i = 0; i < n; ++i) {
-    probabilities[i] = expf(logits[i] - max_logit);
-    sum += probabilities[i];
-  }
-  const float inverse = 1.0f / sum;
-  for (size_t i = 0; i < n; ++i) probabilities[i] *= inverse;
-  if (argmax != nullptr) *argmax = best;
+  active_kernels().softmax_f32(logits, static_cast<uint32_t>(n), logits[best], probabilities);
   return true;
 }
 

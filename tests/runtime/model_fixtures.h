@@ -66,10 +66,8 @@ inline softedge::FloatModelSpec mnist_linear_spec(uint32_t seed = 1) {
 // After editing header fields by hand, recompute the CRC so the edit reaches the structural
 // checks (a hostile file can carry a valid checksum).
 inline void refresh_crc(std::vector<uint8_t>& file) {
-  namespace h = softedge::format::header;
-  softedge::format::write_u32(&file[h::kCrc32], 0);
-  softedge::format::write_u32(&file[h::kCrc32],
-                              softedge::crc32_update(0, file.data(), file.size()));
+  softedge::format::write_u32(&file[softedge::format::header::kCrc32],
+                              softedge::model_file_crc(file.data(), file.size()));
 }
 
 }  // namespace fixtures

@@ -1,6 +1,7 @@
 // Every compiled kernel set against the scalar reference, on shapes that hit every tail.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -32,6 +33,43 @@ void check_dense(const softedge::KernelSet& kernels, uint32_t in, uint32_t out) 
   }
 }
 
+// The same bound for the fused pixel kernel, against the scalar reference of that kernel.
+void check_dense_u8(const softedge::KernelSet& kernels, uint32_t in, uint32_t out) {
+  fixtures::Values values(in * 7 + out);
+  std::vector<uint8_t> pixels(in);
+  std::vector<float> w(size_t{in} * out), b(out);
+  for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
+  for (float& v : w) v = values.next();
+  for (float& v : b) v = values.next();
+  const float scale = 1.0f / 255.0f;
+  std::vector<float> expected(out), actual(out, -12345.0f);
+  scalar().dense_u8_f32(pixels.data(), scale, w.data(), b.data(), in, out, expected.data());
+  kernels.dense_u8_f32(pixels.data(), scale, w.data(), b.data(), in, out, actual.data());
+  for (uint32_t o = 0; o < out; ++o) {
+    double magnitude = std::fabs(b[o]);
+    for (uint32_t i = 0; i < in; ++i) magnitude += std::fabs(double{w[size_t{o} * in + i]} * pixels[i] * scale);
+    INFO("kernel " << kernels.name << " in " << in << " out " << out << " row " << o);
+    CHECK(std::fabs(actual[o] - expected[o]) <= 1e-5 * magnitude + 1e-7);
+  }
+}
+
+void check_softmax(const softedge::KernelSet& kernels, uint32_t n) {
+  fixtures::Values values(n);
+  std::vector<float> logits(n);
+  float max_logit = -1e30f;
+  for (float& v : logits) {
+    v = values.next() * 30.0f;
+    max_logit = std::max(max_logit, v);
+  }
+  std::vector<float> expected(n), actual(n, -1.0f);
+  scalar().softmax_f32(logits.data(), n, max_logit, expected.data());
+  kernels.softmax_f32(logits.data(), n, max_logit, actual.data());
+  for (uint32_t i = 0; i < n; ++i) {
+    INFO("kernel " << kernels.name << " n " << n << " i " << i);
+    CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the scalar reference computes the textbook dense layer") {
@@ -55,8 +93,12 @@ TEST_CASE("every runnable kernel set matches the scalar reference") {
     }
     ++tested;
     for (uint32_t in : {1u, 3u, 4u, 7u, 8u, 15u, 16u, 17u, 31u, 33u, 64u, 100u, 784u, 1000u}) {
-      for (uint32_t out : {1u, 2u, 5u, 9u, 10u, 11u, 19u, 20u, 33u}) check_dense(kernels, in, out);
+      for (uint32_t out : {1u, 2u, 5u, 9u, 10u, 11u, 19u, 20u, 33u}) {
+        check_dense(kernels, in, out);
+        check_dense_u8(kernels, in, out);
+      }
     }
+    for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 8u, 10u, 15u, 16u, 17u, 33u, 1000u}) check_softmax(kernels, n);
 
     // Preprocessing: p * scale + bias. One FMA rounding versus two: within 1 ulp-ish.
     std::vector<uint8_t> pixels(797);

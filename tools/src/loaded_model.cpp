@@ -19,11 +19,7 @@ namespace {
 std::string crc_details(const uint8_t* data, size_t size) {
   size_t covered = format::read_u32(data + format::header::kFileSize);
   if (covered > size || covered < format::kHeaderSize) covered = size;
-  const uint8_t zeros[4] = {0, 0, 0, 0};
-  uint32_t crc = crc32_update(0, data, format::header::kCrc32);
-  crc = crc32_update(crc, zeros, sizeof zeros);
-  crc = crc32_update(crc, data + format::header::kCrc32 + 4,
-                     covered - format::header::kCrc32 - 4);
+  const uint32_t crc = model_file_crc(data, covered);
   char text[96];
   std::snprintf(text, sizeof text, " (header says CRC-32 0x%08x, contents give 0x%08x)",
                 static_cast<unsigned>(format::read_u32(data + format::header::kCrc32)),
@@ -34,15 +30,13 @@ std::string crc_details(const uint8_t* data, size_t size) {
 }  // namespace
 
 LoadedModel::LoadedModel(const std::string& path) : path_(path) {
-  std::vector<uint8_t> bytes = train::read_file(path);  // FileError names the file
-  storage_.resize((bytes.size() + 3) / 4);
-  if (!bytes.empty()) std::memcpy(storage_.data(), bytes.data(), bytes.size());
-  const auto* data = reinterpret_cast<const uint8_t*>(storage_.data());
+  storage_ = AlignedBytes(train::read_file(path));  // FileError names the file
+  const uint8_t* data = storage_.data();
 
-  Status status = load(data, bytes.size(), &model_);
+  Status status = load(data, storage_.size(), &model_);
   if (status != Status::kOk) {
     std::string message = path + ": " + status_message(status);
-    if (status == Status::kChecksumMismatch) message += crc_details(data, bytes.size());
+    if (status == Status::kChecksumMismatch) message += crc_details(data, storage_.size());
     throw std::runtime_error(message);
   }
 }

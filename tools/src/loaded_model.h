@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "softedge/aligned_bytes.h"
 #include "softedge/softedge.h"
 
 namespace softedge {
@@ -30,7 +31,7 @@ class LoadedModel {
 
  private:
   std::string path_;
-  std::vector<uint32_t> storage_;  // uint32_t elements: the runtime needs 4-byte alignment
+  AlignedBytes storage_;
   Model model_{};
 };
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "softedge/aligned_bytes.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
 #include "softedge/model.h"
@@ -87,9 +88,9 @@ FloatModelSpec make_model_spec(const LinearParams& params) {
 }
 
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split) {
-  // A vector's storage comes from operator new: aligned enough for the runtime's view.
+  const AlignedBytes bytes(model_file);
   Model model;
-  const Status status = load(model_file.data(), model_file.size(), &model);
+  const Status status = load(bytes.data(), bytes.size(), &model);
   if (status != Status::kOk) {
     throw std::runtime_error(std::string("runtime rejected the model: ") + status_message(status));
   }

@@ -83,11 +83,13 @@ inline float read_f32(const uint8_t* p) {
   return value;
 }
 inline void write_u16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v);
-  p[1] = static_cast<uint8_t>(v >> 8);
+  const uint8_t bytes[2] = {static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8)};
+  memcpy(p, bytes, sizeof bytes);
 }
 inline void write_u32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  const uint8_t bytes[4] = {static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8),
+                            static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 24)};
+  memcpy(p, bytes, sizeof bytes);
 }
 inline void write_f32(uint8_t* p, float v) {
   uint32_t bits;

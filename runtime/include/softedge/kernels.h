@@ -19,9 +19,17 @@ struct KernelSet {
   // y[o] = bias[o] + sum_i weights[o * in + i] * x[i], for o < out. No alignment needed.
   void (*dense_f32)(const float* x, const float* weights, const float* bias, uint32_t in,
                     uint32_t out, float* y);
+  // The same layer on raw pixels: y[o] = scale * sum_i weights[o * in + i] * pixels[i] +
+  // bias[o]. Equals dense_f32 on features pixel * scale (up to rounding) without first
+  // writing those features out.
+  void (*dense_u8_f32)(const uint8_t* pixels, float scale, const float* weights,
+                       const float* bias, uint32_t in, uint32_t out, float* y);
   // out[i] = pixels[i] * scale + bias, for i < n.
   void (*pixels_to_f32)(const uint8_t* pixels, uint32_t n, float scale, float bias,
                         float* out);
+  // probabilities[i] = exp(logits[i] - max) / sum_j exp(logits[j] - max), for finite logits
+  // (the caller checks). n >= 1.
+  void (*softmax_f32)(const float* logits, uint32_t n, float max_logit, float* probabilities);
 };
 
 // The set inference uses now.

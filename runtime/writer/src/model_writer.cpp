@@ -95,8 +95,7 @@ std::vector<uint8_t> encode_model(const FloatModelSpec& spec) {
     put_floats(file, weight_offsets[l], layer.weights);
     put_floats(file, bias_offsets[l], layer.bias);
   }
-  // The CRC is computed with its own field still zero, as the loader checks it.
-  write_u32(&file[header::kCrc32], crc32_update(0, file.data(), file.size()));
+  write_u32(&file[header::kCrc32], model_file_crc(file.data(), file.size()));
   return file;
 }
 
