@@ -1,5 +1,6 @@
-// Inference: preprocess pixels into scratch, run the dense layers ping-ponging between two
-// scratch buffers, softmax the last layer's output into the caller's array.
+// Inference: the first layer reads raw pixels (or features written to scratch when the
+// preprocessing has a bias), the dense layers ping-pong between two scratch buffers, and
+// softmax writes the last layer's output into the caller's array.
 #include <stdint.h>
 
 #include "softedge/inference.h"

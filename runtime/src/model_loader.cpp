@@ -1,7 +1,7 @@
 // load(): validate a model file completely before anything reads its tensors.
 //
-// Order: size and magic first (so a wrong file gets "bad magic", not a checksum error), then
-// the CRC, then every structural field. The CRC alone is not trusted: a hostile file can
+// Order: magic, version, header size and file size first (so a wrong or newer file gets
+// its own error, not a checksum error), then the CRC, then every structural field. The CRC alone is not trusted: a hostile file can
 // carry a valid CRC, so each offset and size is checked in 64-bit arithmetic against the
 // file, and the regions the file declares (header, layer table, names, tensors) must not
 // overlap.

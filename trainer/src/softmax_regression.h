@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "aligned_vector.h"
 #include "rng.h"
 
 namespace softedge {
@@ -13,7 +14,7 @@ namespace train {
 struct LinearParams {
   uint32_t in_features = 0;
   uint32_t out_features = 0;
-  std::vector<float> weights;  // out x in, row-major (the runtime's layout)
+  AlignedVector<float> weights;  // out x in, row-major (the runtime's layout)
   std::vector<float> bias;     // out
 };
 

@@ -15,7 +15,7 @@
 namespace softedge {
 
 struct KernelSet {
-  const char* name;  // "scalar", "sse2", "avx2", "avx512", "neon"
+  const char* name;  // "scalar", "sse2", "avx2", "avx512", "neon" (armv7), "neon64"
   // y[o] = bias[o] + sum_i weights[o * in + i] * x[i], for o < out. No alignment needed.
   void (*dense_f32)(const float* x, const float* weights, const float* bias, uint32_t in,
                     uint32_t out, float* y);

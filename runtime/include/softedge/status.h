@@ -11,13 +11,13 @@ enum class Status : int {
   kTruncated,             // fewer bytes than the header or the header's file size says
   kBadMagic,              // not a softedge model file
   kUnsupportedVersion,    // written by a newer (or unknown) format version
-  kBadHeader,             // header size, flags or reserved fields are wrong
+  kBadHeader,             // header size, file size field, flags or reserved fields wrong
   kChecksumMismatch,      // CRC-32 does not match: the file is corrupted
   kBadLayerTable,         // layer count, entry size or table position is wrong
   kBadDimensions,         // zero, too large, or layers that do not chain
   kBadTensorOffset,       // a tensor lies outside the file, is misaligned or overlaps
   kUnsupportedLayer,      // layer kind, activation or weight type this runtime lacks
-  kNonFiniteWeights,      // a weight, bias or scale is NaN or infinite
+  kNonFiniteWeights,      // a weight or bias is NaN or infinite
   kBadClassNames,         // class name block is not num_classes NUL-terminated names
   kBadPreprocessing,      // unknown input transform or non-finite scale/bias
   kSizeMismatch,          // caller's input or output count differs from the model's

@@ -1,6 +1,7 @@
 // Encoding a float model into the v1 layout of softedge/format.h.
 #include "softedge/model_writer.h"
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -11,22 +12,42 @@ namespace {
 
 using namespace format;
 
+bool all_finite(const std::vector<float>& values) {
+  for (float v : values) {
+    if (!std::isfinite(v)) return false;
+  }
+  return true;
+}
+
+// Everything the loader would reject is refused here, with a reason, instead.
 void check_spec(const FloatModelSpec& spec) {
   if (spec.layers.empty() || spec.layers.size() > kMaxLayers) {
     throw std::invalid_argument("a model needs 1 to 8 layers");
   }
-  uint32_t width = uint32_t{spec.input_height} * spec.input_width * spec.input_channels;
+  const uint64_t input = uint64_t{spec.input_height} * spec.input_width * spec.input_channels;
+  if (input == 0 || input > kMaxFeatures) throw std::invalid_argument("input size out of range");
+  if (!std::isfinite(spec.input_scale) || !std::isfinite(spec.input_bias)) {
+    throw std::invalid_argument("input scale and bias must be finite");
+  }
+  uint64_t width = input;
+  uint64_t tensor_bytes = 0;
   for (const FloatDenseLayer& layer : spec.layers) {
     if (layer.in_features != width || layer.out_features == 0 ||
+        layer.out_features > kMaxFeatures ||
         layer.weights.size() != size_t{layer.in_features} * layer.out_features ||
         layer.bias.size() != layer.out_features) {
       throw std::invalid_argument("layer shapes do not chain or do not match their tensors");
     }
+    if (!all_finite(layer.weights) || !all_finite(layer.bias)) {
+      throw std::invalid_argument("weights and biases must be finite");
+    }
+    tensor_bytes += (layer.weights.size() + layer.bias.size()) * sizeof(float) + 2 * kTensorAlignment;
     width = layer.out_features;
   }
-  if (spec.class_names.size() != width) {
-    throw std::invalid_argument("one class name per output is needed");
+  if (spec.class_names.size() != width || width > kMaxClasses) {
+    throw std::invalid_argument("one class name per output is needed (at most 1024 classes)");
   }
+  if (tensor_bytes > UINT32_MAX / 2) throw std::invalid_argument("model too large for format v1");
 }
 
 void put_floats(std::vector<uint8_t>& file, uint32_t offset, const std::vector<float>& values) {
