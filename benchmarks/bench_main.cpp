@@ -40,31 +40,39 @@ const Fixture& fixture() {
 
 namespace {
 
-// Records each run's time per item and prints "x faster than <family>/scalar" at the end.
+// Records each benchmark's time per iteration (the median when --benchmark_repetitions is
+// used) and prints "x faster than <family>/scalar" at the end.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-      times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+      if (run.error_occurred) continue;
+      const std::string name = run.run_name.str();
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
+        medians_[name] = run.GetAdjustedRealTime();
+      } else if (run.run_type == Run::RT_Iteration) {
+        singles_[name] = run.GetAdjustedRealTime();
+      }
     }
   }
 
   void Finalize() override {
     ConsoleReporter::Finalize();
+    const std::map<std::string, double>& times = medians_.empty() ? singles_ : medians_;
     std::printf("\nratio against the scalar reference in this run (higher is faster):\n");
-    for (const auto& [name, time] : times_) {
+    for (const auto& [name, time] : times) {
       const size_t slash = name.rfind('/');
       if (slash == std::string::npos) continue;
-      const auto baseline = times_.find(name.substr(0, slash) + "/scalar");
-      if (baseline == times_.end() || time <= 0) continue;
+      const auto baseline = times.find(name.substr(0, slash) + "/scalar");
+      if (baseline == times.end() || time <= 0) continue;
       std::printf("  %-40s %6.2fx\n", name.c_str(), baseline->second / time);
     }
   }
 
  private:
-  std::map<std::string, double> times_;
+  std::map<std::string, double> singles_;
+  std::map<std::string, double> medians_;
 };
 
 }  // namespace
