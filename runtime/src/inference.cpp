@@ -9,9 +9,10 @@
 namespace softedge {
 namespace {
 
-// Scratch layout (floats): [features: input_size][activations A: max_width][B: max_width],
-// each part rounded up to 16 floats so every part starts 64-byte aligned relative to the
-// first one; the first one is aligned inside the caller's buffer.
+// Scratch layout (4-byte elements): [features: input_size floats][activations A: max_width
+// floats][B: max_width floats][int8 accumulators: max_width int32], each part rounded up to 16
+// elements so every part starts 64-byte aligned relative to the first one; the first one is
+// aligned inside the caller's buffer.
 constexpr size_t kScratchAlignment = 64;
 
 size_t padded_floats(uint32_t count) { return (static_cast<size_t>(count) + 15) / 16 * 16; }
@@ -25,6 +26,10 @@ float* aligned_scratch(void* scratch, size_t scratch_size, const Model& model) {
 
 float* activation_buffer(float* base, const Model& model, int which) {
   return base + padded_floats(model.input_size) + which * padded_floats(model.max_width);
+}
+
+int32_t* accumulator_buffer(float* base, const Model& model) {
+  return reinterpret_cast<int32_t*>(activation_buffer(base, model, 2));
 }
 
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
@@ -50,18 +55,35 @@ const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t f
   return input;
 }
 
+// An int8 first layer: exact integer accumulation, then one float multiply per output. The
+// multiply is alone in its expression (nothing to contract into an FMA), so the logits have
+// the same bits on every CPU.
+void run_int8_layer(const DenseLayer& layer, const KernelSet& kernels, const uint8_t* pixels,
+                    int32_t* acc, float* output) {
+  kernels.dense_u8s8_i32(pixels, layer.weights_i8, layer.bias_i32, layer.in_features,
+                         layer.out_features, acc);
+  for (uint32_t o = 0; o < layer.out_features; ++o) {
+    output[o] = static_cast<float>(acc[o]) * layer.scales[o];
+  }
+}
+
 // From raw pixels. With a zero input bias, preprocessing is a pure scale and the first layer
 // reads the pixels directly (feature = pixel * scale, so W.x = scale * W.pixels); otherwise
-// the features are written to scratch first.
+// the features are written to scratch first. int8 layers always read the pixels.
 const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
                     float* scratch_base) {
+  const DenseLayer& first = model.layers[0];
+  float* output = activation_buffer(scratch_base, model, 0);
+  if (first.weight_type == format::DType::kInt8) {
+    run_int8_layer(first, kernels, pixels, accumulator_buffer(scratch_base, model), output);
+    apply_activation(first, output);
+    return run_layers(model, kernels, 1, output, scratch_base);
+  }
   if (model.input_bias != 0.0f) {
     kernels.pixels_to_f32(pixels, model.input_size, model.input_scale, model.input_bias,
                           scratch_base);
     return run_layers(model, kernels, 0, scratch_base, scratch_base);
   }
-  const DenseLayer& first = model.layers[0];
-  float* output = activation_buffer(scratch_base, model, 0);
   kernels.dense_u8_f32(pixels, model.input_scale, first.weights, first.bias, first.in_features,
                        first.out_features, output);
   apply_activation(first, output);
@@ -95,7 +117,7 @@ Status check_call(const Model& model, const void* input, size_t input_count,
 }  // namespace
 
 size_t scratch_bytes(const Model& model) {
-  const size_t floats = padded_floats(model.input_size) + 2 * padded_floats(model.max_width);
+  const size_t floats = padded_floats(model.input_size) + 3 * padded_floats(model.max_width);
   return floats * sizeof(float) + kScratchAlignment - 1;
 }
 
@@ -115,6 +137,8 @@ Status infer_f32(const Model& model, const float* features, size_t feature_count
   const Status status = check_call(model, features, feature_count, probabilities,
                                    probability_count, scratch, scratch_size);
   if (status != Status::kOk) return status;
+  // int8 layers take raw pixels (zero point 0), not float features.
+  if (model.layers[0].weight_type != format::DType::kFloat32) return Status::kUnsupportedLayer;
   float* base = aligned_scratch(scratch, scratch_size, model);
   return finish(model, run_layers(model, active_kernels(), 0, features, base), probabilities,
                 prediction);

@@ -3,6 +3,11 @@
 #include <atomic>
 #include <string.h>
 
+#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 #include "kernel_sets.h"
 
 namespace softedge {
@@ -15,9 +20,13 @@ const KernelSet* const kAllKernels[] = {
     &detail::kSse2Kernels,
     &detail::kAvx2Kernels,
     &detail::kAvx512Kernels,
+    &detail::kAvx512VnniKernels,
 #endif
 #if defined(SOFTEDGE_HAVE_NEON_KERNELS)
     &detail::kNeonKernels,
+#endif
+#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+    &detail::kNeonDotprodKernels,
 #endif
 };
 constexpr size_t kKernelCount = sizeof kAllKernels / sizeof kAllKernels[0];
@@ -42,10 +51,17 @@ bool kernel_runnable(const KernelSet& kernels) {
   if (&kernels == &detail::kAvx2Kernels) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   }
-  if (&kernels == &detail::kAvx512Kernels) {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("fma");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                      __builtin_cpu_supports("fma");
+  if (&kernels == &detail::kAvx512Kernels) return avx512;
+  if (&kernels == &detail::kAvx512VnniKernels) {
+    return avx512 && __builtin_cpu_supports("avx512vnni");
   }
+#endif
+#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+  // The kernel reports the dot-product instructions in the auxiliary vector (no file I/O).
+  if (&kernels == &detail::kNeonDotprodKernels) return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #endif
   for (size_t i = 0; i < kKernelCount; ++i) {
     if (kAllKernels[i] == &kernels) return true;  // scalar, and ARM sets chosen at build

@@ -12,9 +12,13 @@ extern const KernelSet kScalarKernels;
 extern const KernelSet kSse2Kernels;
 extern const KernelSet kAvx2Kernels;
 extern const KernelSet kAvx512Kernels;
+extern const KernelSet kAvx512VnniKernels;
 #endif
 #if defined(SOFTEDGE_HAVE_NEON_KERNELS)
 extern const KernelSet kNeonKernels;
+#endif
+#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+extern const KernelSet kNeonDotprodKernels;
 #endif
 
 }  // namespace detail

@@ -1,8 +1,37 @@
-// avx512 kernels (this file is compiled with the avx512 flags only; see runtime/CMakeLists.txt).
+// AVX-512 (F, DQ, BW, VL) kernels (compiled with those flags only; see runtime/CMakeLists.txt).
+#include <immintrin.h>
+
+#include "kernels_int8.h"
 #include "kernels_xsimd.h"
 
 namespace softedge {
 namespace detail {
-SOFTEDGE_DEFINE_XSIMD_KERNELS(kAvx512Kernels, "avx512", xsimd::avx512f);
+namespace {
+
+// 32 inputs per step, widened to int16 and multiplied in pairs by vpmaddwd; the last partial
+// step uses masked loads (masked-off bytes read as zero and are never touched).
+template <uint32_t ROWS>
+struct DotAvx512 {
+  static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
+    __m512i acc[ROWS];
+    for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
+    for (uint32_t i = 0; i < in; i += 32) {
+      const uint32_t n = in - i < 32 ? in - i : 32;
+      const __mmask32 mask = n == 32 ? 0xFFFFFFFFu : (1u << n) - 1u;
+      const __m512i xw = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(mask, x + i));
+      for (uint32_t r = 0; r < ROWS; ++r) {
+        const __m512i ww = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, w + r * in + i));
+        acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(xw, ww));
+      }
+    }
+    for (uint32_t r = 0; r < ROWS; ++r) sums[r] = _mm512_reduce_add_epi32(acc[r]);
+  }
+};
+
+}  // namespace
+
+SOFTEDGE_DEFINE_XSIMD_KERNELS(kAvx512Kernels, "avx512", xsimd::avx512f,
+                              SOFTEDGE_DENSE_U8S8(DotAvx512));
+
 }  // namespace detail
 }  // namespace softedge

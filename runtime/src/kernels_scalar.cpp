@@ -28,6 +28,16 @@ void dense_u8_f32_scalar(const uint8_t* pixels, float scale, const float* weight
   }
 }
 
+void dense_u8s8_i32_scalar(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                           uint32_t in, uint32_t out, int32_t* acc) {
+  for (uint32_t o = 0; o < out; ++o) {
+    const int8_t* row = weights + static_cast<size_t>(o) * in;
+    int32_t sum = bias[o];
+    for (uint32_t i = 0; i < in; ++i) sum += static_cast<int32_t>(x[i]) * row[i];
+    acc[o] = sum;
+  }
+}
+
 void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float bias,
                           float* out) {
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
@@ -46,7 +56,8 @@ void softmax_f32_scalar(const float* logits, uint32_t n, float max_logit,
 
 }  // namespace
 
-const KernelSet kScalarKernels = {"scalar", dense_f32_scalar, dense_u8_f32_scalar,
+const KernelSet kScalarKernels = {"scalar",           dense_f32_scalar,
+                                  dense_u8_f32_scalar, dense_u8s8_i32_scalar,
                                   pixels_to_f32_scalar, softmax_f32_scalar};
 
 }  // namespace detail

@@ -147,10 +147,14 @@ void softmax_f32_xsimd(const float* logits, uint32_t n, float max_logit, float* 
 }  // namespace detail
 }  // namespace softedge
 
-#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch)                      \
+// A kernel set: the float kernels above for `arch`, and this ISA's int8 kernel.
+#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)          \
   const ::softedge::KernelSet variable = {                                        \
-      name, ::softedge::detail::dense_f32_xsimd<arch>,                           \
+      name,                                                                       \
+      ::softedge::detail::dense_f32_xsimd<arch>,                                 \
       ::softedge::detail::dense_u8_f32_xsimd<arch>,                              \
-      ::softedge::detail::pixels_to_f32_auto, ::softedge::detail::softmax_f32_xsimd<arch>}
+      dense_u8s8,                                                                 \
+      ::softedge::detail::pixels_to_f32_auto,                                    \
+      ::softedge::detail::softmax_f32_xsimd<arch>}
 
 #endif

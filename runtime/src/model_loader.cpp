@@ -66,8 +66,61 @@ Status check_class_names(const Model* model) {
   return Status::kOk;
 }
 
-Status load_layer(const uint8_t* data, uint32_t file_size, const uint8_t* entry,
-                  uint32_t expected_in, RegionList* regions, DenseLayer* layer) {
+// A tensor of `count` elements of `element_size` bytes at the offset stored at entry[field].
+bool place_tensor(const uint8_t* entry, uint32_t field, uint64_t count, uint32_t element_size,
+                  uint32_t file_size, RegionList* regions, uint32_t* offset) {
+  *offset = read_u32(entry + field);
+  return *offset % kTensorAlignment == 0 &&
+         regions->add(*offset, count * element_size, file_size);
+}
+
+// The most one int8 product can add: a pixel of 255 times a weight of -128.
+constexpr uint64_t kMaxInt8Term = 255u * 128u;
+
+Status load_float_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
+                          RegionList* regions, DenseLayer* layer) {
+  const uint64_t weight_count = static_cast<uint64_t>(layer->in_features) * layer->out_features;
+  uint32_t weight_offset, bias_offset;
+  if (read_u32(entry + layer::kScaleOffset) != 0) return Status::kBadLayerTable;
+  if (!place_tensor(entry, layer::kWeightOffset, weight_count, 4, file_size, regions, &weight_offset) ||
+      !place_tensor(entry, layer::kBiasOffset, layer->out_features, 4, file_size, regions, &bias_offset)) {
+    return Status::kBadTensorOffset;
+  }
+  layer->weights = reinterpret_cast<const float*>(data + weight_offset);
+  layer->bias = reinterpret_cast<const float*>(data + bias_offset);
+  if (!all_finite(layer->weights, weight_count) || !all_finite(layer->bias, layer->out_features)) {
+    return Status::kNonFiniteWeights;
+  }
+  return Status::kOk;
+}
+
+Status load_int8_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
+                         RegionList* regions, DenseLayer* layer) {
+  const uint64_t weight_count = static_cast<uint64_t>(layer->in_features) * layer->out_features;
+  uint32_t weight_offset, bias_offset, scale_offset;
+  if (!place_tensor(entry, layer::kWeightOffset, weight_count, 1, file_size, regions, &weight_offset) ||
+      !place_tensor(entry, layer::kBiasOffset, layer->out_features, 4, file_size, regions, &bias_offset) ||
+      !place_tensor(entry, layer::kScaleOffset, layer->out_features, 4, file_size, regions, &scale_offset)) {
+    return Status::kBadTensorOffset;
+  }
+  layer->weights_i8 = reinterpret_cast<const int8_t*>(data + weight_offset);
+  layer->bias_i32 = reinterpret_cast<const int32_t*>(data + bias_offset);
+  layer->scales = reinterpret_cast<const float*>(data + scale_offset);
+  // The accumulator must not be able to overflow int32, whatever the pixels: a hostile file
+  // could otherwise make the kernels' integer arithmetic undefined.
+  const uint64_t input_range = static_cast<uint64_t>(layer->in_features) * kMaxInt8Term;
+  for (uint32_t o = 0; o < layer->out_features; ++o) {
+    const int64_t bias = layer->bias_i32[o];
+    const uint64_t magnitude = static_cast<uint64_t>(bias < 0 ? -bias : bias) + input_range;
+    if (magnitude > INT32_MAX) return Status::kBadDimensions;
+    if (!(layer->scales[o] > 0.0f) || !isfinite(layer->scales[o])) return Status::kNonFiniteWeights;
+  }
+  return Status::kOk;
+}
+
+Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uint32_t index,
+                  const uint8_t* entry, const Model& model, uint32_t expected_in,
+                  RegionList* regions, DenseLayer* layer) {
   if (read_u16(entry + layer::kKind) != static_cast<uint16_t>(LayerKind::kDense)) {
     return Status::kUnsupportedLayer;
   }
@@ -76,35 +129,31 @@ Status load_layer(const uint8_t* data, uint32_t file_size, const uint8_t* entry,
       activation != static_cast<uint16_t>(Activation::kRelu)) {
     return Status::kUnsupportedLayer;
   }
-  if (read_u16(entry + layer::kWeightType) != static_cast<uint16_t>(DType::kFloat32)) {
+  const uint16_t weight_type = read_u16(entry + layer::kWeightType);
+  const bool is_int8 = weight_type == static_cast<uint16_t>(DType::kInt8);
+  if (weight_type != static_cast<uint16_t>(DType::kFloat32) && !is_int8) {
     return Status::kUnsupportedLayer;
   }
-  if (read_u16(entry + layer::kReserved16) != 0 || read_u32(entry + layer::kReserved32) != 0 ||
-      read_u32(entry + layer::kScaleOffset) != 0) {
-    return Status::kBadLayerTable;
+  // int8 layers exist from version 2, read the raw pixels (first layer, no input bias to
+  // fold) and output floats; int8 hidden layers (kOutputScale != 0) come later.
+  if (is_int8 && (version < kVersionInt8 || index != 0 || model.input_bias != 0.0f)) {
+    return Status::kUnsupportedLayer;
+  }
+  if (read_u16(entry + layer::kReserved16) != 0) return Status::kBadLayerTable;
+  if (read_u32(entry + layer::kOutputScale) != 0) {
+    return is_int8 ? Status::kUnsupportedLayer : Status::kBadLayerTable;
   }
   const uint32_t in = read_u32(entry + layer::kInFeatures);
   const uint32_t out = read_u32(entry + layer::kOutFeatures);
   if (in != expected_in || out == 0 || out > kMaxFeatures) return Status::kBadDimensions;
 
-  const uint64_t weight_count = static_cast<uint64_t>(in) * out;  // < 2^40: no overflow
-  const uint32_t weight_offset = read_u32(entry + layer::kWeightOffset);
-  const uint32_t bias_offset = read_u32(entry + layer::kBiasOffset);
-  if (weight_offset % kTensorAlignment != 0 || bias_offset % kTensorAlignment != 0 ||
-      !regions->add(weight_offset, weight_count * sizeof(float), file_size) ||
-      !regions->add(bias_offset, static_cast<uint64_t>(out) * sizeof(float), file_size)) {
-    return Status::kBadTensorOffset;
-  }
+  *layer = DenseLayer{};
   layer->in_features = in;
   layer->out_features = out;
   layer->activation = static_cast<Activation>(activation);
-  layer->weight_type = DType::kFloat32;
-  layer->weights = reinterpret_cast<const float*>(data + weight_offset);
-  layer->bias = reinterpret_cast<const float*>(data + bias_offset);
-  if (!all_finite(layer->weights, weight_count) || !all_finite(layer->bias, out)) {
-    return Status::kNonFiniteWeights;
-  }
-  return Status::kOk;
+  layer->weight_type = static_cast<DType>(weight_type);
+  return is_int8 ? load_int8_tensors(data, entry, file_size, regions, layer)
+                 : load_float_tensors(data, entry, file_size, regions, layer);
 }
 
 Status load_checked(const uint8_t* data, size_t size, Model* model) {
@@ -114,7 +163,7 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
   if (memcmp(data, kMagic, sizeof kMagic) != 0) return Status::kBadMagic;
   if (size < kHeaderSize) return Status::kTruncated;
   const uint16_t version = read_u16(data + header::kVersion);
-  if (version != kVersion) return Status::kUnsupportedVersion;
+  if (version == 0 || version > kNewestVersion) return Status::kUnsupportedVersion;
   if (read_u16(data + header::kHeaderSize) != kHeaderSize) return Status::kBadHeader;
   const uint32_t file_size = read_u32(data + header::kFileSize);
   if (file_size < kHeaderSize) return Status::kBadHeader;
@@ -173,8 +222,8 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
   model->max_width = 0;
   uint32_t width = model->input_size;
   for (uint32_t i = 0; i < layer_count; ++i) {
-    status = load_layer(data, file_size, data + table_offset + i * kLayerEntrySize, width,
-                        &regions, &model->layers[i]);
+    status = load_layer(data, file_size, version, i, data + table_offset + i * kLayerEntrySize,
+                        *model, width, &regions, &model->layers[i]);
     if (status != Status::kOk) return status;
     width = model->layers[i].out_features;
     if (width > model->max_width) model->max_width = width;

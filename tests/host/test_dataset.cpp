@@ -1,105 +1,41 @@
 // test_dataset.cpp — finding the data directory and loading splits, on fixtures written here.
 #include <doctest/doctest.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "dataset.h"
+#include "host_fixtures.h"
 
-using softedge::train::DataError;
-using softedge::train::default_data_dirs;
-using softedge::train::find_data_dir;
-using softedge::train::kFashionMnistClassNames;
-using softedge::train::load_fashion_mnist;
-using softedge::train::load_split;
-using softedge::train::Split;
+using namespace softedge::train;
 
 namespace {
 
+using fixtures::Bytes;
+using fixtures::cycling_labels;
+using fixtures::idx_images;
+using fixtures::idx_labels;
+using fixtures::write_bytes;
+using fixtures::write_gz;
 namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
-void put_be32(Bytes& b, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<uint8_t>(v >> shift));
-}
-
-// `count` 28x28 images whose pixels all equal `fill`, so a test can tell files apart.
-Bytes idx_images(uint32_t count, uint8_t fill) {
-  Bytes b;
-  put_be32(b, 2051);
-  put_be32(b, count);
-  put_be32(b, 28);
-  put_be32(b, 28);
-  b.insert(b.end(), size_t{count} * 784, fill);
-  return b;
-}
-
-Bytes idx_labels(uint32_t count) {
-  Bytes b;
-  put_be32(b, 2049);
-  put_be32(b, count);
-  for (uint32_t i = 0; i < count; ++i) b.push_back(static_cast<uint8_t>(i % 10));
-  return b;
-}
-
-void write_raw(const fs::path& p, const Bytes& bytes) {
-  std::ofstream out(p, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-void write_gz(const fs::path& p, const Bytes& bytes) {
-  gzFile gz = gzopen(p.c_str(), "wb");
-  REQUIRE(gz != nullptr);
-  REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) ==
-          static_cast<int>(bytes.size()));
-  REQUIRE(gzclose(gz) == Z_OK);
-}
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("softedge-test-dataset-" +
-                                         std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // A subdirectory, created.
-  std::string sub(const std::string& name) const {
-    fs::create_directories(path_ / name);
-    return (path_ / name).string();
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
+// A temporary directory for this suite.
+struct TempDir : fixtures::TempDir {
+  TempDir() : fixtures::TempDir("softedge-test-dataset") {}
 };
 
 // A complete data directory: train (5 images) gz-compressed, test (3 images) raw.
 void write_data_set(const std::string& dir) {
-  write_gz(fs::path(dir) / "train-images-idx3-ubyte.gz", idx_images(5, 11));
-  write_gz(fs::path(dir) / "train-labels-idx1-ubyte.gz", idx_labels(5));
-  write_raw(fs::path(dir) / "t10k-images-idx3-ubyte", idx_images(3, 22));
-  write_raw(fs::path(dir) / "t10k-labels-idx1-ubyte", idx_labels(3));
+  write_gz(fs::path(dir) / "train-images-idx3-ubyte.gz", idx_images(5, 28, 28, 11));
+  write_gz(fs::path(dir) / "train-labels-idx1-ubyte.gz", idx_labels(cycling_labels(5)));
+  write_bytes(fs::path(dir) / "t10k-images-idx3-ubyte", idx_images(3, 28, 28, 22));
+  write_bytes(fs::path(dir) / "t10k-labels-idx1-ubyte", idx_labels(cycling_labels(3)));
 }
 
 // Sets or unsets an environment variable for one scope, restoring the old value afterwards.
@@ -131,20 +67,7 @@ class EnvVar {
 // The DataError `f` throws (a failed check if none), checked to contain every one of `parts`.
 template <class F>
 std::string check_error(F&& f, std::initializer_list<std::string> parts) {
-  std::string msg;
-  try {
-    f();
-    FAIL_CHECK("expected a DataError");
-    return msg;
-  } catch (const DataError& e) {
-    msg = e.what();
-  }
-  INFO("message: " << msg);
-  for (const std::string& part : parts) {
-    INFO("expected to contain: " << part);
-    CHECK(msg.find(part) != std::string::npos);
-  }
-  return msg;
+  return fixtures::check_thrown<DataError>(f, "expected a DataError", "", parts);
 }
 
 }  // namespace
@@ -230,7 +153,7 @@ TEST_CASE("dataset: not found lists every place looked and how to get the data")
   TempDir tmp;
   EnvVar var("SOFTEDGE_DATA", nullptr);
   const std::string partial = tmp.sub("partial");
-  write_gz(fs::path(partial) / "train-images-idx3-ubyte.gz", idx_images(1, 0));
+  write_gz(fs::path(partial) / "train-images-idx3-ubyte.gz", idx_images(1, 28, 28, 0));
   const std::string missing = tmp.path() + "/missing";
   check_error([&] { find_data_dir("", {missing, partial}); },
               {"not found", "--data: not given", "$SOFTEDGE_DATA: not set",
@@ -256,14 +179,14 @@ TEST_CASE("dataset: load_split reads gz and raw files, exact contents") {
 TEST_CASE("dataset: with both NAME and NAME.gz present, the raw file is read") {
   TempDir tmp;
   write_data_set(tmp.path());
-  write_raw(fs::path(tmp.path()) / "train-images-idx3-ubyte", idx_images(5, 99));
+  write_bytes(fs::path(tmp.path()) / "train-images-idx3-ubyte", idx_images(5, 28, 28, 99));
   CHECK(load_split(tmp.path(), "train").pixels == Bytes(5 * 784, 99));
 }
 
 TEST_CASE("dataset: image and label counts must agree") {
   TempDir tmp;
   write_data_set(tmp.path());
-  write_raw(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", idx_labels(2));
+  write_bytes(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", idx_labels(cycling_labels(2)));
   check_error([&] { load_split(tmp.path(), "t10k"); },
               {"t10k-images-idx3-ubyte: has 3 images", "t10k-labels-idx1-ubyte has 2 labels"});
 }
@@ -275,9 +198,9 @@ TEST_CASE("dataset: load_split names a missing file and passes on file errors") 
   check_error([&] { load_split(tmp.path(), "train"); },
               {"train-labels-idx1-ubyte: cannot open", "nor train-labels-idx1-ubyte.gz"});
 
-  Bytes bad = idx_labels(3);
+  Bytes bad = idx_labels(cycling_labels(3));
   bad.back() = 10;
-  write_raw(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", bad);
+  write_bytes(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", bad);
   check_error([&] { load_split(tmp.path(), "t10k"); },
               {"t10k-labels-idx1-ubyte: bad label at index 2: 10"});
 }

@@ -1,120 +1,33 @@
 // test_idx_reader.cpp — IDX parsing and reading, raw and gzip, on fixtures written here.
 #include <doctest/doctest.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "host_fixtures.h"
 #include "idx_reader.h"
 
-using softedge::train::DataError;
-using softedge::train::IdxImages;
-using softedge::train::IdxLabels;
-using softedge::train::parse_idx_images;
-using softedge::train::parse_idx_labels;
-using softedge::train::read_idx_images;
-using softedge::train::read_idx_labels;
+using namespace softedge::train;
 
 namespace {
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
+using fixtures::Bytes;
+using fixtures::gzip_bytes;
+using fixtures::idx_images;  // pixel i is fixtures::varied_pixel(i)
+using fixtures::idx_labels;
 
-void put_be32(Bytes& b, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<uint8_t>(v >> shift));
-}
-
-// Pixel i of the fixture: varied enough that a shifted or reordered read shows.
-uint8_t fixture_pixel(size_t i) { return static_cast<uint8_t>(i * 7 + i / 784); }
-
-Bytes idx_images(uint32_t count, uint32_t rows = 28, uint32_t cols = 28) {
-  Bytes b;
-  put_be32(b, 2051);
-  put_be32(b, count);
-  put_be32(b, rows);
-  put_be32(b, cols);
-  for (size_t i = 0; i < size_t{count} * rows * cols; ++i) b.push_back(fixture_pixel(i));
-  return b;
-}
-
-Bytes idx_labels(const Bytes& values) {
-  Bytes b;
-  put_be32(b, 2049);
-  put_be32(b, static_cast<uint32_t>(values.size()));
-  b.insert(b.end(), values.begin(), values.end());
-  return b;
-}
-
-Bytes gzip_bytes(const Bytes& data) {  // via a file, as gzwrite is the API we want to exercise
-  const fs::path p = fs::temp_directory_path() /
-                     ("softedge-test-gz-" + std::to_string(::getpid()) + ".gz");
-  gzFile gz = gzopen(p.c_str(), "wb");
-  REQUIRE(gz != nullptr);
-  REQUIRE(gzwrite(gz, data.data(), static_cast<unsigned>(data.size())) ==
-          static_cast<int>(data.size()));
-  REQUIRE(gzclose(gz) == Z_OK);
-  std::ifstream in(p, std::ios::binary);
-  Bytes out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  fs::remove(p);
-  return out;
-}
-
-// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("softedge-test-idx-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const Bytes& bytes) const {
-    const fs::path p = path_ / name;
-    std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    REQUIRE(out.good());
-    return p.string();
-  }
-  std::string write_gz(const std::string& name, const Bytes& bytes) const {
-    return write(name, gzip_bytes(bytes));
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
+// A temporary directory for this suite.
+struct TempDir : fixtures::TempDir {
+  TempDir() : fixtures::TempDir("softedge-test-idx") {}
 };
 
 // The DataError `f` throws (a failed check if it throws none), checked to start with `file`
 // and to contain every one of `parts`.
 template <class F>
 void check_error(F&& f, const std::string& file, std::initializer_list<std::string> parts) {
-  std::string msg;
-  try {
-    f();
-    FAIL_CHECK("expected a DataError about " << file);
-    return;
-  } catch (const DataError& e) {
-    msg = e.what();
-  }
-  INFO("message: " << msg);
-  CHECK(msg.rfind(file + ": ", 0) == 0);
-  for (const std::string& part : parts) {
-    INFO("expected to contain: " << part);
-    CHECK(msg.find(part) != std::string::npos);
-  }
+  fixtures::check_thrown<DataError>(f, "expected a DataError about " + file, file + ": ", parts);
 }
 
 }  // namespace
@@ -127,7 +40,7 @@ TEST_CASE("idx_reader: parses images and labels from memory, exact bytes") {
   CHECK(images.cols == 28);
   REQUIRE(images.pixels.size() == 3 * 784);
   for (size_t i = 0; i < images.pixels.size(); ++i) {
-    if (images.pixels[i] != fixture_pixel(i)) FAIL("pixel " << i << " differs");
+    if (images.pixels[i] != fixtures::varied_pixel(i)) FAIL("pixel " << i << " differs");
   }
 
   const Bytes lab = idx_labels({0, 9, 4});

@@ -1,13 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "host_fixtures.h"
 #include "model_file.h"
 
 using namespace softedge::train;
@@ -15,13 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "softedge-model-file-XXXXXX").string();
-    path = mkdtemp(&pattern[0]);
-  }
-  ~TempDir() { fs::remove_all(path); }
+// A temporary directory for this suite.
+struct TempDir : fixtures::TempDir {
+  TempDir() : fixtures::TempDir("softedge-model-file") {}
 };
 
 size_t entries(const fs::path& dir) {
@@ -32,12 +28,12 @@ size_t entries(const fs::path& dir) {
 
 TEST_CASE("atomic writes replace the file whole and leave no temporary behind") {
   TempDir dir;
-  const std::string path = (dir.path / "model.sedg").string();
+  const std::string path = (dir.root() / "model.sedg").string();
   write_file_atomically(path, {1, 2, 3});
   CHECK(read_file(path) == std::vector<uint8_t>{1, 2, 3});
   write_file_atomically(path, {9, 8});
   CHECK(read_file(path) == std::vector<uint8_t>{9, 8});
-  CHECK(entries(dir.path) == 1);
+  CHECK(entries(dir.root()) == 1);
   struct stat info {};
   REQUIRE(stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0444) != 0);  // readable, not mkstemp's 0600 only
@@ -45,17 +41,17 @@ TEST_CASE("atomic writes replace the file whole and leave no temporary behind") 
 
 TEST_CASE("a failed write names the file and keeps the previous model intact") {
   TempDir dir;
-  const std::string path = (dir.path / "model.sedg").string();
+  const std::string path = (dir.root() / "model.sedg").string();
   write_file_atomically(path, {1, 2, 3});
   // A directory where the model should go: the rename over it fails after the data is written.
-  const std::string blocked = (dir.path / "blocked").string();
+  const std::string blocked = (dir.root() / "blocked").string();
   fs::create_directory(blocked);
   fs::create_directory(fs::path(blocked) / "child");  // non-empty: rename cannot replace it
   CHECK_THROWS_WITH_AS(write_file_atomically(blocked, {4, 5}), doctest::Contains("blocked"), FileError);
-  CHECK(entries(dir.path) == 2);  // model.sedg and blocked/: the temporary was removed
+  CHECK(entries(dir.root()) == 2);  // model.sedg and blocked/: the temporary was removed
 
   // Writing into a missing directory fails before anything exists.
-  const std::string missing = (dir.path / "no-such-dir" / "model.sedg").string();
+  const std::string missing = (dir.root() / "no-such-dir" / "model.sedg").string();
   CHECK_THROWS_WITH_AS(write_file_atomically(missing, {1}), doctest::Contains("no-such-dir"), FileError);
   CHECK(read_file(path) == std::vector<uint8_t>{1, 2, 3});
 }

@@ -8,12 +8,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "dataset.h"
+#include "host_fixtures.h"
 #include "softedge/format.h"
 #include "softedge/model_writer.h"
 
@@ -22,18 +21,20 @@ namespace train = softedge::train;
 
 namespace {
 
+using fixtures::write_bytes;
+
 constexpr uint32_t kPixels = 784;
 constexpr uint32_t kClasses = 10;
 constexpr uint32_t kBandRows = 2;  // class c "lights up" rows [2c, 2c + 2)
 
 // Softmax regression whose class c sums the pixels of its own band of rows: an image whose
 // only bright pixels are band c should be classified as c.
-softedge::FloatModelSpec band_model(uint32_t classes = kClasses) {
-  softedge::FloatModelSpec spec;
+softedge::ModelSpec band_model(uint32_t classes = kClasses) {
+  softedge::ModelSpec spec;
   for (uint32_t c = 0; c < classes; ++c) {
     spec.class_names.push_back(train::kFashionMnistClassNames[c % train::kNumClasses]);
   }
-  softedge::FloatDenseLayer layer;
+  softedge::DenseLayerSpec layer;
   layer.in_features = kPixels;
   layer.out_features = classes;
   layer.weights.assign(static_cast<size_t>(classes) * kPixels, 0.0f);
@@ -54,8 +55,8 @@ std::vector<uint8_t> band_image(uint32_t band) {
 }
 
 // What the model should predict, computed from its weights (not from the runtime).
-uint32_t expected_class(const softedge::FloatModelSpec& spec, const std::vector<uint8_t>& pixels) {
-  const softedge::FloatDenseLayer& layer = spec.layers.at(0);
+uint32_t expected_class(const softedge::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
+  const softedge::DenseLayerSpec& layer = spec.layers.at(0);
   uint32_t best = 0;
   double best_logit = 0;
   for (uint32_t o = 0; o < layer.out_features; ++o) {
@@ -69,39 +70,19 @@ uint32_t expected_class(const softedge::FloatModelSpec& spec, const std::vector<
   return best;
 }
 
-void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void put_u32_be(std::vector<uint8_t>* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<uint8_t>(v >> shift));
+  const fixtures::Bytes bytes = fixtures::read_bytes(path);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 // Raw (uncompressed) IDX files for `labels.size()` 28x28 images.
 void write_idx(const fs::path& dir, const std::string& prefix,
                const std::vector<std::vector<uint8_t>>& images,
                const std::vector<uint8_t>& labels) {
-  std::vector<uint8_t> image_file, label_file;
-  put_u32_be(&image_file, 2051);
-  put_u32_be(&image_file, static_cast<uint32_t>(images.size()));
-  put_u32_be(&image_file, 28);
-  put_u32_be(&image_file, 28);
-  for (const auto& image : images) {
-    image_file.insert(image_file.end(), image.begin(), image.end());
-  }
-  put_u32_be(&label_file, 2049);
-  put_u32_be(&label_file, static_cast<uint32_t>(labels.size()));
-  label_file.insert(label_file.end(), labels.begin(), labels.end());
-  write_bytes(dir / (prefix + "-images-idx3-ubyte"), image_file);
-  write_bytes(dir / (prefix + "-labels-idx1-ubyte"), label_file);
+  const auto pixel = [&](size_t i) { return images[i / kPixels][i % kPixels]; };
+  write_bytes(dir / (prefix + "-images-idx3-ubyte"),
+              fixtures::idx_images(static_cast<uint32_t>(images.size()), 28, 28, pixel));
+  write_bytes(dir / (prefix + "-labels-idx1-ubyte"), fixtures::idx_labels(labels));
 }
 
 struct RunResult {
@@ -113,23 +94,16 @@ struct RunResult {
 // A temporary directory with the fixtures, removed afterwards.
 class Fixture {
  public:
-  Fixture() {
-    std::string pattern = (fs::temp_directory_path() / "softedge-tools-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
+  Fixture() : tmp_("softedge-tools") {
     spec = band_model();
-    model = dir_ / "model.sedg";
+    model = dir() / "model.sedg";
     write_bytes(model, softedge::encode_model(spec));
   }
-  ~Fixture() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  const fs::path& dir() const { return dir_; }
+  const fs::path& dir() const { return tmp_.root(); }
 
   // Runs `softedge ARGS` (ARGS already shell-quoted where needed).
   RunResult run(const std::string& args) const {
-    fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    fs::path out = dir() / "stdout.txt", err = dir() / "stderr.txt";
     std::string command = std::string("'") + SOFTEDGE_TOOL_EXE + "' " + args + " >'" +
                           out.string() + "' 2>'" + err.string() + "'";
     int status = std::system(command.c_str());
@@ -137,11 +111,11 @@ class Fixture {
     return {WEXITSTATUS(status), read_text(out), read_text(err)};
   }
 
-  softedge::FloatModelSpec spec;
+  softedge::ModelSpec spec;
   fs::path model;
 
  private:
-  fs::path dir_;
+  fixtures::TempDir tmp_;
 };
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }

@@ -26,11 +26,11 @@ class Values {
 };
 
 // A dense layer with reproducible weights of magnitude about `scale`.
-inline softedge::FloatDenseLayer dense_layer(uint32_t in, uint32_t out, uint32_t seed,
+inline softedge::DenseLayerSpec dense_layer(uint32_t in, uint32_t out, uint32_t seed,
                                              float scale = 0.1f,
                                              softedge::format::Activation act =
                                                  softedge::format::Activation::kNone) {
-  softedge::FloatDenseLayer layer;
+  softedge::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -47,9 +47,9 @@ inline std::vector<std::string> class_names(uint32_t count) {
 }
 
 // Input height x width, one dense layer to `classes` outputs.
-inline softedge::FloatModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t classes,
+inline softedge::ModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t classes,
                                             uint32_t seed = 1) {
-  softedge::FloatModelSpec spec;
+  softedge::ModelSpec spec;
   spec.input_height = height;
   spec.input_width = width;
   spec.input_channels = 1;
@@ -59,7 +59,7 @@ inline softedge::FloatModelSpec linear_spec(uint16_t height, uint16_t width, uin
 }
 
 // The Fashion-MNIST shape: 28 x 28 -> 10.
-inline softedge::FloatModelSpec mnist_linear_spec(uint32_t seed = 1) {
+inline softedge::ModelSpec mnist_linear_spec(uint32_t seed = 1) {
   return linear_spec(28, 28, 10, seed);
 }
 

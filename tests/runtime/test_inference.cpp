@@ -19,18 +19,18 @@ struct LoadedModel {
   softedge::Model model;
   std::vector<uint8_t> scratch;
 
-  explicit LoadedModel(const softedge::FloatModelSpec& spec) : bytes(softedge::encode_model(spec)) {
+  explicit LoadedModel(const softedge::ModelSpec& spec) : bytes(softedge::encode_model(spec)) {
     REQUIRE(softedge::load(bytes.data(), bytes.size(), &model) == Status::kOk);
     scratch.resize(softedge::scratch_bytes(model));
   }
 };
 
 // Straight from the spec in double precision: preprocessing, dense layers, ReLU, softmax.
-std::vector<double> reference_probabilities(const softedge::FloatModelSpec& spec,
+std::vector<double> reference_probabilities(const softedge::ModelSpec& spec,
                                             const std::vector<uint8_t>& pixels) {
   std::vector<double> x;
   for (uint8_t p : pixels) x.push_back(static_cast<double>(p) * spec.input_scale + spec.input_bias);
-  for (const softedge::FloatDenseLayer& layer : spec.layers) {
+  for (const softedge::DenseLayerSpec& layer : spec.layers) {
     std::vector<double> y(layer.out_features);
     for (uint32_t o = 0; o < layer.out_features; ++o) {
       double sum = layer.bias[o];
@@ -55,7 +55,7 @@ std::vector<uint8_t> test_pixels(size_t count, uint32_t seed) {
 }  // namespace
 
 TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
-  softedge::FloatModelSpec spec = fixtures::mnist_linear_spec(11);
+  softedge::ModelSpec spec = fixtures::mnist_linear_spec(11);
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
   LoadedModel m(spec);
   const std::vector<uint8_t> pixels = test_pixels(784, 5);
@@ -80,7 +80,7 @@ TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
 }
 
 TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference") {
-  softedge::FloatModelSpec spec = fixtures::linear_spec(6, 6, 4);
+  softedge::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
   spec.input_bias = -0.5f;
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(36, 23, 3, 0.3f, softedge::format::Activation::kRelu));

@@ -20,13 +20,13 @@ Status load_bytes(const std::vector<uint8_t>& file, Model* model) {
 }  // namespace
 
 TEST_CASE("a written model loads back with every field and tensor intact") {
-  const softedge::FloatModelSpec spec = fixtures::mnist_linear_spec(7);
+  const softedge::ModelSpec spec = fixtures::mnist_linear_spec(7);
   const std::vector<uint8_t> file = softedge::encode_model(spec);
   CHECK(file.size() <= 31400 + 512);  // the bound for a 784 -> 10 float model
 
   Model model;
   REQUIRE(load_bytes(file, &model) == Status::kOk);
-  CHECK(model.version == fmt::kVersion);
+  CHECK(model.version == fmt::kVersionFloat);
   CHECK(model.file_size == file.size());
   CHECK(model.input_height == 28);
   CHECK(model.input_width == 28);
@@ -55,7 +55,7 @@ TEST_CASE("encoding is deterministic") {
 }
 
 TEST_CASE("two-layer models chain and load") {
-  softedge::FloatModelSpec spec = fixtures::linear_spec(4, 4, 3);
+  softedge::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(16, 5, 1, 0.1f, fmt::Activation::kRelu));
   spec.layers.push_back(fixtures::dense_layer(5, 3, 2));
@@ -75,7 +75,7 @@ TEST_CASE("the loader rejects wrong magic, version and header fields") {
   CHECK(load_bytes(file, &model) == Status::kBadMagic);
 
   file = good;
-  fmt::write_u16(&file[fmt::header::kVersion], fmt::kVersion + 1);
+  fmt::write_u16(&file[fmt::header::kVersion], fmt::kNewestVersion + 1);
   fixtures::refresh_crc(file);
   CHECK(load_bytes(file, &model) == Status::kUnsupportedVersion);
 

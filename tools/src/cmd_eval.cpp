@@ -9,6 +9,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "dataset.h"
+#include "evaluation.h"
 #include "json_text.h"
 #include "loaded_model.h"
 
@@ -35,13 +36,7 @@ struct Evaluation {
 
 Evaluation evaluate(const LoadedModel& loaded, const train::Split& split) {
   const Model& model = loaded.model();
-  std::vector<uint8_t> scratch(scratch_bytes(model));
-  std::vector<uint32_t> predicted(split.count);
-  Status status = infer_batch_u8(model, split.pixels.data(), split.count, nullptr,
-                                 predicted.data(), scratch.data(), scratch.size());
-  if (status != Status::kOk) {
-    throw std::runtime_error(loaded.path() + ": inference failed: " + status_message(status));
-  }
+  const std::vector<uint32_t> predicted = train::predict_classes(model, split);
 
   Evaluation e;
   e.classes = model.num_classes;

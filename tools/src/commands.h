@@ -22,6 +22,7 @@ struct Command {
 extern const Command kEvalCommand;
 extern const Command kPredictCommand;
 extern const Command kInspectCommand;
+extern const Command kQuantizeCommand;
 
 }  // namespace tools
 }  // namespace softedge

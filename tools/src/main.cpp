@@ -18,6 +18,7 @@ const Command* const kCommands[] = {
     &softedge::tools::kEvalCommand,
     &softedge::tools::kPredictCommand,
     &softedge::tools::kInspectCommand,
+    &softedge::tools::kQuantizeCommand,
 };
 
 void print_usage(std::FILE* out) {

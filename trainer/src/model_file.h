@@ -14,8 +14,8 @@ namespace train {
 
 // The model encoder lives beside the runtime (tests of runtime-only builds use it too).
 using softedge::encode_model;
-using softedge::FloatDenseLayer;
-using softedge::FloatModelSpec;
+using softedge::DenseLayerSpec;
+using softedge::ModelSpec;
 
 // Any failure to read or write a file; what() names the file and the problem.
 class FileError : public std::runtime_error {

@@ -11,7 +11,9 @@
 #include <string>
 
 #include "dataset.h"
+#include "evaluation.h"
 #include "model_file.h"
+#include "quantize.h"
 #include "softedge/kernels.h"
 #include "training.h"
 
@@ -38,6 +40,8 @@ const char kUsage[] =
     "  --seed N             random seed for initialization and shuffling (default 0);\n"
     "                       the same seed gives the same model file, byte for byte\n"
     "  --out FILE           model file to write (default model.sedg), written atomically\n"
+    "  --int8 FILE          also write an int8 model (as softedge quantize, calibrated on\n"
+    "                       the training images) and compare it with the float model\n"
     "  --data DIR           Fashion-MNIST directory (else $SOFTEDGE_DATA, ./data/FashionMNIST/raw,\n"
     "                       ./data, /usr/share/datasets/fashion-mnist)\n"
     "  --json               print a JSON summary on stdout (epoch lines go to stderr)\n"
@@ -46,6 +50,7 @@ const char kUsage[] =
 struct Options {
   TrainConfig config;
   std::string out = "model.sedg";
+  std::string int8_out;  // empty: no int8 model
   std::string data;
   bool json = false;
 };
@@ -61,7 +66,7 @@ bool parse_unsigned(const char* text, uint64_t max, uint64_t* value) {
 
 // Returns -1 to go on, else the exit code.
 int parse_options(int argc, char** argv, Options* options) {
-  enum { kPreset = 1000, kEpochs, kBatch, kLr, kSeed, kOut, kData, kJson };
+  enum { kPreset = 1000, kEpochs, kBatch, kLr, kSeed, kOut, kInt8, kData, kJson };
   static const option kLong[] = {
       {"preset", required_argument, nullptr, kPreset},
       {"epochs", required_argument, nullptr, kEpochs},
@@ -69,6 +74,7 @@ int parse_options(int argc, char** argv, Options* options) {
       {"lr", required_argument, nullptr, kLr},
       {"seed", required_argument, nullptr, kSeed},
       {"out", required_argument, nullptr, kOut},
+      {"int8", required_argument, nullptr, kInt8},
       {"data", required_argument, nullptr, kData},
       {"json", no_argument, nullptr, kJson},
       {"help", no_argument, nullptr, 'h'},
@@ -105,6 +111,7 @@ int parse_options(int argc, char** argv, Options* options) {
         else options->config.seed = number;
         break;
       case kOut: options->out = optarg; break;
+      case kInt8: options->int8_out = optarg; break;
       case kData: options->data = optarg; break;
       case kJson: options->json = true; break;
       default:
@@ -132,8 +139,21 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+struct Int8Result {
+  size_t bytes = 0;
+  Int8Comparison comparison;
+};
+
+// Quantizes the trained model, writes it, and compares it with the float model on the test set.
+Int8Result write_int8(const std::string& path, const std::vector<uint8_t>& float_file,
+                      const ModelSpec& float_spec, const Dataset& data) {
+  const std::vector<uint8_t> int8_file = encode_model(quantize_int8(float_spec, &data.train));
+  write_file_atomically(path, int8_file);
+  return Int8Result{int8_file.size(), compare_int8(float_file, int8_file, data.test)};
+}
+
 void print_json(const Options& options, const TrainResult& result, size_t model_bytes,
-                double load_seconds, double total_seconds) {
+                const Int8Result* int8, double load_seconds, double total_seconds) {
   const TrainConfig& c = options.config;
   std::printf("{\"epochs\": %u, \"batch_size\": %u, \"lr\": %g, \"seed\": %llu,\n",
               c.epochs, c.batch_size, static_cast<double>(c.learning_rate),
@@ -145,7 +165,13 @@ void print_json(const Options& options, const TrainResult& result, size_t model_
                 "\"test_accuracy\": %.4f}", i ? "," : "", e.epoch, e.train_loss,
                 e.train_accuracy, e.test_accuracy);
   }
-  std::printf("],\n \"test_accuracy\": %.4f, \"model_bytes\": %zu, \"kernel\": \"%s\",\n"
+  std::printf("]");
+  if (int8 != nullptr) {
+    std::printf(",\n \"int8\": {\"model_bytes\": %zu, \"test_accuracy\": %.4f, "
+                "\"agreement\": %.4f}", int8->bytes, int8->comparison.int8_accuracy,
+                int8->comparison.agreement);
+  }
+  std::printf(",\n \"test_accuracy\": %.4f, \"model_bytes\": %zu, \"kernel\": \"%s\",\n"
               " \"data_seconds\": %.3f, \"total_seconds\": %.3f}\n",
               result.epochs.back().test_accuracy, model_bytes,
               softedge::active_kernels().name, load_seconds, total_seconds);
@@ -172,14 +198,23 @@ int main(int argc, char** argv) {
                        e.train_accuracy);
           std::fflush(epoch_stream);
         });
-    const std::vector<uint8_t> file = encode_model(make_model_spec(result.params));
+    const ModelSpec spec = make_model_spec(result.params);
+    const std::vector<uint8_t> file = encode_model(spec);
     write_file_atomically(options.out, file);
+    Int8Result int8;
+    if (!options.int8_out.empty()) int8 = write_int8(options.int8_out, file, spec, data);
     const double total_seconds = seconds_since(start);
 
     if (options.json) {
-      print_json(options, result, file.size(), load_seconds, total_seconds);
+      print_json(options, result, file.size(), options.int8_out.empty() ? nullptr : &int8,
+                 load_seconds, total_seconds);
     } else {
       std::printf("test acc %.4f\n", result.epochs.back().test_accuracy);
+      if (!options.int8_out.empty()) {
+        std::printf("int8 test acc %.4f, same top class as float on %.2f%% (%s, %zu bytes)\n",
+                    int8.comparison.int8_accuracy, 100.0 * int8.comparison.agreement,
+                    options.int8_out.c_str(), int8.bytes);
+      }
     }
     std::fprintf(stderr,
                  "softedge-train: wrote %s (%zu bytes) in %.2f s (data %.2f s, kernel %s)\n",

@@ -4,8 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "softedge/aligned_bytes.h"
-#include "softedge/inference.h"
+#include "evaluation.h"
 #include "softedge/kernels.h"
 #include "softedge/model.h"
 
@@ -82,15 +81,15 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
   return result;
 }
 
-FloatModelSpec make_model_spec(const LinearParams& params) {
-  FloatModelSpec spec;
+ModelSpec make_model_spec(const LinearParams& params) {
+  ModelSpec spec;
   spec.input_height = kImageRows;
   spec.input_width = kImageCols;
   spec.input_channels = 1;
   spec.input_scale = kPixelScale;
   spec.input_bias = 0.0f;
   spec.class_names.assign(kFashionMnistClassNames, kFashionMnistClassNames + kNumClasses);
-  FloatDenseLayer layer;
+  DenseLayerSpec layer;
   layer.in_features = params.in_features;
   layer.out_features = params.out_features;
   layer.weights.assign(params.weights.begin(), params.weights.end());
@@ -100,22 +99,7 @@ FloatModelSpec make_model_spec(const LinearParams& params) {
 }
 
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split) {
-  const AlignedBytes bytes(model_file);
-  Model model;
-  const Status status = load(bytes.data(), bytes.size(), &model);
-  if (status != Status::kOk) {
-    throw std::runtime_error(std::string("runtime rejected the model: ") + status_message(status));
-  }
-  std::vector<uint8_t> scratch(scratch_bytes(model));
-  std::vector<uint32_t> predicted(split.count);
-  const Status run = infer_batch_u8(model, split.pixels.data(), split.count, nullptr,
-                                    predicted.data(), scratch.data(), scratch.size());
-  if (run != Status::kOk) {
-    throw std::runtime_error(std::string("inference failed: ") + status_message(run));
-  }
-  uint32_t correct = 0;
-  for (uint32_t i = 0; i < split.count; ++i) correct += predicted[i] == split.labels[i];
-  return static_cast<double>(correct) / split.count;
+  return accuracy(predict_classes(model_file, split), split);
 }
 
 }  // namespace train

@@ -45,7 +45,7 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
                                      const std::function<void(const EpochReport&)>& on_epoch);
 
 // The model file spec for trained parameters, with Fashion-MNIST's class names.
-FloatModelSpec make_model_spec(const LinearParams& params);
+ModelSpec make_model_spec(const LinearParams& params);
 
 // Share of `split` that the runtime, loading `model_file`, classifies right.
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split);

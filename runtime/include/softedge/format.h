@@ -18,7 +18,11 @@ namespace softedge {
 namespace format {
 
 constexpr uint8_t kMagic[4] = {'S', 'E', 'D', 'G'};
-constexpr uint16_t kVersion = 1;
+// Version 1: float32 layers only. Version 2 adds int8 layers (DType::kInt8); a writer uses
+// the lowest version that can hold the model, so float models stay readable by v1 runtimes.
+constexpr uint16_t kVersionFloat = 1;
+constexpr uint16_t kVersionInt8 = 2;
+constexpr uint16_t kNewestVersion = kVersionInt8;
 constexpr uint32_t kHeaderSize = 64;
 constexpr uint32_t kLayerEntrySize = 32;
 constexpr uint32_t kTensorAlignment = 64;
@@ -53,6 +57,11 @@ constexpr uint32_t kReserved = 60;         // u32, 0
 }  // namespace header
 
 // Byte offsets inside one 32-byte layer table entry.
+//
+// A float32 layer holds float weights and biases. An int8 layer (version 2) computes, from
+// uint8 inputs x (zero point 0), acc[o] = bias[o] + sum_i x[i] * w[o][i] exactly in int32, and
+// outputs the float value acc[o] * scale[o]: one IEEE multiply, the same bits on every CPU.
+// Its input is the model's raw pixels (input bias 0, input scale folded into the scales).
 namespace layer {
 constexpr uint32_t kKind = 0;           // u16, LayerKind
 constexpr uint32_t kActivation = 2;     // u16, Activation
@@ -60,10 +69,12 @@ constexpr uint32_t kInFeatures = 4;     // u32
 constexpr uint32_t kOutFeatures = 8;    // u32
 constexpr uint32_t kWeightType = 12;    // u16, DType
 constexpr uint32_t kReserved16 = 14;    // u16, 0
-constexpr uint32_t kWeightOffset = 16;  // u32: out_features x in_features, row-major
-constexpr uint32_t kBiasOffset = 20;    // u32: out_features values
-constexpr uint32_t kScaleOffset = 24;   // u32: per-output scales (int8 layers); 0 otherwise
-constexpr uint32_t kReserved32 = 28;    // u32, 0
+constexpr uint32_t kWeightOffset = 16;  // u32: out x in row-major, float32 or int8
+constexpr uint32_t kBiasOffset = 20;    // u32: out values, float32 or int32 (accumulator units)
+constexpr uint32_t kScaleOffset = 24;   // u32: int8: out float32 scales (> 0); float32: 0
+// f32, 0 today. Reserved for int8 hidden layers: the scale of uint8 activations passed on to
+// the next int8 layer (requantized with integer arithmetic) instead of float outputs.
+constexpr uint32_t kOutputScale = 28;
 }  // namespace layer
 
 enum class LayerKind : uint16_t { kDense = 1 };

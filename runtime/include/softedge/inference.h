@@ -33,7 +33,8 @@ Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
                 float* probabilities, size_t probability_count, void* scratch,
                 size_t scratch_size, Prediction* prediction);
 
-// One image of already preprocessed features (model.input_size floats).
+// One image of already preprocessed features (model.input_size floats). Models whose first
+// layer is int8 read raw pixels only: for them this returns kUnsupportedLayer.
 Status infer_f32(const Model& model, const float* features, size_t feature_count,
                  float* probabilities, size_t probability_count, void* scratch,
                  size_t scratch_size, Prediction* prediction);

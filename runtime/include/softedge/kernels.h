@@ -15,7 +15,7 @@
 namespace softedge {
 
 struct KernelSet {
-  const char* name;  // "scalar", "sse2", "avx2", "avx512", "neon" (armv7), "neon64"
+  const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, neon (armv7), neon64, neon64dot
   // y[o] = bias[o] + sum_i weights[o * in + i] * x[i], for o < out. No alignment needed.
   void (*dense_f32)(const float* x, const float* weights, const float* bias, uint32_t in,
                     uint32_t out, float* y);
@@ -24,6 +24,10 @@ struct KernelSet {
   // writing those features out.
   void (*dense_u8_f32)(const uint8_t* pixels, float scale, const float* weights,
                        const float* bias, uint32_t in, uint32_t out, float* y);
+  // int8: acc[o] = bias[o] + sum_i x[i] * weights[o * in + i], exactly (the loader ensures
+  // int32 cannot overflow). Every set gives the same bits. No alignment needed.
+  void (*dense_u8s8_i32)(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                         uint32_t in, uint32_t out, int32_t* acc);
   // out[i] = pixels[i] * scale + bias, for i < n.
   void (*pixels_to_f32)(const uint8_t* pixels, uint32_t n, float scale, float bias,
                         float* out);

@@ -23,8 +23,14 @@ struct DenseLayer {
   uint32_t out_features;
   format::Activation activation;
   format::DType weight_type;
+  // float32 layers (null for int8 layers):
   const float* weights;  // out_features x in_features, row-major
   const float* bias;     // out_features
+  // int8 layers (null for float32 layers): output[o] = float(acc[o]) * scales[o] with
+  // acc[o] = bias_i32[o] + sum_i pixel[i] * weights_i8[o * in + i], exact in int32.
+  const int8_t* weights_i8;
+  const int32_t* bias_i32;
+  const float* scales;
 };
 
 struct Model {

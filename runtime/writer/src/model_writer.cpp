@@ -1,8 +1,10 @@
-// Encoding a float model into the v1 layout of softedge/format.h.
+// Encoding a model (float32 and int8 layers) into the layout of softedge/format.h.
 #include "softedge/model_writer.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <type_traits>
 #include <stdexcept>
 
 #include "softedge/crc32.h"
@@ -19,8 +21,38 @@ bool all_finite(const std::vector<float>& values) {
   return true;
 }
 
+bool is_int8(const DenseLayerSpec& layer) { return layer.weight_type == DType::kInt8; }
+
+void check_tensors(const DenseLayerSpec& layer) {
+  const size_t weights = size_t{layer.in_features} * layer.out_features;
+  if (!is_int8(layer)) {
+    if (layer.weights.size() != weights || layer.bias.size() != layer.out_features) {
+      throw std::invalid_argument("float layer tensors do not match the layer's shape");
+    }
+    if (!all_finite(layer.weights) || !all_finite(layer.bias)) {
+      throw std::invalid_argument("weights and biases must be finite");
+    }
+    return;
+  }
+  if (layer.weights_i8.size() != weights || layer.bias_i32.size() != layer.out_features ||
+      layer.scales.size() != layer.out_features) {
+    throw std::invalid_argument("int8 layer tensors do not match the layer's shape");
+  }
+  for (float scale : layer.scales) {
+    if (!(scale > 0.0f) || !std::isfinite(scale)) {
+      throw std::invalid_argument("int8 scales must be positive and finite");
+    }
+  }
+  const int64_t input_range = int64_t{layer.in_features} * 255 * 128;
+  for (int32_t bias : layer.bias_i32) {
+    if (std::llabs(bias) + input_range > INT32_MAX) {
+      throw std::invalid_argument("int8 bias too large: the accumulator could overflow");
+    }
+  }
+}
+
 // Everything the loader would reject is refused here, with a reason, instead.
-void check_spec(const FloatModelSpec& spec) {
+void check_spec(const ModelSpec& spec) {
   if (spec.layers.empty() || spec.layers.size() > kMaxLayers) {
     throw std::invalid_argument("a model needs 1 to 8 layers");
   }
@@ -30,33 +62,60 @@ void check_spec(const FloatModelSpec& spec) {
     throw std::invalid_argument("input scale and bias must be finite");
   }
   uint64_t width = input;
-  uint64_t tensor_bytes = 0;
-  for (const FloatDenseLayer& layer : spec.layers) {
+  for (size_t l = 0; l < spec.layers.size(); ++l) {
+    const DenseLayerSpec& layer = spec.layers[l];
     if (layer.in_features != width || layer.out_features == 0 ||
-        layer.out_features > kMaxFeatures ||
-        layer.weights.size() != size_t{layer.in_features} * layer.out_features ||
-        layer.bias.size() != layer.out_features) {
-      throw std::invalid_argument("layer shapes do not chain or do not match their tensors");
+        layer.out_features > kMaxFeatures) {
+      throw std::invalid_argument("layer shapes do not chain");
     }
-    if (!all_finite(layer.weights) || !all_finite(layer.bias)) {
-      throw std::invalid_argument("weights and biases must be finite");
+    if (is_int8(layer) && (l != 0 || spec.input_bias != 0.0f)) {
+      throw std::invalid_argument("an int8 layer must be the first and read raw pixels (input bias 0)");
     }
-    tensor_bytes += (layer.weights.size() + layer.bias.size()) * sizeof(float) + 2 * kTensorAlignment;
+    check_tensors(layer);
     width = layer.out_features;
   }
   if (spec.class_names.size() != width || width > kMaxClasses) {
     throw std::invalid_argument("one class name per output is needed (at most 1024 classes)");
   }
-  if (tensor_bytes > UINT32_MAX / 2) throw std::invalid_argument("model too large for format v1");
 }
 
-void put_floats(std::vector<uint8_t>& file, uint32_t offset, const std::vector<float>& values) {
-  for (size_t i = 0; i < values.size(); ++i) write_f32(&file[offset + 4 * i], values[i]);
+template <class T>
+void put_values(std::vector<uint8_t>& file, uint32_t offset, const std::vector<T>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if constexpr (sizeof(T) == 1) {
+      file[offset + i] = static_cast<uint8_t>(values[i]);
+    } else if constexpr (std::is_same<T, float>::value) {
+      write_f32(&file[offset + 4 * i], values[i]);
+    } else {
+      write_u32(&file[offset + 4 * i], static_cast<uint32_t>(values[i]));
+    }
+  }
 }
+
+// Lays out tensors one after the other, each at a multiple of 64 bytes.
+class TensorPlacer {
+ public:
+  explicit TensorPlacer(uint64_t start) : cursor_(start) {}
+  uint32_t place(uint64_t bytes) {
+    cursor_ = (cursor_ + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
+    const uint64_t offset = cursor_;
+    cursor_ += bytes;
+    if (cursor_ > UINT32_MAX) throw std::invalid_argument("model too large for the format");
+    return static_cast<uint32_t>(offset);
+  }
+  uint32_t end() const { return static_cast<uint32_t>(cursor_); }
+
+ private:
+  uint64_t cursor_;
+};
+
+struct LayerOffsets {
+  uint32_t weights = 0, bias = 0, scales = 0;
+};
 
 }  // namespace
 
-std::vector<uint8_t> encode_model(const FloatModelSpec& spec) {
+std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   check_spec(spec);
   const uint32_t layer_count = static_cast<uint32_t>(spec.layers.size());
   const uint32_t table_offset = kHeaderSize;
@@ -71,22 +130,26 @@ std::vector<uint8_t> encode_model(const FloatModelSpec& spec) {
   }
   const uint32_t names_size = static_cast<uint32_t>(names.size());
 
-  // Tensors follow, each at a multiple of 64 bytes.
-  uint32_t cursor = names_offset + names_size;
-  std::vector<uint32_t> weight_offsets, bias_offsets;
-  for (const FloatDenseLayer& layer : spec.layers) {
-    cursor = align_up(cursor, kTensorAlignment);
-    weight_offsets.push_back(cursor);
-    cursor += static_cast<uint32_t>(layer.weights.size() * sizeof(float));
-    cursor = align_up(cursor, kTensorAlignment);
-    bias_offsets.push_back(cursor);
-    cursor += static_cast<uint32_t>(layer.bias.size() * sizeof(float));
+  TensorPlacer placer(uint64_t{names_offset} + names_size);
+  std::vector<LayerOffsets> offsets(layer_count);
+  bool any_int8 = false;
+  for (uint32_t l = 0; l < layer_count; ++l) {
+    const DenseLayerSpec& layer = spec.layers[l];
+    if (is_int8(layer)) {
+      any_int8 = true;
+      offsets[l].weights = placer.place(layer.weights_i8.size());
+      offsets[l].bias = placer.place(layer.bias_i32.size() * sizeof(int32_t));
+      offsets[l].scales = placer.place(layer.scales.size() * sizeof(float));
+    } else {
+      offsets[l].weights = placer.place(layer.weights.size() * sizeof(float));
+      offsets[l].bias = placer.place(layer.bias.size() * sizeof(float));
+    }
   }
-  const uint32_t file_size = cursor;
+  const uint32_t file_size = placer.end();
 
   std::vector<uint8_t> file(file_size, 0);
   std::memcpy(&file[header::kMagic], kMagic, sizeof kMagic);
-  write_u16(&file[header::kVersion], kVersion);
+  write_u16(&file[header::kVersion], any_int8 ? kVersionInt8 : kVersionFloat);
   write_u16(&file[header::kHeaderSize], kHeaderSize);
   write_u32(&file[header::kFileSize], file_size);
   write_u16(&file[header::kInputHeight], spec.input_height);
@@ -104,20 +167,56 @@ std::vector<uint8_t> encode_model(const FloatModelSpec& spec) {
   std::memcpy(&file[names_offset], names.data(), names.size());
 
   for (uint32_t l = 0; l < layer_count; ++l) {
-    const FloatDenseLayer& layer = spec.layers[l];
+    const DenseLayerSpec& layer = spec.layers[l];
     uint8_t* entry = &file[table_offset + l * kLayerEntrySize];
     write_u16(entry + layer::kKind, static_cast<uint16_t>(LayerKind::kDense));
     write_u16(entry + layer::kActivation, static_cast<uint16_t>(layer.activation));
     write_u32(entry + layer::kInFeatures, layer.in_features);
     write_u32(entry + layer::kOutFeatures, layer.out_features);
-    write_u16(entry + layer::kWeightType, static_cast<uint16_t>(DType::kFloat32));
-    write_u32(entry + layer::kWeightOffset, weight_offsets[l]);
-    write_u32(entry + layer::kBiasOffset, bias_offsets[l]);
-    put_floats(file, weight_offsets[l], layer.weights);
-    put_floats(file, bias_offsets[l], layer.bias);
+    write_u16(entry + layer::kWeightType, static_cast<uint16_t>(layer.weight_type));
+    write_u32(entry + layer::kWeightOffset, offsets[l].weights);
+    write_u32(entry + layer::kBiasOffset, offsets[l].bias);
+    write_u32(entry + layer::kScaleOffset, offsets[l].scales);
+    if (is_int8(layer)) {
+      put_values(file, offsets[l].weights, layer.weights_i8);
+      put_values(file, offsets[l].bias, layer.bias_i32);
+      put_values(file, offsets[l].scales, layer.scales);
+    } else {
+      put_values(file, offsets[l].weights, layer.weights);
+      put_values(file, offsets[l].bias, layer.bias);
+    }
   }
   write_u32(&file[header::kCrc32], model_file_crc(file.data(), file.size()));
   return file;
+}
+
+ModelSpec spec_of(const Model& model) {
+  ModelSpec spec;
+  spec.input_height = model.input_height;
+  spec.input_width = model.input_width;
+  spec.input_channels = model.input_channels;
+  spec.input_scale = model.input_scale;
+  spec.input_bias = model.input_bias;
+  for (uint32_t c = 0; c < model.num_classes; ++c) spec.class_names.push_back(class_name(model, c));
+  for (uint32_t l = 0; l < model.layer_count; ++l) {
+    const DenseLayer& view = model.layers[l];
+    const size_t weights = size_t{view.in_features} * view.out_features;
+    DenseLayerSpec layer;
+    layer.in_features = view.in_features;
+    layer.out_features = view.out_features;
+    layer.activation = view.activation;
+    layer.weight_type = view.weight_type;
+    if (view.weight_type == DType::kInt8) {
+      layer.weights_i8.assign(view.weights_i8, view.weights_i8 + weights);
+      layer.bias_i32.assign(view.bias_i32, view.bias_i32 + view.out_features);
+      layer.scales.assign(view.scales, view.scales + view.out_features);
+    } else {
+      layer.weights.assign(view.weights, view.weights + weights);
+      layer.bias.assign(view.bias, view.bias + view.out_features);
+    }
+    spec.layers.push_back(std::move(layer));
+  }
+  return spec;
 }
 
 }  // namespace softedge

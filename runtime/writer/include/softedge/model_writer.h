@@ -9,29 +9,41 @@
 #include <vector>
 
 #include "softedge/format.h"
+#include "softedge/model.h"
 
 namespace softedge {
 
-struct FloatDenseLayer {
+struct DenseLayerSpec {
   uint32_t in_features = 0;
   uint32_t out_features = 0;
   format::Activation activation = format::Activation::kNone;
+  format::DType weight_type = format::DType::kFloat32;
+  // float32 layers:
   std::vector<float> weights;  // out x in, row-major
   std::vector<float> bias;     // out
+  // int8 layers (format.h, namespace layer): output = float(acc) * scales[o]
+  std::vector<int8_t> weights_i8;  // out x in, row-major, in [-127, 127]
+  std::vector<int32_t> bias_i32;   // out, in accumulator units
+  std::vector<float> scales;       // out, > 0
 };
 
-struct FloatModelSpec {
+struct ModelSpec {
   uint16_t input_height = 28;
   uint16_t input_width = 28;
   uint16_t input_channels = 1;
   float input_scale = 1.0f / 255.0f;  // feature = pixel * scale + bias
   float input_bias = 0.0f;
   std::vector<std::string> class_names;
-  std::vector<FloatDenseLayer> layers;
+  std::vector<DenseLayerSpec> layers;
 };
 
-// The complete file, CRC included. Throws std::invalid_argument on an inconsistent spec.
-std::vector<uint8_t> encode_model(const FloatModelSpec& spec);
+// The complete file, CRC included, with the lowest format version that holds the layers.
+// Throws std::invalid_argument on a spec the runtime's loader would reject.
+std::vector<uint8_t> encode_model(const ModelSpec& spec);
+
+// The spec of a loaded model (tensors copied out of the view): encode_model(spec_of(m))
+// rebuilds an equivalent file.
+ModelSpec spec_of(const Model& model);
 
 }  // namespace softedge
 
