@@ -14,6 +14,8 @@ struct Fixture {
   softedge::train::Dataset data;
   softedge::AlignedBytes model_file;  // softmax regression, one epoch of the d2l settings
   softedge::Model model;
+  softedge::AlignedBytes int8_file;   // the same model quantized (calibrated) to int8
+  softedge::Model int8_model;
 };
 
 // Loads on first use; exits with a message if the data set is missing.

@@ -1,5 +1,6 @@
 // Inference on real test images: one image (latency, ns per inference) and 10,000 images
-// (throughput, images/s), once per kernel set this CPU can run.
+// (throughput, images/s), for the float32 and the int8 model, once per kernel set this CPU
+// can run.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -21,17 +22,22 @@ bool use_kernel(benchmark::State& state, const char* name) {
   return true;
 }
 
-void single_image(benchmark::State& state, const char* kernel) {
+const softedge::Model& model_of(const bench::Fixture& f, bool int8) {
+  return int8 ? f.int8_model : f.model;
+}
+
+void single_image(benchmark::State& state, const char* kernel, bool int8) {
   const bench::Fixture& f = bench::fixture();
   if (!use_kernel(state, kernel)) return;
-  std::vector<uint8_t> scratch(softedge::scratch_bytes(f.model));
+  const softedge::Model& model = model_of(f, int8);
+  std::vector<uint8_t> scratch(softedge::scratch_bytes(model));
   float probabilities[10];
   softedge::Prediction prediction{};
   size_t image = 0;
-  const size_t pixels = f.model.input_size;
+  const size_t pixels = model.input_size;
   for (auto _ : state) {
     const uint8_t* input = &f.data.test.pixels[image * pixels];
-    softedge::infer_u8(f.model, input, pixels, probabilities, 10, scratch.data(), scratch.size(),
+    softedge::infer_u8(model, input, pixels, probabilities, 10, scratch.data(), scratch.size(),
                        &prediction);
     benchmark::DoNotOptimize(prediction);
     image = (image + 1) % f.data.test.count;
@@ -40,15 +46,16 @@ void single_image(benchmark::State& state, const char* kernel) {
   softedge::force_kernel("auto");
 }
 
-void batch_10000(benchmark::State& state, const char* kernel) {
+void batch_10000(benchmark::State& state, const char* kernel, bool int8) {
   const bench::Fixture& f = bench::fixture();
   if (!use_kernel(state, kernel)) return;
-  std::vector<uint8_t> scratch(softedge::scratch_bytes(f.model));
+  const softedge::Model& model = model_of(f, int8);
+  std::vector<uint8_t> scratch(softedge::scratch_bytes(model));
   const size_t count = 10000;
-  std::vector<float> probabilities(count * f.model.num_classes);
+  std::vector<float> probabilities(count * model.num_classes);
   std::vector<uint32_t> classes(count);
   for (auto _ : state) {
-    softedge::infer_batch_u8(f.model, f.data.test.pixels.data(), count, probabilities.data(),
+    softedge::infer_batch_u8(model, f.data.test.pixels.data(), count, probabilities.data(),
                              classes.data(), scratch.data(), scratch.size());
     benchmark::DoNotOptimize(classes.data());
     benchmark::ClobberMemory();
@@ -57,13 +64,16 @@ void batch_10000(benchmark::State& state, const char* kernel) {
   softedge::force_kernel("auto");
 }
 
-// One registration per compiled kernel set, named e.g. "f32_single_image/avx512".
+// One registration per model type and compiled kernel set, e.g. "i8_single_image/avx512".
 const bool registered = [] {
-  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
-    const char* name = softedge::kernel_at(k).name;
-    benchmark::RegisterBenchmark((std::string("f32_single_image/") + name).c_str(), single_image, name);
-    benchmark::RegisterBenchmark((std::string("f32_batch_10000/") + name).c_str(), batch_10000, name)
-        ->Unit(benchmark::kMicrosecond);
+  for (bool int8 : {false, true}) {
+    const std::string type = int8 ? "i8_" : "f32_";
+    for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+      const char* name = softedge::kernel_at(k).name;
+      benchmark::RegisterBenchmark((type + "single_image/" + name).c_str(), single_image, name, int8);
+      benchmark::RegisterBenchmark((type + "batch_10000/" + name).c_str(), batch_10000, name, int8)
+          ->Unit(benchmark::kMicrosecond);
+    }
   }
   return true;
 }();

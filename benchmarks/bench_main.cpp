@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bench_fixture.h"
+#include "quantize.h"
 #include "training.h"
 
 namespace bench {
@@ -25,10 +26,13 @@ const Fixture& fixture() {
     softedge::train::TrainConfig config;
     config.epochs = 1;
     const auto trained = softedge::train::train_softmax_regression(f->data.train, nullptr, config, nullptr);
-    f->model_file = softedge::AlignedBytes(
-        softedge::train::encode_model(softedge::train::make_model_spec(trained.params)));
-    if (softedge::load(f->model_file.data(), f->model_file.size(), &f->model) != softedge::Status::kOk) {
-      std::fprintf(stderr, "softedge_bench: the runtime rejected the benchmark model\n");
+    const softedge::ModelSpec spec = softedge::train::make_model_spec(trained.params);
+    f->model_file = softedge::AlignedBytes(softedge::encode_model(spec));
+    f->int8_file = softedge::AlignedBytes(
+        softedge::encode_model(softedge::train::quantize_int8(spec, &f->data.train)));
+    if (softedge::load(f->model_file.data(), f->model_file.size(), &f->model) != softedge::Status::kOk ||
+        softedge::load(f->int8_file.data(), f->int8_file.size(), &f->int8_model) != softedge::Status::kOk) {
+      std::fprintf(stderr, "softedge_bench: the runtime rejected a benchmark model\n");
       std::exit(1);
     }
     return f;
@@ -60,12 +64,25 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     const std::map<std::string, double>& times = medians_.empty() ? singles_ : medians_;
-    std::printf("\nratio against the scalar reference in this run (higher is faster):\n");
+    print_ratios(times, "ratio against the scalar reference in this run (higher is faster)",
+                 [](const std::string& family, const std::string&) { return family + "/scalar"; });
+    print_ratios(times, "int8 against float32 on the same kernel set (higher: int8 faster)",
+                 [](const std::string& family, const std::string& kernel) {
+                   return family.rfind("i8_", 0) == 0 ? "f32_" + family.substr(3) + "/" + kernel : "";
+                 });
+  }
+
+  // For every "family/kernel" time, the ratio baseline / time where baseline_of names the
+  // baseline run ("" for none).
+  template <class BaselineOf>
+  static void print_ratios(const std::map<std::string, double>& times, const char* title,
+                           BaselineOf baseline_of) {
+    std::printf("\n%s:\n", title);
     for (const auto& [name, time] : times) {
       const size_t slash = name.rfind('/');
-      if (slash == std::string::npos) continue;
-      const auto baseline = times.find(name.substr(0, slash) + "/scalar");
-      if (baseline == times.end() || time <= 0) continue;
+      if (slash == std::string::npos || time <= 0) continue;
+      const auto baseline = times.find(baseline_of(name.substr(0, slash), name.substr(slash + 1)));
+      if (baseline == times.end()) continue;
       std::printf("  %-40s %6.2fx\n", name.c_str(), baseline->second / time);
     }
   }

@@ -21,17 +21,20 @@ template <uint32_t ROWS>
 struct DotAvx2 {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
     __m256i acc[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm256_setzero_si256();
     uint32_t i = 0;
     for (; i + 16 <= in; i += 16) {
       const __m256i xw =
           _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+#pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         const __m256i ww = _mm256_cvtepi8_epi16(
             _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * in + i)));
         acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(xw, ww));
       }
     }
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
   }
 };

@@ -12,18 +12,23 @@ namespace {
 // step uses masked loads (masked-off bytes read as zero and are never touched).
 template <uint32_t ROWS>
 struct DotAvx512 {
+  static void step(const uint8_t* x, const int8_t* w, uint32_t in, __mmask32 mask, __m512i* acc) {
+    const __m512i xw = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(mask, x));
+#pragma GCC unroll 16
+    for (uint32_t r = 0; r < ROWS; ++r) {
+      const __m512i ww = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, w + r * in));
+      acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(xw, ww));
+    }
+  }
+
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
     __m512i acc[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
-    for (uint32_t i = 0; i < in; i += 32) {
-      const uint32_t n = in - i < 32 ? in - i : 32;
-      const __mmask32 mask = n == 32 ? 0xFFFFFFFFu : (1u << n) - 1u;
-      const __m512i xw = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(mask, x + i));
-      for (uint32_t r = 0; r < ROWS; ++r) {
-        const __m512i ww = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, w + r * in + i));
-        acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(xw, ww));
-      }
-    }
+    uint32_t i = 0;
+    for (; i + 32 <= in; i += 32) step(x + i, w + i, in, 0xFFFFFFFFu, acc);
+    if (i < in) step(x + i, w + i, in, (1u << (in - i)) - 1u, acc);
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) sums[r] = _mm512_reduce_add_epi32(acc[r]);
   }
 };

@@ -14,15 +14,25 @@ template <uint32_t ROWS>
 struct DotVnni {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
     __m512i acc[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
-    for (uint32_t i = 0; i < in; i += 64) {
-      const uint32_t n = in - i < 64 ? in - i : 64;
-      const __mmask64 mask = n == 64 ? ~0ull : (1ull << n) - 1ull;
+    uint32_t i = 0;
+    for (; i + 64 <= in; i += 64) {
+      const __m512i xb = _mm512_loadu_si512(x + i);
+#pragma GCC unroll 16
+      for (uint32_t r = 0; r < ROWS; ++r) {
+        acc[r] = _mm512_dpbusd_epi32(acc[r], xb, _mm512_loadu_si512(w + r * in + i));
+      }
+    }
+    if (i < in) {
+      const __mmask64 mask = (1ull << (in - i)) - 1ull;
       const __m512i xb = _mm512_maskz_loadu_epi8(mask, x + i);
+#pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         acc[r] = _mm512_dpbusd_epi32(acc[r], xb, _mm512_maskz_loadu_epi8(mask, w + r * in + i));
       }
     }
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) sums[r] = _mm512_reduce_add_epi32(acc[r]);
   }
 };

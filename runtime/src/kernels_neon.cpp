@@ -23,12 +23,14 @@ template <uint32_t ROWS>
 struct DotNeon {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
     int32x4_t acc[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = vdupq_n_s32(0);
     uint32_t i = 0;
     for (; i + 16 <= in; i += 16) {
       const uint8x16_t xb = vld1q_u8(x + i);
       const int16x8_t x_lo = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(xb)));
       const int16x8_t x_hi = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(xb)));
+#pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         const int8x16_t wb = vld1q_s8(w + r * in + i);
         const int16x8_t w_lo = vmovl_s8(vget_low_s8(wb));
@@ -39,6 +41,7 @@ struct DotNeon {
         acc[r] = vmlal_s16(acc[r], vget_high_s16(x_hi), vget_high_s16(w_hi));
       }
     }
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
   }
 };

@@ -18,16 +18,19 @@ struct DotNeonDotprod {
     const uint8x16_t sign = vdupq_n_u8(0x80);
     const int8x16_t ones = vdupq_n_s8(1);
     int32x4_t acc[ROWS], weight_sum[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = weight_sum[r] = vdupq_n_s32(0);
     uint32_t i = 0;
     for (; i + 16 <= in; i += 16) {
       const int8x16_t shifted = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(x + i), sign));
+#pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         const int8x16_t wb = vld1q_s8(w + r * in + i);
         acc[r] = vdotq_s32(acc[r], shifted, wb);
         weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb);
       }
     }
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) {
       sums[r] = vaddvq_s32(acc[r]) + 128 * vaddvq_s32(weight_sum[r]) +
                 dot_tail(x, w + r * in, i, in);

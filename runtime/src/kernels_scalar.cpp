@@ -43,15 +43,28 @@ void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float 
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
-void softmax_f32_scalar(const float* logits, uint32_t n, float max_logit,
-                        float* probabilities) {
+bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
+                        uint32_t* argmax) {
+  uint32_t best = 0;
+  bool finite = true;
+  for (uint32_t i = 0; i < n; ++i) {
+    finite &= isfinite(logits[i]) != 0;
+    if (logits[i] > logits[best]) best = i;  // the first of equal maxima wins
+  }
+  *argmax = finite ? best : 0;
+  if (!finite) {
+    for (uint32_t i = 0; i < n; ++i) probabilities[i] = 0.0f;
+    return false;
+  }
+  // exp(x - max) <= 1 never overflows and the largest term is 1: the sum is in [1, n].
   float sum = 0.0f;
   for (uint32_t i = 0; i < n; ++i) {
-    probabilities[i] = expf(logits[i] - max_logit);
+    probabilities[i] = expf(logits[i] - logits[best]);
     sum += probabilities[i];
   }
   const float inverse = 1.0f / sum;
   for (uint32_t i = 0; i < n; ++i) probabilities[i] *= inverse;
+  return true;
 }
 
 }  // namespace

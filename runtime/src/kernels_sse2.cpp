@@ -21,12 +21,14 @@ struct DotSse2 {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
     const __m128i zero = _mm_setzero_si128();
     __m128i acc[ROWS];
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = zero;
     uint32_t i = 0;
     for (; i + 16 <= in; i += 16) {
       const __m128i xb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
       const __m128i x_lo = _mm_unpacklo_epi8(xb, zero);
       const __m128i x_hi = _mm_unpackhi_epi8(xb, zero);
+#pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         const __m128i wb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * in + i));
         const __m128i w_lo = _mm_srai_epi16(_mm_unpacklo_epi8(wb, wb), 8);
@@ -35,6 +37,7 @@ struct DotSse2 {
                                                      _mm_madd_epi16(x_hi, w_hi)));
       }
     }
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
   }
 };

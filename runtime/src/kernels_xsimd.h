@@ -7,10 +7,12 @@
 #ifndef SOFTEDGE_RUNTIME_KERNELS_XSIMD_H
 #define SOFTEDGE_RUNTIME_KERNELS_XSIMD_H
 
+#include <float.h>
+
 #include <xsimd/xsimd.hpp>
 
 #include "kernel_sets.h"
-#include "load_pixels.h"
+#include "simd_io.h"
 
 namespace softedge {
 namespace detail {
@@ -54,6 +56,7 @@ inline void dense_rows(const Input& input, const float* weights, const float* bi
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
   const float* rows[ROWS];
   batch acc[ROWS];
+#pragma GCC unroll 16
   for (uint32_t r = 0; r < ROWS; ++r) {
     rows[r] = weights + static_cast<size_t>(r) * in;
     acc[r] = batch(0.0f);
@@ -61,6 +64,7 @@ inline void dense_rows(const Input& input, const float* weights, const float* bi
   uint32_t i = 0;
   for (; i + kLanes <= in; i += kLanes) {
     const batch xv = input.load(i);
+#pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) {
       acc[r] = xsimd::fma(batch::load_unaligned(rows[r] + i), xv, acc[r]);
     }
@@ -113,34 +117,54 @@ void pixels_to_f32_auto(const uint8_t* pixels, uint32_t n, float scale, float bi
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
-// exp over whole registers; a partial last register is padded with -inf (exp gives 0).
+// Two passes over whole registers. A partial last register is filled with -FLT_MAX: it never
+// wins the max, contributes exp(-huge) = 0 to the sum, and x - x = 0 to the finiteness test
+// (x - x is NaN exactly for NaN and infinite x).
 template <class Arch>
-void softmax_f32_xsimd(const float* logits, uint32_t n, float max_logit, float* probabilities) {
+bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, uint32_t* argmax) {
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
-  const batch max_v(max_logit);
-  batch sum_v(0.0f);
-  uint32_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    const batch e = xsimd::exp(batch::load_unaligned(logits + i) - max_v);
+  const uint32_t full = n / kLanes * kLanes, tail = n - full;
+  const auto tail_logits = [&] { return batch(load_partial<Arch>(logits + full, tail, -FLT_MAX, Arch{})); };
+
+  batch max_v(-FLT_MAX), nan_if_not_finite(0.0f);
+  for (uint32_t i = 0; i < full; i += kLanes) {
+    const batch v = batch::load_unaligned(logits + i);
+    max_v = xsimd::max(max_v, v);
+    nan_if_not_finite += v - v;
+  }
+  if (tail > 0) {
+    const batch v = tail_logits();
+    max_v = xsimd::max(max_v, v);
+    nan_if_not_finite += v - v;
+  }
+  if (!(horizontal_sum(nan_if_not_finite) == 0.0f)) {
+    for (uint32_t i = 0; i < n; ++i) probabilities[i] = 0.0f;
+    *argmax = 0;
+    return false;
+  }
+  const float max_logit = horizontal_max<Arch>(max_v.data, Arch{});
+  uint32_t best = 0;
+  while (best + 1 < n && logits[best] != max_logit) ++best;  // the first of equal maxima
+  *argmax = best;
+
+  const batch shift(max_logit);
+  batch sum_v(0.0f), tail_e(0.0f);
+  for (uint32_t i = 0; i < full; i += kLanes) {
+    const batch e = xsimd::exp(batch::load_unaligned(logits + i) - shift);
     e.store_unaligned(probabilities + i);
     sum_v += e;
   }
-  if (i < n) {
-    alignas(64) float tail[kLanes];
-    for (uint32_t j = 0; j < kLanes; ++j) tail[j] = i + j < n ? logits[i + j] : -INFINITY;
-    const batch e = xsimd::exp(batch::load_aligned(tail) - max_v);
-    e.store_aligned(tail);
-    sum_v += e;
-    for (uint32_t j = 0; i + j < n; ++j) probabilities[i + j] = tail[j];
+  if (tail > 0) {
+    tail_e = xsimd::exp(tail_logits() - shift);
+    sum_v += tail_e;
   }
-  const float inverse = 1.0f / horizontal_sum(sum_v);
-  const batch inverse_v(inverse);
-  i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    (batch::load_unaligned(probabilities + i) * inverse_v).store_unaligned(probabilities + i);
+  const batch inverse(1.0f / horizontal_sum(sum_v));
+  for (uint32_t i = 0; i < full; i += kLanes) {
+    (batch::load_unaligned(probabilities + i) * inverse).store_unaligned(probabilities + i);
   }
-  for (; i < n; ++i) probabilities[i] *= inverse;
+  if (tail > 0) store_partial<Arch>((tail_e * inverse).data, probabilities + full, tail, Arch{});
+  return true;
 }
 
 }  // namespace

@@ -56,17 +56,27 @@ void check_dense_u8(const softedge::KernelSet& kernels, uint32_t in, uint32_t ou
 void check_softmax(const softedge::KernelSet& kernels, uint32_t n) {
   fixtures::Values values(n);
   std::vector<float> logits(n);
-  float max_logit = -1e30f;
-  for (float& v : logits) {
-    v = values.next() * 30.0f;
-    max_logit = std::max(max_logit, v);
-  }
+  for (float& v : logits) v = values.next() * 30.0f;
+  logits[n / 2] = 40.0f;  // a known largest logit
   std::vector<float> expected(n), actual(n, -1.0f);
-  scalar().softmax_f32(logits.data(), n, max_logit, expected.data());
-  kernels.softmax_f32(logits.data(), n, max_logit, actual.data());
-  for (uint32_t i = 0; i < n; ++i) {
-    INFO("kernel " << kernels.name << " n " << n << " i " << i);
-    CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+  uint32_t expected_top = 99, actual_top = 99;
+  REQUIRE(scalar().softmax_f32(logits.data(), n, expected.data(), &expected_top));
+  REQUIRE(kernels.softmax_f32(logits.data(), n, actual.data(), &actual_top));
+  INFO("kernel " << kernels.name << " n " << n);
+  CHECK(expected_top == n / 2);
+  CHECK(actual_top == expected_top);
+  for (uint32_t i = 0; i < n; ++i) CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+
+  // NaN or infinity anywhere, in a full register or in the partial last one.
+  for (uint32_t bad_at : {0u, n / 2, n - 1}) {
+    for (float bad : {NAN, INFINITY, -INFINITY}) {
+      std::vector<float> spoiled = logits, out(n, 0.5f);
+      spoiled[bad_at] = bad;
+      uint32_t top = 99;
+      CHECK_FALSE(kernels.softmax_f32(spoiled.data(), n, out.data(), &top));
+      CHECK(top == 0);
+      CHECK(std::count(out.begin(), out.end(), 0.0f) == static_cast<long>(n));
+    }
   }
 }
 

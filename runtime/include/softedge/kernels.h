@@ -31,9 +31,9 @@ struct KernelSet {
   // out[i] = pixels[i] * scale + bias, for i < n.
   void (*pixels_to_f32)(const uint8_t* pixels, uint32_t n, float scale, float bias,
                         float* out);
-  // probabilities[i] = exp(logits[i] - max) / sum_j exp(logits[j] - max), for finite logits
-  // (the caller checks). n >= 1.
-  void (*softmax_f32)(const float* logits, uint32_t n, float max_logit, float* probabilities);
+  // The stable softmax of n >= 1 logits and the index of the first largest one. Returns false
+  // (and writes zeros, argmax 0) if any logit is NaN or infinite.
+  bool (*softmax_f32)(const float* logits, uint32_t n, float* probabilities, uint32_t* argmax);
 };
 
 // The set inference uses now.

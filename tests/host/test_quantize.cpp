@@ -1,0 +1,136 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "evaluation.h"
+#include "quantize.h"
+#include "rng.h"
+#include "training.h"
+
+using namespace softedge::train;
+
+namespace {
+
+// A float 784 -> 10 model with weights of varied magnitude per output row.
+softedge::ModelSpec float_model(uint64_t seed) {
+  Rng rng(seed);
+  LinearParams params = init_linear(kImagePixels, kNumClasses, 0.01f, rng);
+  for (uint32_t o = 0; o < kNumClasses; ++o) {
+    for (uint32_t i = 0; i < kImagePixels; ++i) params.weights[o * kImagePixels + i] *= 1.0f + o;
+    params.bias[o] = static_cast<float>(rng.next_normal() * 0.1);
+  }
+  return make_model_spec(params);
+}
+
+Split random_images(uint32_t count, uint64_t seed) {
+  Rng rng(seed);
+  Split split;
+  split.count = count;
+  for (size_t i = 0; i < size_t{count} * kImagePixels; ++i) {
+    // Mostly dark with bright strokes, like clothing photos: a mean far from zero.
+    split.pixels.push_back(rng.next_unit() < 0.5 ? 0 : static_cast<uint8_t>(rng.next_below(256)));
+  }
+  for (uint32_t n = 0; n < count; ++n) split.labels.push_back(static_cast<uint8_t>(n % 10));
+  return split;
+}
+
+// Float logits of the spec's first layer on one image (double precision).
+double float_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const softedge::DenseLayerSpec& layer = spec.layers[0];
+  double sum = layer.bias[o];
+  for (uint32_t i = 0; i < layer.in_features; ++i) {
+    sum += layer.weights[o * layer.in_features + i] *
+           (double{spec.input_scale} * pixels[i] + spec.input_bias);
+  }
+  return sum;
+}
+
+double int8_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const softedge::DenseLayerSpec& layer = spec.layers[0];
+  int64_t acc = layer.bias_i32[o];
+  for (uint32_t i = 0; i < layer.in_features; ++i) acc += int64_t{pixels[i]} * layer.weights_i8[o * layer.in_features + i];
+  return static_cast<double>(static_cast<float>(acc) * layer.scales[o]);
+}
+
+}  // namespace
+
+TEST_CASE("weights are symmetric per output channel, within half a step of the float weights") {
+  const softedge::ModelSpec source = float_model(1);
+  const softedge::ModelSpec q = quantize_int8(source, nullptr);
+  const softedge::DenseLayerSpec& layer = q.layers[0];
+  REQUIRE(layer.weight_type == softedge::format::DType::kInt8);
+  CHECK(q.input_bias == 0.0f);
+  for (uint32_t o = 0; o < kNumClasses; ++o) {
+    const float* w = &source.layers[0].weights[o * kImagePixels];
+    const float largest = std::fabs(*std::max_element(w, w + kImagePixels, [](float a, float b) {
+      return std::fabs(a) < std::fabs(b);
+    }));
+    const double weight_scale = layer.scales[o] / double{source.input_scale};
+    CHECK(weight_scale == doctest::Approx(largest / 127.0).epsilon(1e-6));
+    int max_q = 0;
+    for (uint32_t i = 0; i < kImagePixels; ++i) {
+      const int8_t qi = layer.weights_i8[o * kImagePixels + i];
+      max_q = std::max(max_q, std::abs(int{qi}));
+      CHECK(std::fabs(qi * weight_scale - w[i]) <= 0.5 * weight_scale * (1 + 1e-6));
+    }
+    CHECK(max_q == 127);  // the largest weight maps to the end of the range
+  }
+}
+
+TEST_CASE("an input bias is folded into the int8 bias") {
+  softedge::ModelSpec source = float_model(2);
+  source.input_bias = -0.25f;  // feature = pixel / 255 - 0.25
+  const softedge::ModelSpec q = quantize_int8(source, nullptr);
+  const Split images = random_images(20, 3);
+  for (uint32_t n = 0; n < images.count; ++n) {
+    const uint8_t* pixels = &images.pixels[n * kImagePixels];
+    for (uint32_t o = 0; o < kNumClasses; ++o) {
+      const double exact = float_logit(source, pixels, o);
+      // Rounding 784 weights by up to half a step each bounds the error.
+      const double step = q.layers[0].scales[o] * 255.0 * kImagePixels * 0.5;
+      CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= step);
+      CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= 0.05);
+    }
+  }
+}
+
+TEST_CASE("calibration removes the mean logit error on the calibration images") {
+  const softedge::ModelSpec source = float_model(4);
+  const Split images = random_images(300, 5);
+  const softedge::ModelSpec plain = quantize_int8(source, nullptr);
+  const softedge::ModelSpec calibrated = quantize_int8(source, &images);
+  for (uint32_t o = 0; o < kNumClasses; ++o) {
+    double plain_error = 0.0, calibrated_error = 0.0;
+    for (uint32_t n = 0; n < images.count; ++n) {
+      const uint8_t* pixels = &images.pixels[n * kImagePixels];
+      const double exact = float_logit(source, pixels, o);
+      plain_error += int8_logit(plain, pixels, o) - exact;
+      calibrated_error += int8_logit(calibrated, pixels, o) - exact;
+    }
+    plain_error /= images.count;
+    calibrated_error /= images.count;
+    INFO("output " << o << ": mean error " << plain_error << " -> " << calibrated_error);
+    // What is left is the bias's own rounding: at most half an accumulator unit.
+    CHECK(std::fabs(calibrated_error) <= 0.5 * calibrated.layers[0].scales[o] + 1e-6);
+    CHECK(std::fabs(calibrated_error) <= std::fabs(plain_error) + 1e-9);
+  }
+}
+
+TEST_CASE("the quantized model runs in the runtime and agrees with the float model") {
+  const softedge::ModelSpec source = float_model(6);
+  const Split images = random_images(400, 7);
+  const std::vector<uint8_t> float_file = softedge::encode_model(source);
+  const std::vector<uint8_t> int8_file = softedge::encode_model(quantize_int8(source, &images));
+  CHECK(int8_file.size() <= 8500);
+  CHECK(int8_file.size() * 3 < float_file.size());
+  const Int8Comparison c = compare_int8(float_file, int8_file, images);
+  CHECK(c.agreement >= 0.97);
+  CHECK(std::fabs(c.int8_accuracy - c.float_accuracy) <= 0.03);
+}
+
+TEST_CASE("an int8 model cannot be quantized again") {
+  const softedge::ModelSpec q = quantize_int8(float_model(8), nullptr);
+  CHECK_THROWS_AS(quantize_int8(q, nullptr), std::invalid_argument);
+}
