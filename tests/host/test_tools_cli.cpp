@@ -319,6 +319,40 @@ TEST_CASE("softedge cli: eval and predict --index on a tiny data directory") {
   CHECK(out_of_range.exit_code == 1);
   CHECK(contains(out_of_range.err, "out of range"));
 
+  SUBCASE("SOFTEDGE_KERNEL forces a kernel set; an unknown name is an error") {
+    REQUIRE(setenv("SOFTEDGE_KERNEL", "scalar", 1) == 0);
+    RunResult scalar = f.run("eval " + quoted(f.model) + " --data " + quoted(data));
+    REQUIRE(setenv("SOFTEDGE_KERNEL", "no-such-isa", 1) == 0);
+    RunResult bogus = f.run("inspect " + quoted(f.model));
+    unsetenv("SOFTEDGE_KERNEL");
+    CHECK(scalar.exit_code == 0);
+    CHECK(contains(scalar.out, "kernel: scalar\n"));
+    CHECK(scalar.out.rfind(expected_line, 0) == 0);  // same accuracy on the reference kernels
+    CHECK(bogus.exit_code == 1);
+    CHECK(contains(bogus.err, "SOFTEDGE_KERNEL=no-such-isa"));
+  }
+
+  SUBCASE("quantize writes an int8 model that eval and inspect accept") {
+    const fs::path int8 = f.dir() / "int8.sedg";
+    RunResult q = f.run("quantize " + quoted(f.model) + " " + quoted(int8) + " --data " + quoted(data));
+    REQUIRE(q.exit_code == 0);
+    CHECK(contains(q.out, "bias correction from 20 training images"));
+    CHECK(contains(q.out, "same top class as the float model: "));
+    RunResult inspected = f.run("inspect " + quoted(int8));
+    REQUIRE(inspected.exit_code == 0);
+    CHECK(contains(inspected.out, "format version: 2"));
+    CHECK(contains(inspected.out, "int8 weights"));
+    RunResult evaluated = f.run("eval " + quoted(int8) + " --data " + quoted(data));
+    CHECK(evaluated.exit_code == 0);
+    CHECK(contains(evaluated.out, "test accuracy: "));
+    // An int8 model is not quantized again, and the output file is not touched.
+    RunResult again = f.run("quantize " + quoted(int8) + " " + quoted(f.dir() / "again.sedg") +
+                            " --no-calibration");
+    CHECK(again.exit_code == 1);
+    CHECK(contains(again.err, "already an int8 model"));
+    CHECK_FALSE(fs::exists(f.dir() / "again.sedg"));
+  }
+
   SUBCASE("a model that is not 784 -> 10 is refused with a clear message") {
     fs::path three = f.dir() / "three.sedg";
     write_bytes(three, softedge::encode_model(band_model(3)));

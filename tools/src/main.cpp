@@ -9,6 +9,7 @@
 
 #include "cli_args.h"
 #include "commands.h"
+#include "kernel_override.h"
 
 namespace {
 
@@ -26,7 +27,8 @@ void print_usage(std::FILE* out) {
                "usage: softedge COMMAND [ARGS...]\n"
                "       softedge COMMAND --help\n"
                "\n"
-               "Evaluate, run and inspect softedge models (.sedg) for Fashion-MNIST.\n"
+               "Evaluate, run, inspect and quantize softedge models (.sedg) for Fashion-MNIST.\n"
+               "SOFTEDGE_KERNEL=NAME in the environment forces a runtime kernel set.\n"
                "\n"
                "commands:\n");
   for (const Command* command : kCommands) {
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    softedge::train::apply_kernel_override();
     return command->run(args);
   } catch (const softedge::tools::UsageError& e) {
     std::fprintf(stderr, "softedge %s: %s\nusage: %s\n(see 'softedge %s --help')\n",

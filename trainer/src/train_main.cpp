@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "evaluation.h"
+#include "kernel_override.h"
 #include "model_file.h"
 #include "quantize.h"
 #include "softedge/kernels.h"
@@ -45,7 +46,9 @@ const char kUsage[] =
     "  --data DIR           Fashion-MNIST directory (else $SOFTEDGE_DATA, ./data/FashionMNIST/raw,\n"
     "                       ./data, /usr/share/datasets/fashion-mnist)\n"
     "  --json               print a JSON summary on stdout (epoch lines go to stderr)\n"
-    "  -h, --help           this help\n";
+    "  -h, --help           this help\n"
+    "\n"
+    "environment: SOFTEDGE_KERNEL=NAME forces a runtime kernel set (e.g. scalar, avx2)\n";
 
 struct Options {
   TrainConfig config;
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   try {
+    apply_kernel_override();
     const Dataset data = load_fashion_mnist(options.data);
     const double load_seconds = seconds_since(start);
     std::fprintf(stderr, "softedge-train: Fashion-MNIST from %s (%u train, %u test images)\n",
