@@ -362,3 +362,37 @@ TEST_CASE("softedge cli: eval and predict --index on a tiny data directory") {
     CHECK(contains(bad.err, "3 classes"));
   }
 }
+
+TEST_CASE("softedge cli: export-c writes the model bytes as an aligned C array") {
+  Fixture f;
+  RunResult r = f.run("export-c " + quoted(f.model) + " --name my_model");
+  REQUIRE(r.exit_code == 0);
+  const std::vector<uint8_t> file = softedge::encode_model(f.spec);
+  CHECK(contains(r.out, "#define MY_MODEL_SIZE " + std::to_string(file.size()) + "u"));
+  CHECK(contains(r.out, "#define MY_MODEL_NUM_CLASSES 10u"));
+  CHECK(contains(r.out, "static const uint8_t my_model[" + std::to_string(file.size()) +
+                            "] __attribute__((aligned(64))) = {"));
+  // The initializer, read back number by number, is the file byte for byte.
+  const size_t open = r.out.find("= {");
+  const size_t close = r.out.find("};", open);
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  std::vector<uint8_t> parsed;
+  const char* p = r.out.c_str() + open + 3;
+  const char* end = r.out.c_str() + close;
+  while (p < end) {
+    char* next = nullptr;
+    const unsigned long value = std::strtoul(p, &next, 10);
+    if (next == p) {
+      ++p;
+      continue;
+    }
+    parsed.push_back(static_cast<uint8_t>(value));
+    p = next;
+  }
+  CHECK(parsed == file);
+
+  RunResult bad_name = f.run("export-c " + quoted(f.model) + " --name 9lives");
+  CHECK(bad_name.exit_code == 2);
+  CHECK(contains(bad_name.err, "C identifier"));
+}

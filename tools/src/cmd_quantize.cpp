@@ -29,7 +29,7 @@ int run_quantize(const std::vector<std::string>& args) {
   if (loaded.model().layers[0].weight_type != format::DType::kFloat32) {
     throw std::runtime_error(in_path + ": already an int8 model");
   }
-  const std::vector<uint8_t> float_file = train::read_file(in_path);
+  const std::vector<uint8_t> float_file = loaded.file_bytes();
   // Calibration and the comparison need Fashion-MNIST; --no-calibration needs no data.
   train::Dataset data;
   if (calibrate) {

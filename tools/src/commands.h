@@ -23,6 +23,7 @@ extern const Command kEvalCommand;
 extern const Command kPredictCommand;
 extern const Command kInspectCommand;
 extern const Command kQuantizeCommand;
+extern const Command kExportCCommand;
 
 }  // namespace tools
 }  // namespace softedge

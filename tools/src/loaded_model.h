@@ -25,6 +25,10 @@ class LoadedModel {
 
   const std::string& path() const { return path_; }
   const Model& model() const { return model_; }
+  // A copy of the model file's bytes (as read and validated).
+  std::vector<uint8_t> file_bytes() const {
+    return std::vector<uint8_t>(storage_.data(), storage_.data() + model_.file_size);
+  }
 
   // The model's name for class `index`, or the index itself when the name is empty.
   std::string class_label(uint32_t index) const;

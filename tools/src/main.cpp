@@ -20,6 +20,7 @@ const Command* const kCommands[] = {
     &softedge::tools::kPredictCommand,
     &softedge::tools::kInspectCommand,
     &softedge::tools::kQuantizeCommand,
+    &softedge::tools::kExportCCommand,
 };
 
 void print_usage(std::FILE* out) {
