@@ -5,6 +5,7 @@
 #ifndef SOFTEDGE_RUNTIME_KERNELS_INT8_H
 #define SOFTEDGE_RUNTIME_KERNELS_INT8_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace softedge {

@@ -117,15 +117,17 @@ void pixels_to_f32_auto(const uint8_t* pixels, uint32_t n, float scale, float bi
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
-// Two passes over whole registers. A partial last register is filled with -FLT_MAX: it never
-// wins the max, contributes exp(-huge) = 0 to the sum, and x - x = 0 to the finiteness test
-// (x - x is NaN exactly for NaN and infinite x).
+// Two passes over whole registers. In a partial last register the missing lanes read as
+// -FLT_MAX for the max (never above a real logit) and the finiteness test (x - x is 0 for
+// finite x, NaN for NaN and infinities), then as -inf for the exponentials (exp gives 0).
 template <class Arch>
 bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, uint32_t* argmax) {
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
   const uint32_t full = n / kLanes * kLanes, tail = n - full;
-  const auto tail_logits = [&] { return batch(load_partial<Arch>(logits + full, tail, -FLT_MAX, Arch{})); };
+  const auto tail_logits = [&](float fill) {
+    return batch(load_partial<Arch>(logits + full, tail, fill, Arch{}));
+  };
 
   batch max_v(-FLT_MAX), nan_if_not_finite(0.0f);
   for (uint32_t i = 0; i < full; i += kLanes) {
@@ -134,7 +136,7 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
     nan_if_not_finite += v - v;
   }
   if (tail > 0) {
-    const batch v = tail_logits();
+    const batch v = tail_logits(-FLT_MAX);
     max_v = xsimd::max(max_v, v);
     nan_if_not_finite += v - v;
   }
@@ -156,7 +158,7 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
     sum_v += e;
   }
   if (tail > 0) {
-    tail_e = xsimd::exp(tail_logits() - shift);
+    tail_e = xsimd::exp(tail_logits(-INFINITY) - shift);
     sum_v += tail_e;
   }
   const batch inverse(1.0f / horizontal_sum(sum_v));

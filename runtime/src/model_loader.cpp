@@ -112,8 +112,9 @@ Status load_int8_tensors(const uint8_t* data, const uint8_t* entry, uint32_t fil
   for (uint32_t o = 0; o < layer->out_features; ++o) {
     const int64_t bias = layer->bias_i32[o];
     const uint64_t magnitude = static_cast<uint64_t>(bias < 0 ? -bias : bias) + input_range;
-    if (magnitude > INT32_MAX) return Status::kBadDimensions;
-    if (!(layer->scales[o] > 0.0f) || !isfinite(layer->scales[o])) return Status::kNonFiniteWeights;
+    if (magnitude > INT32_MAX || !(layer->scales[o] > 0.0f) || !isfinite(layer->scales[o])) {
+      return Status::kBadQuantization;
+    }
   }
   return Status::kOk;
 }

@@ -17,6 +17,8 @@ const char* status_message(Status status) {
     case Status::kBadTensorOffset: return "tensor outside the file, misaligned or overlapping";
     case Status::kUnsupportedLayer: return "unsupported layer kind, activation or weight type";
     case Status::kNonFiniteWeights: return "weights contain NaN or infinity";
+    case Status::kBadQuantization:
+      return "bad int8 layer: a scale not positive and finite, or a bias that could overflow";
     case Status::kBadClassNames: return "bad class names block";
     case Status::kBadPreprocessing: return "bad input preprocessing";
     case Status::kSizeMismatch: return "input or output size differs from the model's";

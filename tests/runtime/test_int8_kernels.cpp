@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model_fixtures.h"
@@ -39,7 +40,7 @@ void for_each_runnable(Check check) {
   for (size_t k = 0; k < softedge::kernel_count(); ++k) {
     const softedge::KernelSet& kernels = softedge::kernel_at(k);
     if (!softedge::kernel_runnable(kernels)) {
-      MESSAGE("kernel " << kernels.name << " not runnable on this CPU: skipped");
+      MESSAGE("kernel " << std::string(kernels.name) << " not runnable on this CPU: skipped");
       continue;
     }
     ++tested;

@@ -126,16 +126,16 @@ TEST_CASE("the loader rejects malformed int8 layers") {
           fmt::write_u16(&f[fmt::header::kVersion], fmt::kVersionFloat);
         }) == Status::kUnsupportedLayer);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_f32(&f[scales], 0.0f); }) ==
-        Status::kNonFiniteWeights);
+        Status::kBadQuantization);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_f32(&f[scales + 4], -1.0f); }) ==
-        Status::kNonFiniteWeights);
+        Status::kBadQuantization);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_f32(&f[scales], NAN); }) ==
-        Status::kNonFiniteWeights);
+        Status::kBadQuantization);
   // 784 * 255 * 128 + bias must stay within int32, or the integer sum could overflow.
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_u32(&f[bias], 0x7FFFFFFFu); }) ==
-        Status::kBadDimensions);
+        Status::kBadQuantization);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_u32(&f[bias], 0x80000000u); }) ==
-        Status::kBadDimensions);
+        Status::kBadQuantization);
   CHECK(edited([&](std::vector<uint8_t>& f) {  // scales overlapping the bias
           fmt::write_u32(&f[table + fmt::layer::kScaleOffset], bias);
         }) == Status::kBadTensorOffset);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -67,6 +68,11 @@ void check_softmax(const softedge::KernelSet& kernels, uint32_t n) {
   CHECK(actual_top == expected_top);
   for (uint32_t i = 0; i < n; ++i) CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-5));
 
+  // All logits at the lowest float: padding lanes must not count as extra classes.
+  std::vector<float> lowest(n, -FLT_MAX), uniform(n);
+  REQUIRE(kernels.softmax_f32(lowest.data(), n, uniform.data(), &actual_top));
+  for (float p : uniform) CHECK(p == doctest::Approx(1.0 / n).epsilon(1e-6));
+
   // NaN or infinity anywhere, in a full register or in the partial last one.
   for (uint32_t bad_at : {0u, n / 2, n - 1}) {
     for (float bad : {NAN, INFINITY, -INFINITY}) {
@@ -98,7 +104,7 @@ TEST_CASE("every runnable kernel set matches the scalar reference") {
   for (size_t k = 0; k < softedge::kernel_count(); ++k) {
     const softedge::KernelSet& kernels = softedge::kernel_at(k);
     if (!softedge::kernel_runnable(kernels)) {
-      MESSAGE("kernel " << kernels.name << " not runnable on this CPU: skipped");
+      MESSAGE("kernel " << std::string(kernels.name) << " not runnable on this CPU: skipped");
       continue;
     }
     ++tested;

@@ -59,8 +59,14 @@ void print_text(const LoadedModel& loaded) {
   std::printf("  crc-32:         0x%08x (checksum ok)\n", static_cast<unsigned>(m.crc32));
   std::printf("input: %ux%ux%u (height x width x channels, %u uint8 pixels)\n",
               m.input_height, m.input_width, m.input_channels, m.input_size);
-  std::printf("  preprocessing: feature = pixel * %.6g + %.6g%s\n", m.input_scale, m.input_bias,
-              m.input_scale == 1.0f / 255.0f ? " (scale = 1/255)" : "");
+  if (m.layers[0].weight_type == format::DType::kInt8) {
+    // The int8 layer reads the raw pixels; the input scale is folded into its scales.
+    std::printf("  preprocessing: none, raw pixels (int8 layer; its scales include %.6g)\n",
+                m.input_scale);
+  } else {
+    std::printf("  preprocessing: feature = pixel * %.6g + %.6g%s\n", m.input_scale,
+                m.input_bias, m.input_scale == 1.0f / 255.0f ? " (scale = 1/255)" : "");
+  }
 
   std::printf("classes: %u\n", m.num_classes);
   for (uint32_t c = 0; c < m.num_classes; ++c) {

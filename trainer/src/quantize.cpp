@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace softedge {
@@ -72,9 +73,12 @@ ModelSpec quantize_int8(const ModelSpec& float_model, const Split* calibration) 
       q[i] = static_cast<int8_t>(rounded);
       if (!mean.empty()) rounding_shift += mean[i] * (double{exact} - rounded);
     }
-    const double bias_units = bias / unit + rounding_shift;
-    layer.bias_i32.push_back(
-        static_cast<int32_t>(std::clamp(std::nearbyint(bias_units), -bias_limit, bias_limit)));
+    const double bias_units = std::nearbyint(bias / unit + rounding_shift);
+    if (!(std::fabs(bias_units) <= bias_limit)) {
+      throw std::invalid_argument("output " + std::to_string(o) +
+                                  ": its bias is too large for an int32 accumulator");
+    }
+    layer.bias_i32.push_back(static_cast<int32_t>(bias_units));
     layer.scales.push_back(static_cast<float>(unit));
   }
   model.input_bias = 0.0f;

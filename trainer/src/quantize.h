@@ -20,7 +20,8 @@ namespace train {
 
 // Quantizes the first layer of `float_model` (the one that reads pixels); later layers stay
 // float32. `calibration` (training images; may be null) enables the bias correction.
-// Throws std::invalid_argument if the model cannot be quantized (already int8).
+// Throws std::invalid_argument if the model cannot be quantized (already int8, or a bias
+// too large for the int32 accumulator).
 ModelSpec quantize_int8(const ModelSpec& float_model, const Split* calibration);
 
 }  // namespace train

@@ -1,4 +1,4 @@
-// softedge/format.h — the weight file (.sedg), version 1: the one definition shared by the
+// softedge/format.h — the weight file (.sedg), versions 1 and 2: the one definition shared by the
 // writer (trainer, tools) and the loader (runtime). docs/FORMAT.md describes it in prose.
 //
 // All integers and floats are little-endian. A file is:

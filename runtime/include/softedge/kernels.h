@@ -2,8 +2,9 @@
 //
 // Every set has the same functions; "scalar" is the portable reference (and the oracle the
 // tests hold every other set to). On x86 the best set this CPU *and* OS support is picked
-// at first use; on ARM the set is chosen at compile time. Tests and benchmarks list the
-// sets and force one by name.
+// at first use; on ARM, NEON is chosen at compile time and the aarch64 dot-product set at
+// first use when the kernel reports it (HWCAP_ASIMDDP, Linux). Tests and benchmarks list
+// the sets and force one by name.
 #ifndef SOFTEDGE_KERNELS_H
 #define SOFTEDGE_KERNELS_H
 

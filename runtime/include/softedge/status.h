@@ -18,6 +18,8 @@ enum class Status : int {
   kBadTensorOffset,       // a tensor lies outside the file, is misaligned or overlaps
   kUnsupportedLayer,      // layer kind, activation or weight type this runtime lacks
   kNonFiniteWeights,      // a weight or bias is NaN or infinite
+  kBadQuantization,       // int8: a scale not positive and finite, or a bias that could
+                          // overflow the int32 accumulator
   kBadClassNames,         // class name block is not num_classes NUL-terminated names
   kBadPreprocessing,      // unknown input transform or non-finite scale/bias
   kSizeMismatch,          // caller's input or output count differs from the model's

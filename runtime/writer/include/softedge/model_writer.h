@@ -22,7 +22,7 @@ struct DenseLayerSpec {
   std::vector<float> weights;  // out x in, row-major
   std::vector<float> bias;     // out
   // int8 layers (format.h, namespace layer): output = float(acc) * scales[o]
-  std::vector<int8_t> weights_i8;  // out x in, row-major, in [-127, 127]
+  std::vector<int8_t> weights_i8;  // out x in, row-major (the quantizer uses [-127, 127])
   std::vector<int32_t> bias_i32;   // out, in accumulator units
   std::vector<float> scales;       // out, > 0
 };
