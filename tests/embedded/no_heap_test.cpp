@@ -10,7 +10,7 @@
 #include <new>
 #include <vector>
 
-#include "softedge/model_writer.h"
+#include "runtime/model_fixtures.h"
 #include "softedge/softedge.h"
 
 extern "C" {
@@ -51,32 +51,6 @@ void operator delete[](void* p, size_t) noexcept { operator delete(p); }
 
 namespace {
 
-softedge::ModelSpec model_spec(bool int8) {
-  softedge::ModelSpec spec;
-  for (int c = 0; c < 10; ++c) spec.class_names.push_back("class" + std::to_string(c));
-  softedge::DenseLayerSpec layer;
-  layer.in_features = 784;
-  layer.out_features = 10;
-  unsigned state = 1;
-  for (int i = 0; i < 7840; ++i) {
-    state = state * 1664525u + 1013904223u;
-    layer.weights.push_back(static_cast<float>(static_cast<int>(state >> 24) - 128) / 1024.0f);
-    layer.weights_i8.push_back(static_cast<int8_t>(static_cast<int>(state >> 24) - 128));
-  }
-  layer.bias.assign(10, 0.5f);
-  if (int8) {
-    layer.weight_type = softedge::format::DType::kInt8;
-    layer.weights.clear();
-    layer.bias.clear();
-    layer.bias_i32.assign(10, 7);
-    layer.scales.assign(10, 1e-4f);
-  } else {
-    layer.weights_i8.clear();
-  }
-  spec.layers.push_back(layer);
-  return spec;
-}
-
 // Everything a device does, counted: load, single and batch inference, softmax.
 unsigned count_allocations(const std::vector<uint8_t>& file, const std::vector<uint8_t>& pixels,
                            std::vector<uint8_t>& scratch, std::vector<float>& probabilities) {
@@ -109,7 +83,8 @@ int main() {
   std::vector<float> probabilities(4 * 10);
   unsigned total = 0, runs = 0;
   for (bool int8 : {false, true}) {
-    const std::vector<uint8_t> file = softedge::encode_model(model_spec(int8));
+    const std::vector<uint8_t> file = softedge::encode_model(
+        int8 ? fixtures::mnist_int8_spec() : fixtures::mnist_linear_spec());
     for (size_t k = 0; k < softedge::kernel_count(); ++k) {
       const softedge::KernelSet& kernels = softedge::kernel_at(k);
       if (softedge::force_kernel(kernels.name) != softedge::Status::kOk) continue;

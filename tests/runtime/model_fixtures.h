@@ -8,6 +8,8 @@
 
 #include "softedge/crc32.h"
 #include "softedge/format.h"
+#include "softedge/inference.h"
+#include "softedge/model.h"
 #include "softedge/model_writer.h"
 
 namespace fixtures {
@@ -62,6 +64,35 @@ inline softedge::ModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t
 inline softedge::ModelSpec mnist_linear_spec(uint32_t seed = 1) {
   return linear_spec(28, 28, 10, seed);
 }
+
+// The same shape with an int8 layer: weights in [-127, 127], biases and scales reproducible.
+inline softedge::ModelSpec mnist_int8_spec(uint32_t seed = 5) {
+  softedge::ModelSpec spec = mnist_linear_spec(seed);
+  softedge::DenseLayerSpec& layer = spec.layers[0];
+  layer.weight_type = softedge::format::DType::kInt8;
+  layer.weights.clear();
+  layer.bias.clear();
+  Values values(seed);
+  for (size_t i = 0; i < 7840; ++i) layer.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
+  for (uint32_t o = 0; o < 10; ++o) {
+    layer.bias_i32.push_back(static_cast<int32_t>(values.next() * 50000.0f));
+    layer.scales.push_back(1e-5f * (1.0f + 0.1f * o));
+  }
+  return spec;
+}
+
+// A spec encoded, loaded by the runtime (check `status`), with scratch of the size it asks.
+struct LoadedModel {
+  std::vector<uint8_t> bytes;
+  softedge::Model model{};
+  softedge::Status status;
+  std::vector<uint8_t> scratch;
+
+  explicit LoadedModel(const softedge::ModelSpec& spec)
+      : bytes(softedge::encode_model(spec)),
+        status(softedge::load(bytes.data(), bytes.size(), &model)),
+        scratch(softedge::scratch_bytes(model)) {}
+};
 
 // After editing header fields by hand, recompute the CRC so the edit reaches the structural
 // checks (a hostile file can carry a valid checksum).

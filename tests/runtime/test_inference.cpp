@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_fixtures.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
@@ -13,17 +14,6 @@
 using softedge::Status;
 
 namespace {
-
-struct LoadedModel {
-  std::vector<uint8_t> bytes;
-  softedge::Model model;
-  std::vector<uint8_t> scratch;
-
-  explicit LoadedModel(const softedge::ModelSpec& spec) : bytes(softedge::encode_model(spec)) {
-    REQUIRE(softedge::load(bytes.data(), bytes.size(), &model) == Status::kOk);
-    scratch.resize(softedge::scratch_bytes(model));
-  }
-};
 
 // Straight from the spec in double precision: preprocessing, dense layers, ReLU, softmax.
 std::vector<double> reference_probabilities(const softedge::ModelSpec& spec,
@@ -57,26 +47,22 @@ std::vector<uint8_t> test_pixels(size_t count, uint32_t seed) {
 TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
   softedge::ModelSpec spec = fixtures::mnist_linear_spec(11);
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
-  LoadedModel m(spec);
+  fixtures::LoadedModel m(spec);
+  REQUIRE(m.status == Status::kOk);
   const std::vector<uint8_t> pixels = test_pixels(784, 5);
   const std::vector<double> expected = reference_probabilities(spec, pixels);
   uint32_t expected_top = 0;
   for (uint32_t c = 0; c < 10; ++c) if (expected[c] > expected[expected_top]) expected_top = c;
 
-  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
-    const softedge::KernelSet& kernels = softedge::kernel_at(k);
-    if (!softedge::kernel_runnable(kernels)) continue;
-    REQUIRE(softedge::force_kernel(kernels.name) == Status::kOk);
+  fixtures::with_each_runnable_active([&](const softedge::KernelSet&) {
     std::vector<float> probabilities(10);
     softedge::Prediction prediction{};
     REQUIRE(softedge::infer_u8(m.model, pixels.data(), pixels.size(), probabilities.data(), 10,
                                m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
-    INFO("kernel " << kernels.name);
     for (uint32_t c = 0; c < 10; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
     CHECK(prediction.top_class == expected_top);
     CHECK(prediction.top_probability == probabilities[expected_top]);
-  }
-  REQUIRE(softedge::force_kernel("auto") == Status::kOk);
+  });
 }
 
 TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference") {
@@ -85,7 +71,8 @@ TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(36, 23, 3, 0.3f, softedge::format::Activation::kRelu));
   spec.layers.push_back(fixtures::dense_layer(23, 4, 4, 0.3f));
-  LoadedModel m(spec);
+  fixtures::LoadedModel m(spec);
+  REQUIRE(m.status == Status::kOk);
   const std::vector<uint8_t> pixels = test_pixels(36, 9);
   const std::vector<double> expected = reference_probabilities(spec, pixels);
   std::vector<float> probabilities(4);
@@ -95,7 +82,8 @@ TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference
 }
 
 TEST_CASE("the batch call equals one call per image") {
-  LoadedModel m(fixtures::mnist_linear_spec(2));
+  fixtures::LoadedModel m(fixtures::mnist_linear_spec(2));
+  REQUIRE(m.status == Status::kOk);
   const size_t images = 7;
   const std::vector<uint8_t> pixels = test_pixels(784 * images, 3);
   std::vector<float> batch_probabilities(10 * images);
@@ -116,7 +104,8 @@ TEST_CASE("the batch call equals one call per image") {
 }
 
 TEST_CASE("inference checks sizes, scratch and the model") {
-  LoadedModel m(fixtures::mnist_linear_spec());
+  fixtures::LoadedModel m(fixtures::mnist_linear_spec());
+  REQUIRE(m.status == Status::kOk);
   const std::vector<uint8_t> pixels(784, 100);
   std::vector<float> probabilities(10);
   CHECK(softedge::infer_u8(m.model, pixels.data(), 783, probabilities.data(), 10, m.scratch.data(),
@@ -137,7 +126,8 @@ TEST_CASE("inference checks sizes, scratch and the model") {
 }
 
 TEST_CASE("NaN or infinite float input gives kNonFiniteLogits and zero probabilities") {
-  LoadedModel m(fixtures::mnist_linear_spec());
+  fixtures::LoadedModel m(fixtures::mnist_linear_spec());
+  REQUIRE(m.status == Status::kOk);
   for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     std::vector<float> features(784, 0.5f);
     features[400] = bad;

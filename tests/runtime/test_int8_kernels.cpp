@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_fixtures.h"
 #include "model_fixtures.h"
 #include "softedge/kernels.h"
 
@@ -34,21 +35,6 @@ std::vector<int32_t> run(const softedge::KernelSet& kernels, const Int8Case& c, 
   return acc;
 }
 
-template <class Check>
-void for_each_runnable(Check check) {
-  size_t tested = 0;
-  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
-    const softedge::KernelSet& kernels = softedge::kernel_at(k);
-    if (!softedge::kernel_runnable(kernels)) {
-      MESSAGE("kernel " << std::string(kernels.name) << " not runnable on this CPU: skipped");
-      continue;
-    }
-    ++tested;
-    check(kernels);
-  }
-  CHECK(tested >= 1);
-}
-
 }  // namespace
 
 TEST_CASE("the scalar int8 reference is the exact integer dot product plus bias") {
@@ -62,7 +48,7 @@ TEST_CASE("the scalar int8 reference is the exact integer dot product plus bias"
 }
 
 TEST_CASE("every int8 kernel equals the scalar reference bit for bit") {
-  for_each_runnable([](const softedge::KernelSet& kernels) {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
     for (uint32_t in : {1u, 4u, 7u, 15u, 16u, 17u, 31u, 32u, 33u, 63u, 64u, 65u, 100u, 784u, 1000u}) {
       for (uint32_t out : {1u, 2u, 3u, 9u, 10u, 11u, 20u, 21u}) {
         const Int8Case c = random_case(in, out, in * 1000 + out);
@@ -85,7 +71,7 @@ TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and
   c.bias = {0, 0, 0};
   const std::vector<int32_t> expected = {784 * 255 * 127, -784 * 255 * 127, -784 * 255 * 128};
   CHECK(run(scalar(), c, in, out) == expected);
-  for_each_runnable([&](const softedge::KernelSet& kernels) {
+  fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
     INFO("kernel " << kernels.name);
     CHECK(run(kernels, c, in, out) == expected);
   });
@@ -94,7 +80,7 @@ TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and
 TEST_CASE("int8 kernels read no byte past the input or the weights") {
   // Tails are handled by scalar code or masked loads: exact-size heap blocks let ASan see
   // any overread; without ASan the test still checks results on odd sizes.
-  for_each_runnable([](const softedge::KernelSet& kernels) {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
     for (uint32_t in : {5u, 47u, 79u}) {
       const Int8Case c = random_case(in, 3, in);
       std::vector<uint8_t> x(c.x);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernel_fixtures.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
@@ -13,39 +14,11 @@
 using softedge::Status;
 namespace fmt = softedge::format;
 
-namespace {
-
-// A 784 -> 10 int8 model with reproducible weights in [-127, 127].
-softedge::ModelSpec int8_spec(uint32_t seed = 5) {
-  softedge::ModelSpec spec = fixtures::mnist_linear_spec(seed);
-  softedge::DenseLayerSpec& layer = spec.layers[0];
-  layer.weight_type = fmt::DType::kInt8;
-  fixtures::Values values(seed);
-  for (size_t i = 0; i < 7840; ++i) layer.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
-  for (uint32_t o = 0; o < 10; ++o) {
-    layer.bias_i32.push_back(static_cast<int32_t>(values.next() * 50000.0f));
-    layer.scales.push_back(1e-5f * (1.0f + 0.1f * o));
-  }
-  layer.weights.clear();
-  layer.bias.clear();
-  return spec;
-}
-
-struct Loaded {
-  std::vector<uint8_t> bytes;
-  softedge::Model model;
-  std::vector<uint8_t> scratch;
-  explicit Loaded(const softedge::ModelSpec& spec) : bytes(softedge::encode_model(spec)) {
-    REQUIRE(softedge::load(bytes.data(), bytes.size(), &model) == Status::kOk);
-    scratch.resize(softedge::scratch_bytes(model));
-  }
-};
-
-}  // namespace
 
 TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads back") {
-  const softedge::ModelSpec spec = int8_spec();
-  Loaded m(spec);
+  const softedge::ModelSpec spec = fixtures::mnist_int8_spec();
+  fixtures::LoadedModel m(spec);
+  REQUIRE(m.status == Status::kOk);
   CHECK(m.bytes.size() <= 8500);
   CHECK(m.model.version == fmt::kVersionInt8);
   const softedge::DenseLayer& layer = m.model.layers[0];
@@ -59,9 +32,12 @@ TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads 
         fmt::kVersionFloat);
 }
 
-TEST_CASE("int8 logits are float(acc) * scale, with the same bits on every kernel set") {
-  const softedge::ModelSpec spec = int8_spec(9);
-  Loaded m(spec);
+// The integer sums are bit-exact on every set (test_int8_kernels.cpp) and the scaling is one
+// shared multiply, so the logits are too; the probabilities go through each set's exp.
+TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
+  const softedge::ModelSpec spec = fixtures::mnist_int8_spec(9);
+  fixtures::LoadedModel m(spec);
+  REQUIRE(m.status == Status::kOk);
   std::vector<uint8_t> pixels(784);
   fixtures::Values values(3);
   for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
@@ -79,16 +55,11 @@ TEST_CASE("int8 logits are float(acc) * scale, with the same bits on every kerne
   REQUIRE(softedge::force_kernel("scalar") == Status::kOk);
   REQUIRE(softedge::softmax(logits.data(), 10, expected.data(), &expected_top));
 
-  std::vector<float> reference;
-  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
-    const softedge::KernelSet& kernels = softedge::kernel_at(k);
-    if (!softedge::kernel_runnable(kernels)) continue;
-    REQUIRE(softedge::force_kernel(kernels.name) == Status::kOk);
+  fixtures::with_each_runnable_active([&](const softedge::KernelSet&) {
     std::vector<float> probabilities(10);
     softedge::Prediction prediction{};
     REQUIRE(softedge::infer_u8(m.model, pixels.data(), 784, probabilities.data(), 10,
                                m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
-    INFO("kernel " << kernels.name);
     CHECK(prediction.top_class == expected_top);
     for (uint32_t c = 0; c < 10; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
     // The batch path gives the same probabilities as the single-image path.
@@ -98,19 +69,19 @@ TEST_CASE("int8 logits are float(acc) * scale, with the same bits on every kerne
                                      m.scratch.data(), m.scratch.size()) == Status::kOk);
     CHECK(batch == probabilities);
     CHECK(top == expected_top);
-  }
-  REQUIRE(softedge::force_kernel("auto") == Status::kOk);
+  });
 }
 
 TEST_CASE("float features cannot feed an int8 model") {
-  Loaded m(int8_spec());
+  fixtures::LoadedModel m(fixtures::mnist_int8_spec());
+  REQUIRE(m.status == Status::kOk);
   std::vector<float> features(784, 0.5f), probabilities(10);
   CHECK(softedge::infer_f32(m.model, features.data(), 784, probabilities.data(), 10,
                             m.scratch.data(), m.scratch.size(), nullptr) == Status::kUnsupportedLayer);
 }
 
 TEST_CASE("the loader rejects malformed int8 layers") {
-  const std::vector<uint8_t> good = softedge::encode_model(int8_spec());
+  const std::vector<uint8_t> good = softedge::encode_model(fixtures::mnist_int8_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint32_t scales = fmt::read_u32(&good[table + fmt::layer::kScaleOffset]);
   const uint32_t bias = fmt::read_u32(&good[table + fmt::layer::kBiasOffset]);

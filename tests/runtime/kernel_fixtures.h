@@ -1,0 +1,42 @@
+// kernel_fixtures.h — run a check on every kernel set this CPU can run (doctest helpers).
+#ifndef SOFTEDGE_TESTS_KERNEL_FIXTURES_H
+#define SOFTEDGE_TESTS_KERNEL_FIXTURES_H
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "softedge/kernels.h"
+
+namespace fixtures {
+
+// Calls check(kernels) for each runnable set (says which are skipped), and fails if none ran.
+template <class Check>
+void for_each_runnable(Check check) {
+  size_t tested = 0;
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    const softedge::KernelSet& kernels = softedge::kernel_at(k);
+    if (!softedge::kernel_runnable(kernels)) {
+      MESSAGE("kernel " << std::string(kernels.name) << " not runnable on this CPU: skipped");
+      continue;
+    }
+    ++tested;
+    check(kernels);
+  }
+  CHECK(tested >= 1);
+}
+
+// The same, with each set made the runtime's active one around check(); "auto" afterwards.
+template <class Check>
+void with_each_runnable_active(Check check) {
+  for_each_runnable([&](const softedge::KernelSet& kernels) {
+    REQUIRE(softedge::force_kernel(kernels.name) == softedge::Status::kOk);
+    INFO("kernel " << std::string(kernels.name));
+    check(kernels);
+  });
+  REQUIRE(softedge::force_kernel("auto") == softedge::Status::kOk);
+}
+
+}  // namespace fixtures
+
+#endif
