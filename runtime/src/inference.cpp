@@ -1,6 +1,7 @@
-// Inference: the first layer reads raw pixels (or features written to scratch when the
-// preprocessing has a bias), the dense layers ping-pong between two scratch buffers, and
-// softmax writes the last layer's output into the caller's array.
+// Inference: pixels go through the model's lookup table if it has one; the first layer reads
+// them directly (or features written to scratch when the preprocessing has a bias); int8
+// layers pass uint8 activations on, requantized in integers; the layers ping-pong between
+// two scratch buffers, and softmax writes the last layer's output into the caller's array.
 #include <stdint.h>
 
 #include "softedge/inference.h"
@@ -10,9 +11,10 @@ namespace softedge {
 namespace {
 
 // Scratch layout (4-byte elements): [features: input_size floats][activations A: max_width
-// floats][B: max_width floats][int8 accumulators: max_width int32], each part rounded up to 16
-// elements so every part starts 64-byte aligned relative to the first one; the first one is
-// aligned inside the caller's buffer.
+// floats][B: max_width floats][int8 accumulators: max_width int32][remapped pixels:
+// input_size bytes], each part rounded up to 16 elements so every part starts 64-byte
+// aligned relative to the first one; the first one is aligned inside the caller's buffer.
+// An int8 layer's uint8 outputs live in its activation buffer, as bytes.
 constexpr size_t kScratchAlignment = 64;
 
 size_t padded_floats(uint32_t count) { return (static_cast<size_t>(count) + 15) / 16 * 16; }
@@ -30,6 +32,10 @@ float* activation_buffer(float* base, const Model& model, int which) {
 
 int32_t* accumulator_buffer(float* base, const Model& model) {
   return reinterpret_cast<int32_t*>(activation_buffer(base, model, 2));
+}
+
+uint8_t* remapped_pixels_buffer(float* base, const Model& model) {
+  return reinterpret_cast<uint8_t*>(activation_buffer(base, model, 3));
 }
 
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
@@ -55,29 +61,61 @@ const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t f
   return input;
 }
 
-// An int8 first layer: exact integer accumulation, then one float multiply per output. The
-// multiply is alone in its expression (nothing to contract into an FMA), so the logits have
-// the same bits on every CPU.
-void run_int8_layer(const DenseLayer& layer, const KernelSet& kernels, const uint8_t* pixels,
-                    int32_t* acc, float* output) {
-  kernels.dense_u8s8_i32(pixels, layer.weights_i8, layer.bias_i32, layer.in_features,
-                         layer.out_features, acc);
-  for (uint32_t o = 0; o < layer.out_features; ++o) {
-    output[o] = static_cast<float>(acc[o]) * layer.scales[o];
+// (acc * m) / 2^(31 + shift), rounded, clamped to [0, 255], in integers (format.h): the same
+// bits on every CPU. A negative product rounds to at most 0, which the clamp (the ReLU) makes 0.
+uint8_t requantize(int32_t acc, const int32_t* pair) {
+  const int64_t product = static_cast<int64_t>(acc) * pair[0];
+  if (product <= 0) return 0;
+  const int n = 31 + pair[1];  // 1..62 (the loader checks the shift)
+  const int64_t rounded = (product + (int64_t{1} << (n - 1))) >> n;
+  return static_cast<uint8_t>(rounded > 255 ? 255 : rounded);
+}
+
+// int8 layers from `first` on, reading uint8 `x`, up to the first one with float outputs:
+// exact integer accumulation, then either one float multiply per output (alone in its
+// expression, so nothing can contract it into an FMA: the same bits on every CPU) or an
+// integer requantization to uint8 for the next int8 layer. Returns the index of the next
+// (float) layer; `*output` is the float result.
+uint32_t run_int8_layers(const Model& model, const KernelSet& kernels, uint32_t first,
+                         const uint8_t* x, float* scratch_base, float** output) {
+  int32_t* acc = accumulator_buffer(scratch_base, model);
+  for (uint32_t l = first;; ++l) {
+    const DenseLayer& layer = model.layers[l];
+    float* buffer = activation_buffer(scratch_base, model, static_cast<int>(l % 2));
+    kernels.dense_u8s8_i32(x, layer.weights_i8, layer.bias_i32, layer.in_features,
+                           layer.out_features, acc);
+    if (layer.output_scale == 0.0f) {
+      for (uint32_t o = 0; o < layer.out_features; ++o) {
+        buffer[o] = static_cast<float>(acc[o]) * layer.scales[o];
+      }
+      apply_activation(layer, buffer);
+      *output = buffer;
+      return l + 1;
+    }
+    uint8_t* activations = reinterpret_cast<uint8_t*>(buffer);
+    for (uint32_t o = 0; o < layer.out_features; ++o) {
+      activations[o] = requantize(acc[o], layer.requant + 2 * o);
+    }
+    x = activations;  // the loader guarantees an int8 layer follows
   }
 }
 
-// From raw pixels. With a zero input bias, preprocessing is a pure scale and the first layer
-// reads the pixels directly (feature = pixel * scale, so W.x = scale * W.pixels); otherwise
-// the features are written to scratch first. int8 layers always read the pixels.
+// From raw pixels, remapped by the model's lookup table if it has one. With a zero input
+// bias, preprocessing is a pure scale and the first layer reads the pixels directly
+// (feature = pixel * scale, so W.x = scale * W.pixels); otherwise the features are written
+// to scratch first. int8 layers always read the pixels.
 const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
                     float* scratch_base) {
+  if (model.input_lut != nullptr) {
+    uint8_t* remapped = remapped_pixels_buffer(scratch_base, model);
+    for (uint32_t i = 0; i < model.input_size; ++i) remapped[i] = model.input_lut[pixels[i]];
+    pixels = remapped;
+  }
   const DenseLayer& first = model.layers[0];
   float* output = activation_buffer(scratch_base, model, 0);
   if (first.weight_type == format::DType::kInt8) {
-    run_int8_layer(first, kernels, pixels, accumulator_buffer(scratch_base, model), output);
-    apply_activation(first, output);
-    return run_layers(model, kernels, 1, output, scratch_base);
+    const uint32_t next = run_int8_layers(model, kernels, 0, pixels, scratch_base, &output);
+    return run_layers(model, kernels, next, output, scratch_base);
   }
   if (model.input_bias != 0.0f) {
     kernels.pixels_to_f32(pixels, model.input_size, model.input_scale, model.input_bias,
@@ -117,7 +155,8 @@ Status check_call(const Model& model, const void* input, size_t input_count,
 }  // namespace
 
 size_t scratch_bytes(const Model& model) {
-  const size_t floats = padded_floats(model.input_size) + 3 * padded_floats(model.max_width);
+  const size_t floats = padded_floats(model.input_size) + 3 * padded_floats(model.max_width) +
+                        padded_floats((model.input_size + 3) / 4);  // remapped pixel bytes
   return floats * sizeof(float) + kScratchAlignment - 1;
 }
 

@@ -26,7 +26,7 @@ struct Region {
 };
 
 struct RegionList {
-  Region items[2 + 3 * kMaxLayers];
+  Region items[4 + 3 * kMaxLayers];  // header, table, names, lut, 3 tensors per layer
   uint32_t count = 0;
 
   // Records [begin, begin + bytes); false if it leaves the file or overlaps a recorded one.
@@ -94,34 +94,71 @@ Status load_float_tensors(const uint8_t* data, const uint8_t* entry, uint32_t fi
   return Status::kOk;
 }
 
+// Fixed-point requantization pairs {m, shift} (format.h): m in [2^30, 2^31), shift in
+// [-30, 31], so (acc * m) >> (31 + shift) stays exact in int64.
+bool valid_requant(const int32_t* pair) {
+  return pair[0] >= (1 << 30) && pair[1] >= -30 && pair[1] <= 31;
+}
+
 Status load_int8_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
                          RegionList* regions, DenseLayer* layer) {
   const uint64_t weight_count = static_cast<uint64_t>(layer->in_features) * layer->out_features;
+  const bool uint8_outputs = layer->output_scale != 0.0f;
+  const uint32_t scale_bytes = uint8_outputs ? 8 : 4;  // {m, shift} pairs or floats
   uint32_t weight_offset, bias_offset, scale_offset;
   if (!place_tensor(entry, layer::kWeightOffset, weight_count, 1, file_size, regions, &weight_offset) ||
       !place_tensor(entry, layer::kBiasOffset, layer->out_features, 4, file_size, regions, &bias_offset) ||
-      !place_tensor(entry, layer::kScaleOffset, layer->out_features, 4, file_size, regions, &scale_offset)) {
+      !place_tensor(entry, layer::kScaleOffset, layer->out_features, scale_bytes, file_size, regions,
+                    &scale_offset)) {
     return Status::kBadTensorOffset;
   }
   layer->weights_i8 = reinterpret_cast<const int8_t*>(data + weight_offset);
   layer->bias_i32 = reinterpret_cast<const int32_t*>(data + bias_offset);
-  layer->scales = reinterpret_cast<const float*>(data + scale_offset);
-  // The accumulator must not be able to overflow int32, whatever the pixels: a hostile file
+  if (uint8_outputs) {
+    layer->requant = reinterpret_cast<const int32_t*>(data + scale_offset);
+  } else {
+    layer->scales = reinterpret_cast<const float*>(data + scale_offset);
+  }
+  // The accumulator must not be able to overflow int32, whatever the inputs: a hostile file
   // could otherwise make the kernels' integer arithmetic undefined.
   const uint64_t input_range = static_cast<uint64_t>(layer->in_features) * kMaxInt8Term;
   for (uint32_t o = 0; o < layer->out_features; ++o) {
     const int64_t bias = layer->bias_i32[o];
     const uint64_t magnitude = static_cast<uint64_t>(bias < 0 ? -bias : bias) + input_range;
-    if (magnitude > INT32_MAX || !(layer->scales[o] > 0.0f) || !isfinite(layer->scales[o])) {
-      return Status::kBadQuantization;
+    const bool scale_ok = uint8_outputs
+                              ? valid_requant(layer->requant + 2 * o)
+                              : layer->scales[o] > 0.0f && isfinite(layer->scales[o]);
+    if (magnitude > INT32_MAX || !scale_ok) return Status::kBadQuantization;
+  }
+  return Status::kOk;
+}
+
+// The type rules that chain layers: an int8 layer reads the pixels (first layer; the input
+// bias must be 0 as raw pixels have no place for it) or the uint8 outputs of an int8 layer;
+// uint8 outputs (output_scale > 0) come from a ReLU layer and feed an int8 layer.
+Status check_layer_chain(uint16_t version, uint32_t index, uint32_t layer_count, bool is_int8,
+                         Activation activation, float output_scale, const Model& model,
+                         const DenseLayer* previous) {
+  const bool previous_uint8 = previous != nullptr && previous->output_scale != 0.0f;
+  if (is_int8) {
+    if (version < kVersion2) return Status::kUnsupportedLayer;
+    if (previous == nullptr ? model.input_bias != 0.0f : !previous_uint8) {
+      return Status::kUnsupportedLayer;
     }
+    if (output_scale != 0.0f &&
+        (!(output_scale > 0.0f) || !isfinite(output_scale) || activation != Activation::kRelu ||
+         index + 1 == layer_count)) {
+      return Status::kUnsupportedLayer;
+    }
+  } else if (previous_uint8) {
+    return Status::kUnsupportedLayer;
   }
   return Status::kOk;
 }
 
 Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uint32_t index,
-                  const uint8_t* entry, const Model& model, uint32_t expected_in,
-                  RegionList* regions, DenseLayer* layer) {
+                  uint32_t layer_count, const uint8_t* entry, const Model& model,
+                  uint32_t expected_in, RegionList* regions, DenseLayer* layer) {
   if (read_u16(entry + layer::kKind) != static_cast<uint16_t>(LayerKind::kDense)) {
     return Status::kUnsupportedLayer;
   }
@@ -135,15 +172,13 @@ Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uin
   if (weight_type != static_cast<uint16_t>(DType::kFloat32) && !is_int8) {
     return Status::kUnsupportedLayer;
   }
-  // int8 layers exist from version 2, read the raw pixels (first layer, no input bias to
-  // fold) and output floats; int8 hidden layers (kOutputScale != 0) come later.
-  if (is_int8 && (version < kVersionInt8 || index != 0 || model.input_bias != 0.0f)) {
-    return Status::kUnsupportedLayer;
-  }
   if (read_u16(entry + layer::kReserved16) != 0) return Status::kBadLayerTable;
-  if (read_u32(entry + layer::kOutputScale) != 0) {
-    return is_int8 ? Status::kUnsupportedLayer : Status::kBadLayerTable;
-  }
+  if (!is_int8 && read_u32(entry + layer::kOutputScale) != 0) return Status::kBadLayerTable;
+  const float output_scale = read_f32(entry + layer::kOutputScale);
+  const Status chain =
+      check_layer_chain(version, index, layer_count, is_int8, static_cast<Activation>(activation),
+                        output_scale, model, index > 0 ? &model.layers[index - 1] : nullptr);
+  if (chain != Status::kOk) return chain;
   const uint32_t in = read_u32(entry + layer::kInFeatures);
   const uint32_t out = read_u32(entry + layer::kOutFeatures);
   if (in != expected_in || out == 0 || out > kMaxFeatures) return Status::kBadDimensions;
@@ -153,6 +188,7 @@ Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uin
   layer->out_features = out;
   layer->activation = static_cast<Activation>(activation);
   layer->weight_type = static_cast<DType>(weight_type);
+  layer->output_scale = is_int8 ? output_scale : 0.0f;
   return is_int8 ? load_int8_tensors(data, entry, file_size, regions, layer)
                  : load_float_tensors(data, entry, file_size, regions, layer);
 }
@@ -190,8 +226,7 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
     return Status::kBadDimensions;
   }
 
-  if (read_u32(data + header::kPreprocess) != static_cast<uint32_t>(Preprocess::kAffine) ||
-      read_u32(data + header::kInputLutOffset) != 0) {
+  if (read_u32(data + header::kPreprocess) != static_cast<uint32_t>(Preprocess::kAffine)) {
     return Status::kBadPreprocessing;
   }
   model->input_scale = read_f32(data + header::kInputScale);
@@ -202,6 +237,15 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
 
   RegionList regions;
   regions.add(0, kHeaderSize, file_size);
+  const uint32_t lut_offset = read_u32(data + header::kInputLutOffset);
+  model->input_lut = nullptr;
+  if (lut_offset != 0) {
+    if (version < kVersion2 || lut_offset % kTensorAlignment != 0 ||
+        !regions.add(lut_offset, kInputLutSize, file_size)) {
+      return Status::kBadPreprocessing;
+    }
+    model->input_lut = data + lut_offset;
+  }
   const uint32_t layer_count = read_u16(data + header::kLayerCount);
   const uint32_t table_offset = read_u32(data + header::kLayerTableOffset);
   if (layer_count == 0 || layer_count > kMaxLayers ||
@@ -223,8 +267,9 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
   model->max_width = 0;
   uint32_t width = model->input_size;
   for (uint32_t i = 0; i < layer_count; ++i) {
-    status = load_layer(data, file_size, version, i, data + table_offset + i * kLayerEntrySize,
-                        *model, width, &regions, &model->layers[i]);
+    status = load_layer(data, file_size, version, i, layer_count,
+                        data + table_offset + i * kLayerEntrySize, *model, width, &regions,
+                        &model->layers[i]);
     if (status != Status::kOk) return status;
     width = model->layers[i].out_features;
     if (width > model->max_width) model->max_width = width;

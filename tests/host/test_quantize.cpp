@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "evaluation.h"
@@ -133,4 +134,46 @@ TEST_CASE("the quantized model runs in the runtime and agrees with the float mod
 TEST_CASE("an int8 model cannot be quantized again") {
   const softedge::ModelSpec q = quantize_int8(float_model(8), nullptr);
   CHECK_THROWS_AS(quantize_int8(q, nullptr), std::invalid_argument);
+}
+
+TEST_CASE("a network with hidden layers quantizes to int8 all the way and agrees with float") {
+  Rng rng(11);
+  softedge::ModelSpec source = float_model(12);
+  const LinearParams hidden = init_linear(kImagePixels, 32, 0.05f, rng);
+  const LinearParams last = init_linear(32, kNumClasses, 0.3f, rng);
+  source.layers[0].out_features = 32;
+  source.layers[0].activation = softedge::format::Activation::kRelu;
+  source.layers[0].weights.assign(hidden.weights.begin(), hidden.weights.end());
+  source.layers[0].bias.assign(32, 0.05f);
+  softedge::DenseLayerSpec output;
+  output.in_features = 32;
+  output.out_features = kNumClasses;
+  output.weights.assign(last.weights.begin(), last.weights.end());
+  output.bias.assign(kNumClasses, 0.0f);
+  source.layers.push_back(output);
+
+  const Split images = random_images(300, 13);
+  CHECK_THROWS_AS(quantize_int8(source, nullptr), std::invalid_argument);  // ranges unknown
+  const softedge::ModelSpec q = quantize_int8(source, &images);
+  REQUIRE(q.layers.size() == 2);
+  CHECK(q.layers[0].weight_type == softedge::format::DType::kInt8);
+  CHECK(q.layers[0].output_scale > 0.0f);
+  CHECK(q.layers[0].requant.size() == 64);
+  CHECK(q.layers[1].output_scale == 0.0f);
+  CHECK(q.layers[1].scales.size() == kNumClasses);
+  const Int8Comparison c =
+      compare_int8(softedge::encode_model(source), softedge::encode_model(q), images);
+  CHECK(c.agreement >= 0.95);
+}
+
+TEST_CASE("requantization pairs represent the multiplier to 31 bits") {
+  for (double multiplier : {1e-6, 0.001234, 0.5, 0.75, 0.9999999, 1.0, 3.5}) {
+    int32_t m = 0, shift = 0;
+    requant_pair(multiplier, &m, &shift);
+    CHECK(m >= (1 << 30));
+    CHECK(std::ldexp(static_cast<double>(m), -(31 + shift)) == doctest::Approx(multiplier).epsilon(1e-9));
+  }
+  int32_t m, shift;
+  CHECK_THROWS_AS(requant_pair(0.0, &m, &shift), std::invalid_argument);
+  CHECK_THROWS_AS(requant_pair(1e12, &m, &shift), std::invalid_argument);
 }

@@ -336,7 +336,7 @@ TEST_CASE("softedge cli: eval and predict --index on a tiny data directory") {
     const fs::path int8 = f.dir() / "int8.sedg";
     RunResult q = f.run("quantize " + quoted(f.model) + " " + quoted(int8) + " --data " + quoted(data));
     REQUIRE(q.exit_code == 0);
-    CHECK(contains(q.out, "bias correction from 20 training images"));
+    CHECK(contains(q.out, "bias correction from 20 training images"));  // all 20: fewer than the cap
     CHECK(contains(q.out, "same top class as the float model: "));
     RunResult inspected = f.run("inspect " + quoted(int8));
     REQUIRE(inspected.exit_code == 0);

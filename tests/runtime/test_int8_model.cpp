@@ -20,7 +20,7 @@ TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads 
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
   CHECK(m.bytes.size() <= 8500);
-  CHECK(m.model.version == fmt::kVersionInt8);
+  CHECK(m.model.version == fmt::kVersion2);
   const softedge::DenseLayer& layer = m.model.layers[0];
   CHECK(layer.weight_type == fmt::DType::kInt8);
   CHECK(layer.weights == nullptr);
@@ -29,7 +29,7 @@ TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads 
   CHECK(std::memcmp(layer.scales, spec.layers[0].scales.data(), 40) == 0);
   // Float-only files stay version 1, readable by older runtimes.
   CHECK(fmt::read_u16(&softedge::encode_model(fixtures::mnist_linear_spec())[fmt::header::kVersion]) ==
-        fmt::kVersionFloat);
+        fmt::kVersion1);
 }
 
 // The integer sums are bit-exact on every set (test_int8_kernels.cpp) and the scaling is one
@@ -94,7 +94,7 @@ TEST_CASE("the loader rejects malformed int8 layers") {
   };
   CHECK(edited([](std::vector<uint8_t>&) {}) == Status::kOk);
   CHECK(edited([](std::vector<uint8_t>& f) {  // int8 layers need version 2
-          fmt::write_u16(&f[fmt::header::kVersion], fmt::kVersionFloat);
+          fmt::write_u16(&f[fmt::header::kVersion], fmt::kVersion1);
         }) == Status::kUnsupportedLayer);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_f32(&f[scales], 0.0f); }) ==
         Status::kBadQuantization);
@@ -113,7 +113,7 @@ TEST_CASE("the loader rejects malformed int8 layers") {
   CHECK(edited([](std::vector<uint8_t>& f) {  // an input bias cannot be applied to raw pixels
           fmt::write_f32(&f[fmt::header::kInputBias], 0.5f);
         }) == Status::kUnsupportedLayer);
-  CHECK(edited([&](std::vector<uint8_t>& f) {  // int8 hidden layers are not defined yet
+  CHECK(edited([&](std::vector<uint8_t>& f) {  // the last layer cannot output uint8
           fmt::write_f32(&f[table + fmt::layer::kOutputScale], 0.1f);
         }) == Status::kUnsupportedLayer);
 }

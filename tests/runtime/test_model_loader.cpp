@@ -26,7 +26,7 @@ TEST_CASE("a written model loads back with every field and tensor intact") {
 
   Model model;
   REQUIRE(load_bytes(file, &model) == Status::kOk);
-  CHECK(model.version == fmt::kVersionFloat);
+  CHECK(model.version == fmt::kVersion1);
   CHECK(model.file_size == file.size());
   CHECK(model.input_height == 28);
   CHECK(model.input_width == 28);

@@ -1,5 +1,6 @@
 // cmd_quantize.cpp — `softedge quantize`: a float model in, an int8 model out, and how the two
 // compare on the test set.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -52,13 +53,15 @@ int run_quantize(const std::vector<std::string>& args) {
                 "\"calibration_images\":%u,\"float_accuracy\":%s,\"int8_accuracy\":%s,"
                 "\"agreement\":%s}\n",
                 json_string(in_path).c_str(), json_string(out_path).c_str(), float_file.size(),
-                int8_file.size(), data.train.count, json_number(c.float_accuracy).c_str(),
+                int8_file.size(), std::min(data.train.count, train::kCalibrationImages),
+                json_number(c.float_accuracy).c_str(),
                 json_number(c.int8_accuracy).c_str(), json_number(c.agreement).c_str());
     return 0;
   }
   std::printf("wrote %s (%zu bytes, int8; the float model is %zu bytes)\n", out_path.c_str(),
               int8_file.size(), float_file.size());
-  std::printf("calibration: bias correction from %u training images\n", data.train.count);
+  std::printf("calibration: activation ranges and bias correction from %u training images\n",
+              std::min(data.train.count, train::kCalibrationImages));
   std::printf("test accuracy: float %.4f, int8 %.4f (%+.2f points)\n", c.float_accuracy,
               c.int8_accuracy, 100.0 * (c.int8_accuracy - c.float_accuracy));
   std::printf("same top class as the float model: %.2f%% of %u test images\n",
@@ -71,11 +74,12 @@ int run_quantize(const std::vector<std::string>& args) {
 const Command kQuantizeCommand = {
     "quantize", "turn a float model into an int8 model and compare the two",
     "softedge quantize IN.sedg OUT.sedg [--data DIR] [--no-calibration] [--json]",
-    "Writes OUT.sedg (atomically): the first layer of IN.sedg with int8 weights (symmetric,\n"
-    "per output channel), int32 biases and per-output float scales, reading raw uint8\n"
-    "pixels. The mean rounding error over the Fashion-MNIST training images is folded into\n"
-    "the biases (calibration); then both models classify the test set through the runtime\n"
-    "and the accuracies and their top-1 agreement are printed.\n"
+    "Writes OUT.sedg (atomically): every layer of IN.sedg with int8 weights (symmetric, per\n"
+    "output channel) and int32 biases, reading uint8 pixels; hidden layers pass uint8\n"
+    "activations on, requantized with integers; the last layer outputs float logits.\n"
+    "Calibration on Fashion-MNIST training images measures the activation ranges and folds\n"
+    "the mean rounding error into the biases; then both models classify the test set\n"
+    "through the runtime and the accuracies and their top-1 agreement are printed.\n"
     "\n"
     "options:\n"
     "  --data DIR        Fashion-MNIST directory (default: the usual places, see softedge-train)\n"

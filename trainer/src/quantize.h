@@ -1,16 +1,23 @@
 // quantize.h — turn a float model into an int8 model the runtime runs with integer kernels.
 //
-// The scheme (docs/FORMAT.md, int8 layers):
-//  - input: the raw uint8 pixels, zero point 0; the float model's input scale s_in moves into
-//    the layer's scales and its input bias c into the float bias (b + c * sum_i W[o][i]);
+// The scheme (docs/FORMAT.md, int8 layers), for every layer:
+//  - inputs are uint8 with zero point 0: the (lookup-table remapped) pixels for the first
+//    layer, whose float model's input scale s_in moves into the layer's scales and whose
+//    input bias c moves into the float bias (b + c * sum_i W[o][i]); the requantized uint8
+//    ReLU activations of the previous layer for the others, with s_in its output scale;
 //  - weights: symmetric per output channel, q = round(W / s_w[o]) in [-127, 127] with
 //    s_w[o] = max_i |W[o][i]| / 127;
 //  - bias: int32 in accumulator units, round(b / (s_in * s_w[o]));
-//  - output: float logits acc * scales[o], scales[o] = s_in * s_w[o].
-// Rounding every weight to nearest leaves an error whose mean over typical inputs shifts each
-// logit; with calibration images that shift is measured and taken out of the bias.
+//  - hidden layers output uint8 activations with a calibrated scale s_out = the largest
+//    activation seen / 255, requantized by the integer multiplier of s_in * s_w[o] / s_out;
+//  - the last layer outputs float logits acc * s_in * s_w[o].
+// Calibration runs the float model on training images: it measures the activation ranges
+// and the mean input of every layer, whose rounding error (sum_i mean_i * (W/s_w - q)) is
+// taken out of the bias.
 #ifndef SOFTEDGE_TRAINER_QUANTIZE_H
 #define SOFTEDGE_TRAINER_QUANTIZE_H
+
+#include <cstdint>
 
 #include "dataset.h"
 #include "softedge/model_writer.h"
@@ -18,11 +25,17 @@
 namespace softedge {
 namespace train {
 
-// Quantizes the first layer of `float_model` (the one that reads pixels); later layers stay
-// float32. `calibration` (training images; may be null) enables the bias correction.
-// Throws std::invalid_argument if the model cannot be quantized (already int8, or a bias
-// too large for the int32 accumulator).
+constexpr uint32_t kCalibrationImages = 10000;  // the first ones of the split given
+
+// Quantizes every layer of `float_model` (dense layers, ReLU between them). `calibration`
+// (training images) is required for models with hidden layers; for a single layer it may be
+// null (then no bias correction). Throws std::invalid_argument if the model cannot be
+// quantized (already int8, no calibration for hidden layers, or a bias too large for int32).
 ModelSpec quantize_int8(const ModelSpec& float_model, const Split* calibration);
+
+// The integer form {m, shift} of a positive real multiplier M = m * 2^-(31 + shift), m in
+// [2^30, 2^31) (format.h). Throws std::invalid_argument if M is outside what that holds.
+void requant_pair(double multiplier, int32_t* m, int32_t* shift);
 
 }  // namespace train
 }  // namespace softedge

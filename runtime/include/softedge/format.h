@@ -18,11 +18,14 @@ namespace softedge {
 namespace format {
 
 constexpr uint8_t kMagic[4] = {'S', 'E', 'D', 'G'};
-// Version 1: float32 layers only. Version 2 adds int8 layers (DType::kInt8); a writer uses
-// the lowest version that can hold the model, so float models stay readable by v1 runtimes.
-constexpr uint16_t kVersionFloat = 1;
-constexpr uint16_t kVersionInt8 = 2;
-constexpr uint16_t kNewestVersion = kVersionInt8;
+// Version 1: float32 layers, affine input. Version 2 adds int8 layers (DType::kInt8, also as
+// hidden layers passing uint8 activations on) and the input pixel lookup table. A writer uses
+// the lowest version that can hold the model, so plain float models stay readable by v1
+// runtimes.
+constexpr uint16_t kVersion1 = 1;
+constexpr uint16_t kVersion2 = 2;
+constexpr uint16_t kNewestVersion = kVersion2;
+constexpr uint32_t kInputLutSize = 256;  // one byte per pixel value
 constexpr uint32_t kHeaderSize = 64;
 constexpr uint32_t kLayerEntrySize = 32;
 constexpr uint32_t kTensorAlignment = 64;
@@ -50,18 +53,28 @@ constexpr uint32_t kLayerTableOffset = 32; // u32
 constexpr uint32_t kClassNamesOffset = 36; // u32
 constexpr uint32_t kClassNamesSize = 40;   // u32
 constexpr uint32_t kPreprocess = 44;       // u32, Preprocess
-constexpr uint32_t kInputScale = 48;       // f32: feature = pixel * scale + bias
+constexpr uint32_t kInputScale = 48;       // f32: feature = lut(pixel) * scale + bias
 constexpr uint32_t kInputBias = 52;        // f32
-constexpr uint32_t kInputLutOffset = 56;   // u32, reserved for a pixel lookup table; 0 in v1
+// u32: 0, or (version 2) the offset of 256 bytes, lut(p) = table[p]: a per-pixel-value curve
+// (e.g. a square root) applied to the raw pixels before everything else; int8 layers then
+// read the remapped pixels. Without a table lut(p) = p.
+constexpr uint32_t kInputLutOffset = 56;
 constexpr uint32_t kReserved = 60;         // u32, 0
 }  // namespace header
 
 // Byte offsets inside one 32-byte layer table entry.
 //
 // A float32 layer holds float weights and biases. An int8 layer (version 2) computes, from
-// uint8 inputs x (zero point 0), acc[o] = bias[o] + sum_i x[i] * w[o][i] exactly in int32, and
-// outputs the float value acc[o] * scale[o]: one IEEE multiply, the same bits on every CPU.
-// Its input is the model's raw pixels (input bias 0, input scale folded into the scales).
+// uint8 inputs x (zero point 0), acc[o] = bias[o] + sum_i x[i] * w[o][i] exactly in int32.
+// Its inputs are the (remapped) pixels when it is the first layer (the model's input bias
+// must be 0; the input scale is folded into the layer's scales), else the uint8 outputs of
+// the int8 layer before it. Its output is either
+//  - float (output_scale 0): acc[o] * scale[o], one IEEE multiply, the same bits on every
+//    CPU; the scale tensor holds out float32 values > 0; or
+//  - uint8 activations (output_scale > 0, activation ReLU, not the last layer):
+//    q[o] = clamp((acc[o] * m[o] + 2^(n-1)) >> n, 0, 255) with n = 31 + shift[o], all in
+//    int64, so every CPU gives the same bits; real value = q[o] * output_scale. The scale
+//    tensor holds out pairs {int32 m in [2^30, 2^31), int32 shift in [-30, 31]}.
 namespace layer {
 constexpr uint32_t kKind = 0;           // u16, LayerKind
 constexpr uint32_t kActivation = 2;     // u16, Activation
@@ -71,10 +84,8 @@ constexpr uint32_t kWeightType = 12;    // u16, DType
 constexpr uint32_t kReserved16 = 14;    // u16, 0
 constexpr uint32_t kWeightOffset = 16;  // u32: out x in row-major, float32 or int8
 constexpr uint32_t kBiasOffset = 20;    // u32: out values, float32 or int32 (accumulator units)
-constexpr uint32_t kScaleOffset = 24;   // u32: int8: out float32 scales (> 0); float32: 0
-// f32, 0 today. Reserved for int8 hidden layers: the scale of uint8 activations passed on to
-// the next int8 layer (requantized with integer arithmetic) instead of float outputs.
-constexpr uint32_t kOutputScale = 28;
+constexpr uint32_t kScaleOffset = 24;   // u32: int8: scales or requantization pairs; float32: 0
+constexpr uint32_t kOutputScale = 28;   // f32: int8 layers: 0 (float outputs) or > 0; float: 0
 }  // namespace layer
 
 enum class LayerKind : uint16_t { kDense = 1 };

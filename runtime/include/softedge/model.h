@@ -26,11 +26,15 @@ struct DenseLayer {
   // float32 layers (null for int8 layers):
   const float* weights;  // out_features x in_features, row-major
   const float* bias;     // out_features
-  // int8 layers (null for float32 layers): output[o] = float(acc[o]) * scales[o] with
-  // acc[o] = bias_i32[o] + sum_i pixel[i] * weights_i8[o * in + i], exact in int32.
+  // int8 layers (null for float32 layers): acc[o] = bias_i32[o] + sum_i x[i] *
+  // weights_i8[o * in + i], exact in int32, x the uint8 inputs (format.h, namespace layer).
   const int8_t* weights_i8;
   const int32_t* bias_i32;
+  // Float outputs (output_scale == 0): output[o] = float(acc[o]) * scales[o].
   const float* scales;
+  // uint8 outputs (output_scale > 0): requant[2o] = m, requant[2o + 1] = shift.
+  float output_scale;
+  const int32_t* requant;
 };
 
 struct Model {
@@ -42,7 +46,8 @@ struct Model {
   uint16_t input_channels;
   uint32_t input_size;   // height * width * channels
   uint32_t num_classes;
-  float input_scale;     // feature = pixel * input_scale + input_bias
+  const uint8_t* input_lut;  // null, or 256 bytes: pixels are remapped first (format.h)
+  float input_scale;     // feature = lut(pixel) * input_scale + input_bias
   float input_bias;
   uint32_t layer_count;
   DenseLayer layers[format::kMaxLayers];

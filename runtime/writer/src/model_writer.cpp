@@ -34,13 +34,28 @@ void check_tensors(const DenseLayerSpec& layer) {
     }
     return;
   }
+  const bool uint8_outputs = layer.output_scale != 0.0f;
   if (layer.weights_i8.size() != weights || layer.bias_i32.size() != layer.out_features ||
-      layer.scales.size() != layer.out_features) {
+      (uint8_outputs ? layer.requant.size() != 2 * size_t{layer.out_features}
+                     : layer.scales.size() != layer.out_features)) {
     throw std::invalid_argument("int8 layer tensors do not match the layer's shape");
   }
-  for (float scale : layer.scales) {
-    if (!(scale > 0.0f) || !std::isfinite(scale)) {
-      throw std::invalid_argument("int8 scales must be positive and finite");
+  if (uint8_outputs) {
+    if (!(layer.output_scale > 0.0f) || !std::isfinite(layer.output_scale) ||
+        layer.activation != Activation::kRelu) {
+      throw std::invalid_argument("uint8 outputs need a positive output scale and ReLU");
+    }
+    for (size_t o = 0; o < layer.out_features; ++o) {
+      if (layer.requant[2 * o] < (1 << 30) || layer.requant[2 * o + 1] < -30 ||
+          layer.requant[2 * o + 1] > 31) {
+        throw std::invalid_argument("requantization pairs out of range");
+      }
+    }
+  } else {
+    for (float scale : layer.scales) {
+      if (!(scale > 0.0f) || !std::isfinite(scale)) {
+        throw std::invalid_argument("int8 scales must be positive and finite");
+      }
     }
   }
   const int64_t input_range = int64_t{layer.in_features} * 255 * 128;
@@ -61,6 +76,9 @@ void check_spec(const ModelSpec& spec) {
   if (!std::isfinite(spec.input_scale) || !std::isfinite(spec.input_bias)) {
     throw std::invalid_argument("input scale and bias must be finite");
   }
+  if (!spec.input_lut.empty() && spec.input_lut.size() != kInputLutSize) {
+    throw std::invalid_argument("the input lookup table has 256 entries");
+  }
   uint64_t width = input;
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const DenseLayerSpec& layer = spec.layers[l];
@@ -68,8 +86,16 @@ void check_spec(const ModelSpec& spec) {
         layer.out_features > kMaxFeatures) {
       throw std::invalid_argument("layer shapes do not chain");
     }
-    if (is_int8(layer) && (l != 0 || spec.input_bias != 0.0f)) {
-      throw std::invalid_argument("an int8 layer must be the first and read raw pixels (input bias 0)");
+    const bool previous_uint8 = l > 0 && spec.layers[l - 1].output_scale != 0.0f;
+    if (is_int8(layer) && (l == 0 ? spec.input_bias != 0.0f : !previous_uint8)) {
+      throw std::invalid_argument(
+          "an int8 layer reads the pixels (input bias 0) or an int8 layer's uint8 outputs");
+    }
+    if (!is_int8(layer) && (previous_uint8 || layer.output_scale != 0.0f)) {
+      throw std::invalid_argument("uint8 outputs come from an int8 layer and feed one");
+    }
+    if (l + 1 == spec.layers.size() && layer.output_scale != 0.0f) {
+      throw std::invalid_argument("the last layer must output floats");
     }
     check_tensors(layer);
     width = layer.out_features;
@@ -131,15 +157,18 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   const uint32_t names_size = static_cast<uint32_t>(names.size());
 
   TensorPlacer placer(uint64_t{names_offset} + names_size);
+  const uint32_t lut_offset = spec.input_lut.empty() ? 0 : placer.place(kInputLutSize);
   std::vector<LayerOffsets> offsets(layer_count);
-  bool any_int8 = false;
+  bool needs_version2 = lut_offset != 0;
   for (uint32_t l = 0; l < layer_count; ++l) {
     const DenseLayerSpec& layer = spec.layers[l];
     if (is_int8(layer)) {
-      any_int8 = true;
+      needs_version2 = true;
       offsets[l].weights = placer.place(layer.weights_i8.size());
       offsets[l].bias = placer.place(layer.bias_i32.size() * sizeof(int32_t));
-      offsets[l].scales = placer.place(layer.scales.size() * sizeof(float));
+      offsets[l].scales = layer.output_scale != 0.0f
+                              ? placer.place(layer.requant.size() * sizeof(int32_t))
+                              : placer.place(layer.scales.size() * sizeof(float));
     } else {
       offsets[l].weights = placer.place(layer.weights.size() * sizeof(float));
       offsets[l].bias = placer.place(layer.bias.size() * sizeof(float));
@@ -149,7 +178,7 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
 
   std::vector<uint8_t> file(file_size, 0);
   std::memcpy(&file[header::kMagic], kMagic, sizeof kMagic);
-  write_u16(&file[header::kVersion], any_int8 ? kVersionInt8 : kVersionFloat);
+  write_u16(&file[header::kVersion], needs_version2 ? kVersion2 : kVersion1);
   write_u16(&file[header::kHeaderSize], kHeaderSize);
   write_u32(&file[header::kFileSize], file_size);
   write_u16(&file[header::kInputHeight], spec.input_height);
@@ -164,7 +193,9 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   write_u32(&file[header::kPreprocess], static_cast<uint32_t>(Preprocess::kAffine));
   write_f32(&file[header::kInputScale], spec.input_scale);
   write_f32(&file[header::kInputBias], spec.input_bias);
+  write_u32(&file[header::kInputLutOffset], lut_offset);
   std::memcpy(&file[names_offset], names.data(), names.size());
+  if (lut_offset != 0) std::memcpy(&file[lut_offset], spec.input_lut.data(), kInputLutSize);
 
   for (uint32_t l = 0; l < layer_count; ++l) {
     const DenseLayerSpec& layer = spec.layers[l];
@@ -177,10 +208,15 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
     write_u32(entry + layer::kWeightOffset, offsets[l].weights);
     write_u32(entry + layer::kBiasOffset, offsets[l].bias);
     write_u32(entry + layer::kScaleOffset, offsets[l].scales);
+    write_f32(entry + layer::kOutputScale, layer.output_scale);
     if (is_int8(layer)) {
       put_values(file, offsets[l].weights, layer.weights_i8);
       put_values(file, offsets[l].bias, layer.bias_i32);
-      put_values(file, offsets[l].scales, layer.scales);
+      if (layer.output_scale != 0.0f) {
+        put_values(file, offsets[l].scales, layer.requant);
+      } else {
+        put_values(file, offsets[l].scales, layer.scales);
+      }
     } else {
       put_values(file, offsets[l].weights, layer.weights);
       put_values(file, offsets[l].bias, layer.bias);
@@ -197,6 +233,7 @@ ModelSpec spec_of(const Model& model) {
   spec.input_channels = model.input_channels;
   spec.input_scale = model.input_scale;
   spec.input_bias = model.input_bias;
+  if (model.input_lut != nullptr) spec.input_lut.assign(model.input_lut, model.input_lut + kInputLutSize);
   for (uint32_t c = 0; c < model.num_classes; ++c) spec.class_names.push_back(class_name(model, c));
   for (uint32_t l = 0; l < model.layer_count; ++l) {
     const DenseLayer& view = model.layers[l];
@@ -209,7 +246,12 @@ ModelSpec spec_of(const Model& model) {
     if (view.weight_type == DType::kInt8) {
       layer.weights_i8.assign(view.weights_i8, view.weights_i8 + weights);
       layer.bias_i32.assign(view.bias_i32, view.bias_i32 + view.out_features);
-      layer.scales.assign(view.scales, view.scales + view.out_features);
+      layer.output_scale = view.output_scale;
+      if (view.output_scale != 0.0f) {
+        layer.requant.assign(view.requant, view.requant + 2 * size_t{view.out_features});
+      } else {
+        layer.scales.assign(view.scales, view.scales + view.out_features);
+      }
     } else {
       layer.weights.assign(view.weights, view.weights + weights);
       layer.bias.assign(view.bias, view.bias + view.out_features);

@@ -21,17 +21,20 @@ struct DenseLayerSpec {
   // float32 layers:
   std::vector<float> weights;  // out x in, row-major
   std::vector<float> bias;     // out
-  // int8 layers (format.h, namespace layer): output = float(acc) * scales[o]
+  // int8 layers (format.h, namespace layer):
   std::vector<int8_t> weights_i8;  // out x in, row-major (the quantizer uses [-127, 127])
   std::vector<int32_t> bias_i32;   // out, in accumulator units
-  std::vector<float> scales;       // out, > 0
+  float output_scale = 0.0f;       // 0: float outputs float(acc) * scales[o]
+  std::vector<float> scales;       // out, > 0 (float outputs)
+  std::vector<int32_t> requant;    // 2 * out: {m, shift} per output (uint8 outputs)
 };
 
 struct ModelSpec {
   uint16_t input_height = 28;
   uint16_t input_width = 28;
   uint16_t input_channels = 1;
-  float input_scale = 1.0f / 255.0f;  // feature = pixel * scale + bias
+  std::vector<uint8_t> input_lut;     // empty, or 256 bytes: lut(pixel) (format.h)
+  float input_scale = 1.0f / 255.0f;  // feature = lut(pixel) * scale + bias
   float input_bias = 0.0f;
   std::vector<std::string> class_names;
   std::vector<DenseLayerSpec> layers;
