@@ -8,6 +8,7 @@
 
 #include "cli_args.h"
 #include "commands.h"
+#include "confusion_chart.h"
 #include "dataset.h"
 #include "evaluation.h"
 #include "json_text.h"
@@ -115,9 +116,27 @@ void print_json(const LoadedModel& loaded, const std::string& data_dir, const Ev
   std::printf("%s\n", out.c_str());
 }
 
+void write_confusion_picture(const std::string& path, const LoadedModel& loaded,
+                             const Evaluation& e) {
+  std::vector<std::string> names;
+  for (uint32_t c = 0; c < e.classes; ++c) names.push_back(loaded.class_label(c));
+  const std::string& model = loaded.path();
+  std::string images = std::to_string(e.total);  // with thousands separators: 10,000
+  for (size_t at = images.size(); at > 3; at -= 3) images.insert(at - 3, ",");
+  char accuracy[64];
+  std::snprintf(accuracy, sizeof accuracy, "test accuracy %.2f%% on ", 100.0 * e.correct / e.total);
+  write_confusion_matrix_svg(path, names, e.confusion,
+                             model.substr(model.find_last_of('/') + 1) + ": " + accuracy +
+                                 images + " images");
+}
+
 int run_eval(const std::vector<std::string>& args) {
-  ParsedArgs parsed = parse_args(args, {{"data", true}, {"json", false}});
+  ParsedArgs parsed =
+      parse_args(args, {{"data", true}, {"json", false}, {"confusion", true}});
   if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
+  if (parsed.has("confusion") && parsed.value("confusion").empty()) {
+    throw UsageError("--confusion needs a file name");
+  }
 
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
@@ -126,10 +145,15 @@ int run_eval(const std::vector<std::string>& args) {
   if (split.count == 0) throw std::runtime_error(data_dir + ": the test split has no images");
 
   Evaluation e = evaluate(loaded, split);
+  // The picture first: if it cannot be written, nothing was printed.
+  if (parsed.has("confusion")) write_confusion_picture(parsed.value("confusion"), loaded, e);
   if (parsed.has("json")) {
     print_json(loaded, data_dir, e);
   } else {
     print_text(loaded, data_dir, e);
+    if (parsed.has("confusion")) {
+      std::printf("\nconfusion matrix picture: %s\n", parsed.value("confusion").c_str());
+    }
   }
   return 0;
 }
@@ -138,7 +162,7 @@ int run_eval(const std::vector<std::string>& args) {
 
 const Command kEvalCommand = {
     "eval", "accuracy on the Fashion-MNIST test split, per class, confusion matrix",
-    "softedge eval MODEL [--data DIR] [--json]",
+    "softedge eval MODEL [--data DIR] [--json] [--confusion FILE.svg]",
     "Runs every image of the Fashion-MNIST test split (t10k) through the runtime and\n"
     "reports the accuracy, the accuracy per class and the confusion matrix.\n"
     "\n"
@@ -148,6 +172,9 @@ const Command kEvalCommand = {
     "               /usr/share/datasets/fashion-mnist\n"
     "  --json       print one JSON object (accuracy, correct, total, per_class,\n"
     "               confusion, kernel) instead of text\n"
+    "  --confusion FILE.svg\n"
+    "               also draw the confusion matrix as a heat map (SVG: class names,\n"
+    "               counts, each class's accuracy, colour = share of the true class)\n"
     "  --help       show this help\n",
     run_eval};
 

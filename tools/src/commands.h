@@ -24,6 +24,7 @@ extern const Command kPredictCommand;
 extern const Command kInspectCommand;
 extern const Command kQuantizeCommand;
 extern const Command kExportCCommand;
+extern const Command kGalleryCommand;
 
 }  // namespace tools
 }  // namespace softedge

@@ -21,6 +21,7 @@ const Command* const kCommands[] = {
     &softedge::tools::kInspectCommand,
     &softedge::tools::kQuantizeCommand,
     &softedge::tools::kExportCCommand,
+    &softedge::tools::kGalleryCommand,
 };
 
 void print_usage(std::FILE* out) {
@@ -28,7 +29,7 @@ void print_usage(std::FILE* out) {
                "usage: softedge COMMAND [ARGS...]\n"
                "       softedge COMMAND --help\n"
                "\n"
-               "Evaluate, run, inspect and quantize softedge models (.sedg) for Fashion-MNIST.\n"
+               "Evaluate, run, inspect, quantize and picture .sedg models for Fashion-MNIST.\n"
                "SOFTEDGE_KERNEL=NAME in the environment forces a runtime kernel set.\n"
                "\n"
                "commands:\n");

@@ -1,0 +1,32 @@
+// training_curves.h — the lesson's training chart (d2l's Animator) as an SVG: train loss,
+// train accuracy and test accuracy per epoch on one value axis, with a legend that gives
+// each curve's final value.
+//
+//   softedge::tools::write_training_curves_svg("curves.svg", result.epochs,
+//                                              "softedge-train --preset d2l");
+#ifndef SOFTEDGE_TOOLS_TRAINING_CURVES_H
+#define SOFTEDGE_TOOLS_TRAINING_CURVES_H
+
+#include <string>
+#include <vector>
+
+#include "training.h"
+
+namespace softedge {
+namespace tools {
+
+// The chart as a self-contained SVG 1.1 document. Epochs are plotted at their `epoch`
+// number; a test accuracy < 0 (no test split) is left out, and so is any value that is not
+// finite. Throws std::invalid_argument when `history` is empty.
+std::string training_curves_svg(const std::vector<train::EpochReport>& history,
+                                const std::string& title);
+
+// The same, written atomically to `path`. Throws train::FileError naming the file.
+void write_training_curves_svg(const std::string& path,
+                               const std::vector<train::EpochReport>& history,
+                               const std::string& title);
+
+}  // namespace tools
+}  // namespace softedge
+
+#endif
