@@ -42,7 +42,8 @@ bool model_loaded(const Model& model) { return model.layer_count > 0; }
 
 void apply_activation(const DenseLayer& layer, float* values) {
   if (layer.activation == format::Activation::kRelu) {
-    for (uint32_t i = 0; i < layer.out_features; ++i) values[i] = values[i] > 0 ? values[i] : 0;
+    // `< 0`, not `> 0`: a NaN stays NaN, so NaN input still ends in kNonFiniteLogits.
+    for (uint32_t i = 0; i < layer.out_features; ++i) values[i] = values[i] < 0 ? 0 : values[i];
   }
 }
 

@@ -60,17 +60,19 @@ std::string training_curves_svg(const std::vector<train::EpochReport>& history,
   if (history.empty()) throw std::invalid_argument("training curves: no epochs to plot");
   const double nan = std::numeric_limits<double>::quiet_NaN();
 
-  // The lesson's styles: a solid loss curve, dashed and dash-dotted accuracy curves. (A
-  // validation accuracy would be one more: {"validation acc", "#d62728", "2 3", {}}.)
+  // The lesson's styles: a solid loss curve, dashed and dash-dotted accuracy curves; the
+  // validation accuracy (not in the lesson) dotted.
   std::vector<Series> series = {
       {"train loss", "#1f77b4", "", {}},
       {"train acc", "#c0399b", "8 4", {}},
+      {"validation acc", "#d62728", "2 3", {}},
       {"test acc", "#2ca02c", "8 3 2 3", {}},
   };
   for (const train::EpochReport& e : history) {
     series[0].values.push_back(e.train_loss);
     series[1].values.push_back(e.train_accuracy);
-    series[2].values.push_back(e.test_accuracy >= 0 ? e.test_accuracy : nan);
+    series[2].values.push_back(e.validation_accuracy >= 0 ? e.validation_accuracy : nan);
+    series[3].values.push_back(e.test_accuracy >= 0 ? e.test_accuracy : nan);
   }
 
   // Value axis: round limits around every finite value, like d2l's ylim=[0.3, 0.9].

@@ -1,6 +1,6 @@
 // training_curves.h — the lesson's training chart (d2l's Animator) as an SVG: train loss,
-// train accuracy and test accuracy per epoch on one value axis, with a legend that gives
-// each curve's final value.
+// train accuracy, validation accuracy (when there is one) and test accuracy per epoch on one
+// value axis, with a legend that gives each curve's final value.
 //
 //   softedge::tools::write_training_curves_svg("curves.svg", result.epochs,
 //                                              "softedge-train --preset d2l");

@@ -81,7 +81,7 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
   return result;
 }
 
-ModelSpec make_model_spec(const LinearParams& params) {
+ModelSpec fashion_mnist_spec() {
   ModelSpec spec;
   spec.input_height = kImageRows;
   spec.input_width = kImageCols;
@@ -89,6 +89,11 @@ ModelSpec make_model_spec(const LinearParams& params) {
   spec.input_scale = kPixelScale;
   spec.input_bias = 0.0f;
   spec.class_names.assign(kFashionMnistClassNames, kFashionMnistClassNames + kNumClasses);
+  return spec;
+}
+
+ModelSpec make_model_spec(const LinearParams& params) {
+  ModelSpec spec = fashion_mnist_spec();
   DenseLayerSpec layer;
   layer.in_features = params.in_features;
   layer.out_features = params.out_features;

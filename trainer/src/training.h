@@ -30,7 +30,8 @@ struct EpochReport {
   uint32_t epoch = 0;           // 1-based
   double train_loss = 0.0;      // mean cross-entropy over the epoch's minibatches
   double train_accuracy = 0.0;  // share of training rows classified right during the epoch
-  double test_accuracy = -1.0;  // through the runtime; -1 when no test split was given
+  double validation_accuracy = -1.0;  // -1 without a validation split (the lesson has none)
+  double test_accuracy = -1.0;  // -1 when no test split was given
 };
 
 struct TrainResult {
@@ -46,6 +47,9 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
 
 // The model file spec for trained parameters, with Fashion-MNIST's class names.
 ModelSpec make_model_spec(const LinearParams& params);
+
+// A Fashion-MNIST model spec without layers: 28x28x1 input, pixels/255, the class names.
+ModelSpec fashion_mnist_spec();
 
 // Share of `split` that the runtime, loading `model_file`, classifies right.
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split);
