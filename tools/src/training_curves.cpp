@@ -159,8 +159,10 @@ std::string training_curves_svg(const std::vector<train::EpochReport>& history,
     svg.end_group();
   }
 
-  // Legend: one row under the title, each entry with its last value.
+  // Legend under the title, each entry with its last value: one row, centred, when it fits,
+  // else as many rows as needed (four curves do not fit one row).
   std::vector<std::string> labels;
+  std::vector<double> widths;
   double legend_width = 0;
   for (const Series* s : shown) {
     double last_value = nan;
@@ -168,15 +170,22 @@ std::string training_curves_svg(const std::vector<train::EpochReport>& history,
       if (!std::isnan(v)) last_value = v;
     }
     labels.push_back(s->name + " (final " + fixed(last_value, 3) + ")");
-    legend_width += 34 + svg_text_width(labels.back(), 13) + 24;
+    widths.push_back(34 + svg_text_width(labels.back(), 13) + 24);
+    legend_width += widths.back();
   }
-  double x = std::max(kPlotLeft, (kPlotLeft + kPlotRight - legend_width) / 2);
+  const bool one_row = legend_width <= kPlotRight - kPlotLeft;
+  double x = one_row ? (kPlotLeft + kPlotRight - legend_width) / 2 : kPlotLeft;
+  double y = one_row ? 56 : 48;
   svg.begin_group("legend");
   for (size_t i = 0; i < shown.size(); ++i) {
-    svg.line(x, 56, x + 28, 56, {shown[i]->color, 2.4, shown[i]->dash});
-    svg.circle(x + 14, 56, 3.4, shown[i]->color);
-    svg.text(x + 34, 60.5, labels[i], {13, "start", "#222222"});
-    x += 34 + svg_text_width(labels[i], 13) + 24;
+    if (x + widths[i] - 24 > kPlotRight) {
+      x = kPlotLeft;
+      y += 20;
+    }
+    svg.line(x, y, x + 28, y, {shown[i]->color, 2.4, shown[i]->dash});
+    svg.circle(x + 14, y, 3.4, shown[i]->color);
+    svg.text(x + 34, y + 4.5, labels[i], {13, "start", "#222222"});
+    x += widths[i];
   }
   svg.end_group();
   return svg.str();
