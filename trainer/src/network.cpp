@@ -159,7 +159,7 @@ class Network {
   }
 
   // Softmax cross-entropy of the logits against `labels`; when `gradient`, leaves
-  // d(mean loss)/d(logits) in delta_ for backward().
+  // d(mean loss)/d(logits) in delta_ for backward() (else delta_ is scratch).
   BatchStats loss(const uint8_t* labels, uint32_t rows, float smoothing, bool gradient) {
     const uint32_t classes = this->classes();
     const float* logits = activations_.back().data();
@@ -172,8 +172,13 @@ class Network {
       const uint32_t label = labels[r];
       const uint32_t top = static_cast<uint32_t>(std::max_element(z, z + classes) - z);
       const float max_logit = z[top];
+      // exp(z_c - max) into the gradient's row (scratch when no gradient is wanted).
+      float* e = delta_.data() + size_t{r} * classes;
       float sum = 0.0f;
-      for (uint32_t c = 0; c < classes; ++c) sum += std::exp(z[c] - max_logit);
+      for (uint32_t c = 0; c < classes; ++c) {
+        e[c] = std::exp(z[c] - max_logit);
+        sum += e[c];
+      }
       const double log_sum_exp = max_logit + std::log(static_cast<double>(sum));
       // -sum_c t_c log p_c = log_sum_exp - sum_c t_c z_c, as sum_c t_c = 1.
       double target_dot = 0.0;
@@ -187,12 +192,10 @@ class Network {
       stats.loss_sum += log_sum_exp - target_dot;
       if (top == label) ++stats.correct;
       if (gradient) {
-        float* d = delta_.data() + size_t{r} * classes;
         const float inv_sum = 1.0f / sum;
         for (uint32_t c = 0; c < classes; ++c) {
-          const float p = std::exp(z[c] - max_logit) * inv_sum;
           const float t = static_cast<float>(c == label ? on_target : off_target);
-          d[c] = (p - t) * inv_rows;
+          e[c] = (e[c] * inv_sum - t) * inv_rows;  // (p_c - t_c) / rows
         }
       }
     }
