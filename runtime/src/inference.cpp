@@ -12,7 +12,7 @@ namespace {
 
 // Scratch layout (4-byte elements): [features: input_size floats][activations A: max_width
 // floats][B: max_width floats][int8 accumulators: max_width int32][remapped pixels:
-// input_size bytes], each part rounded up to 16 elements so every part starts 64-byte
+// input_size bytes, only with a lookup table], each part rounded up to 16 elements so every part starts 64-byte
 // aligned relative to the first one; the first one is aligned inside the caller's buffer.
 // An int8 layer's uint8 outputs live in its activation buffer, as bytes.
 constexpr size_t kScratchAlignment = 64;
@@ -156,8 +156,10 @@ Status check_call(const Model& model, const void* input, size_t input_count,
 }  // namespace
 
 size_t scratch_bytes(const Model& model) {
-  const size_t floats = padded_floats(model.input_size) + 3 * padded_floats(model.max_width) +
-                        padded_floats((model.input_size + 3) / 4);  // remapped pixel bytes
+  // The remapped-pixel part exists only for models with a lookup table.
+  const size_t remapped = model.input_lut != nullptr ? padded_floats((model.input_size + 3) / 4) : 0;
+  const size_t floats =
+      padded_floats(model.input_size) + 3 * padded_floats(model.max_width) + remapped;
   return floats * sizeof(float) + kScratchAlignment - 1;
 }
 

@@ -38,8 +38,10 @@ LayerSize layer_size(const DenseLayer& layer) {
   uint64_t weights = static_cast<uint64_t>(layer.in_features) * layer.out_features;
   uint64_t outputs = layer.out_features;
   if (layer.weight_type == format::DType::kInt8) {
-    // 1-byte weights, float32 biases and one float32 scale per output (format.h).
-    return {weights + outputs, weights + outputs * 4 + outputs * 4};
+    // 1-byte weights, int32 biases, and per output a float32 scale or (uint8 outputs) an
+    // 8-byte requantization pair (format.h).
+    const uint64_t scale_bytes = layer.output_scale != 0.0f ? 8 : 4;
+    return {weights + outputs, weights + outputs * 4 + outputs * scale_bytes};
   }
   return {weights + outputs, (weights + outputs) * 4};
 }
@@ -59,9 +61,14 @@ void print_text(const LoadedModel& loaded) {
   std::printf("  crc-32:         0x%08x (checksum ok)\n", static_cast<unsigned>(m.crc32));
   std::printf("input: %ux%ux%u (height x width x channels, %u uint8 pixels)\n",
               m.input_height, m.input_width, m.input_channels, m.input_size);
+  if (m.input_lut != nullptr) {
+    std::printf("  lookup table:  pixel -> table[pixel] first (256 bytes; e.g. 0->%u, 64->%u, "
+                "128->%u, 255->%u)\n", m.input_lut[0], m.input_lut[64], m.input_lut[128],
+                m.input_lut[255]);
+  }
   if (m.layers[0].weight_type == format::DType::kInt8) {
-    // The int8 layer reads the raw pixels; the input scale is folded into its scales.
-    std::printf("  preprocessing: none, raw pixels (int8 layer; its scales include %.6g)\n",
+    // The int8 layer reads the (remapped) pixels; the input scale is folded into its scales.
+    std::printf("  preprocessing: none, uint8 pixels (int8 layer; its scales include %.6g)\n",
                 m.input_scale);
   } else {
     std::printf("  preprocessing: feature = pixel * %.6g + %.6g%s\n", m.input_scale,
@@ -80,10 +87,14 @@ void print_text(const LoadedModel& loaded) {
     LayerSize size = layer_size(layer);
     total_parameters += size.parameters;
     total_bytes += size.bytes;
-    std::printf("  %u: dense %u -> %u, activation %s, %s weights, %s parameters (%s bytes)\n", i,
+    std::printf("  %u: dense %u -> %u, activation %s, %s weights, %s parameters (%s bytes)", i,
                 layer.in_features, layer.out_features, activation_name(layer.activation),
                 dtype_name(layer.weight_type), grouped(size.parameters).c_str(),
                 grouped(size.bytes).c_str());
+    if (layer.output_scale != 0.0f) {
+      std::printf(", uint8 outputs (scale %.6g)", layer.output_scale);
+    }
+    std::printf("\n");
   }
   std::printf("total parameters: %s (%s bytes)\n", grouped(total_parameters).c_str(),
               grouped(total_bytes).c_str());
