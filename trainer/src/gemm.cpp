@@ -244,7 +244,10 @@ void compute_tile(const Problem& pr, const Steps& steps, uint32_t i0, uint32_t j
   }
 
   const size_t lda = pr.lda;
-  const float* a = kATrans ? pr.a + i0 : pr.a + size_t{i0} * lda;
+  // With no steps (k = 0) A may be null: no pointer into it is formed.
+  const float* a = steps.begin == steps.end ? nullptr
+                   : kATrans               ? pr.a + i0
+                                           : pr.a + size_t{i0} * lda;
   for (uint32_t p = steps.begin; p < steps.end; ++p) {
     const float* bp = b + size_t{p} * ldb;
     batch bv[V];
