@@ -389,3 +389,17 @@ TEST_CASE("network: unusable settings and splits are rejected") {
   CHECK(r.history[0].validation_accuracy == -1.0);
   CHECK(r.history[0].test_accuracy == -1.0);
 }
+
+TEST_CASE("network: default settings for softmax regression and for hidden layers") {
+  const NetworkConfig linear = default_network_config({});
+  CHECK(linear.hidden.empty());
+  CHECK(linear.epochs == 10);
+  CHECK(linear.label_smoothing == 0.0f);
+  const NetworkConfig mlp = default_network_config({256, 128});
+  CHECK(mlp.hidden == std::vector<uint32_t>{256, 128});
+  CHECK(mlp.epochs == 30);
+  CHECK(mlp.batch_size == 128);
+  CHECK(mlp.threads == 2);
+  CHECK(mlp.validation_size == 5000);
+  CHECK(mlp.max_lr > 0.0f);
+}

@@ -573,6 +573,11 @@ DenseParams fold_input_transform(const DenseParams& first, const InputTransform&
 NetworkConfig default_network_config(const std::vector<uint32_t>& hidden) {
   NetworkConfig config;
   config.hidden = hidden;
+  if (hidden.empty()) {
+    config.epochs = 10;
+    config.max_lr = 3e-3f;
+    config.label_smoothing = 0.0f;
+  }
   return config;
 }
 
