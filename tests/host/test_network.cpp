@@ -122,7 +122,9 @@ void gradient_check(const std::vector<uint32_t>& widths, float smoothing, uint64
 Split synthetic_split(uint32_t count, uint64_t seed, int noise) {
   Rng prototypes_rng(12345);  // the same classes for every split
   std::vector<int> prototypes(size_t{kNumClasses} * kImagePixels);
-  for (int& p : prototypes) p = prototypes_rng.next_unit() < 0.5 ? 0 : static_cast<int>(prototypes_rng.next_below(256));
+  for (int& p : prototypes) {
+    p = prototypes_rng.next_unit() < 0.5 ? 0 : static_cast<int>(prototypes_rng.next_below(256));
+  }
   Rng rng(seed);
   Split split;
   split.count = count;
@@ -144,8 +146,11 @@ bool same_parameters(const std::vector<DenseParams>& a, const std::vector<DenseP
   if (a.size() != b.size()) return false;
   for (size_t l = 0; l < a.size(); ++l) {
     if (a[l].in != b[l].in || a[l].out != b[l].out) return false;
-    if (std::memcmp(a[l].weights.data(), b[l].weights.data(), a[l].weights.size() * sizeof(float)) != 0) return false;
-    if (std::memcmp(a[l].bias.data(), b[l].bias.data(), a[l].bias.size() * sizeof(float)) != 0) return false;
+    if (std::memcmp(a[l].weights.data(), b[l].weights.data(),
+                    a[l].weights.size() * sizeof(float)) != 0 ||
+        std::memcmp(a[l].bias.data(), b[l].bias.data(), a[l].bias.size() * sizeof(float)) != 0) {
+      return false;
+    }
   }
   return true;
 }
@@ -180,8 +185,10 @@ TEST_CASE("network: gradients are bit-identical with 1 and 2 threads") {
   std::vector<uint8_t> labels(rows);
   for (uint8_t& label : labels) label = static_cast<uint8_t>(rng.next_below(10));
   std::vector<DenseParams> one, two;
-  const double loss1 = network_loss_and_gradient(layers, x.data(), labels.data(), rows, &one, 0.0f, 1);
-  const double loss2 = network_loss_and_gradient(layers, x.data(), labels.data(), rows, &two, 0.0f, 2);
+  const double loss1 =
+      network_loss_and_gradient(layers, x.data(), labels.data(), rows, &one, 0.0f, 1);
+  const double loss2 =
+      network_loss_and_gradient(layers, x.data(), labels.data(), rows, &two, 0.0f, 2);
   CHECK(loss1 == loss2);
   CHECK(same_parameters(one, two));
 }
@@ -278,7 +285,7 @@ TEST_CASE("network: training is deterministic for a seed, whatever the thread co
   const Split test = synthetic_split(200, 2, 90);
   const InputTransform t = make_input_transform(train, Curve::kSqrt);
   NetworkConfig config;
-  config.hidden = {24, 12};
+  config.hidden = {64, 12};  // 3.3 M multiply-adds per step: big enough for the second thread
   config.epochs = 3;
   config.batch_size = 64;
   config.validation_size = 100;
@@ -382,7 +389,8 @@ TEST_CASE("network: unusable settings and splits are rejected") {
   CHECK_THROWS_AS(train_network(bad, nullptr, t, config, {}), std::invalid_argument);
   InputTransform short_transform = t;
   short_transform.mean.resize(10);
-  CHECK_THROWS_AS(train_network(train, nullptr, short_transform, config, {}), std::invalid_argument);
+  CHECK_THROWS_AS(train_network(train, nullptr, short_transform, config, {}),
+                  std::invalid_argument);
   config.validation_size = 0;  // allowed: the last epoch is kept
   const NetworkResult r = train_network(train, nullptr, t, config, {});
   CHECK(r.best_epoch == 1);

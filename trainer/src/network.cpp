@@ -40,6 +40,8 @@ constexpr uint32_t kGatherChunkRows = 16;
 constexpr uint32_t kEvalRows = 512;
 // Elements per unit of work of the AdamW update.
 constexpr size_t kAdamChunk = 16384;
+// Multiply-adds per training step below which train_network() uses one thread.
+constexpr uint64_t kMinTeamStepWork = uint64_t{1} << 21;
 
 // OneCycleLR's defaults: initial lr = max / 25, final lr = initial / 1e4, beta1 in [0.85, 0.95].
 constexpr double kDivFactor = 25.0;
@@ -54,15 +56,20 @@ constexpr uint64_t kValidationSeedSalt = 0x76616c6964617465ull;  // "validate"
 
 ThreadPool* team_of(ThreadPool& pool) { return pool.size() > 1 ? &pool : nullptr; }
 
+// Built with -DSOFTEDGE_NETWORK_PROFILE, train_network() prints the wall time of each phase of
+// its steps (gather, forward, loss, backward, AdamW) and of the evaluations on stderr.
 #ifdef SOFTEDGE_NETWORK_PROFILE
-double g_phase[8];
+double g_phase_seconds[6];
 struct PhaseTimer {
   int phase;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   explicit PhaseTimer(int p) : phase(p) {}
-  ~PhaseTimer() { g_phase[phase] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+  ~PhaseTimer() {
+    g_phase_seconds[phase] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
 };
-#define PHASE(n) PhaseTimer phase_timer_##n(n)
+#define PHASE(n) const PhaseTimer phase_timer_##n(n)
 #else
 #define PHASE(n)
 #endif
@@ -274,7 +281,8 @@ void lookup_curve(const float* curve, const uint8_t* pixels, uint32_t count, flo
     // pass-through operand.
     const __m512i index = _mm512_maskz_cvtepu8_epi32(
         0xFFFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(pixels + i)));
-    _mm512_storeu_ps(out + i, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, index, curve, 4));
+    _mm512_storeu_ps(out + i,
+                     _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, index, curve, 4));
   }
 #elif defined(__AVX2__)
   for (; i + 8 <= count; i += 8) {
@@ -476,7 +484,8 @@ Evaluation evaluate(Network& net, const FeatureMap& features, const Split& split
 void check_split(const Split& split, const char* what) {
   if (split.pixels.size() != size_t{split.count} * kImagePixels ||
       split.labels.size() != split.count) {
-    throw std::invalid_argument(std::string(what) + " split: pixels or labels do not match its count");
+    throw std::invalid_argument(std::string(what) +
+                                " split: pixels or labels do not match its count");
   }
   for (uint8_t label : split.labels) {
     if (label >= kNumClasses) {
@@ -527,7 +536,9 @@ InputTransform make_input_transform(const Split& train, const std::array<float, 
   t.inv_std.resize(kImagePixels);
   for (uint32_t i = 0; i < kImagePixels; ++i) {
     double sum = 0.0;
-    for (int p = 0; p < 256; ++p) sum += static_cast<double>(histogram[size_t{i} * 256 + p]) * t.value_of_pixel[p];
+    for (int p = 0; p < 256; ++p) {
+      sum += static_cast<double>(histogram[size_t{i} * 256 + p]) * t.value_of_pixel[p];
+    }
     const double mean = sum / train.count;
     double squares = 0.0;
     for (int p = 0; p < 256; ++p) {
@@ -552,7 +563,8 @@ void apply_input_transform(const InputTransform& transform, const uint8_t* pixel
 
 DenseParams fold_input_transform(const DenseParams& first, const InputTransform& transform) {
   if (first.in != transform.mean.size() || first.in != transform.inv_std.size()) {
-    throw std::invalid_argument("fold_input_transform: the layer's inputs do not match the transform");
+    throw std::invalid_argument(
+        "fold_input_transform: the layer's inputs do not match the transform");
   }
   DenseParams folded = first;
   for (uint32_t o = 0; o < first.out; ++o) {
@@ -619,8 +631,17 @@ NetworkResult train_network(
     if (width == 0) throw std::invalid_argument("network config: a hidden layer has width 0");
   }
   const FeatureMap features(transform);
+  // A second thread pays from about 2^21 multiply-adds per step (784-32-10 and up); softmax
+  // regression (10^6) trains faster on one. The results are the same either way.
+  uint64_t step_work = 0;
+  for (size_t l = 0, in = kImagePixels; l <= config.hidden.size(); ++l) {
+    const uint64_t out = l < config.hidden.size() ? config.hidden[l] : kNumClasses;
+    step_work += uint64_t{config.batch_size} * in * out;
+    in = out;
+  }
+  const uint32_t threads = step_work >= kMinTeamStepWork ? std::max(1u, config.threads) : 1;
   const ScopedFlushDenormals flush;  // before the pool: its workers inherit the setting
-  ThreadPool pool(std::max(1u, config.threads));
+  ThreadPool pool(threads);
   ThreadPool* team = team_of(pool);
 
   // Validation rows out, training rows in.
@@ -749,8 +770,9 @@ NetworkResult train_network(
   }
 
 #ifdef SOFTEDGE_NETWORK_PROFILE
-  fprintf(stderr, "gather %.3f forward %.3f loss %.3f backward %.3f adam %.3f eval %.3f\n", g_phase[0],
-          g_phase[1], g_phase[2], g_phase[3], g_phase[4], g_phase[5]);
+  std::fprintf(stderr, "gather %.3f forward %.3f loss %.3f backward %.3f adam %.3f eval %.3f s\n",
+               g_phase_seconds[0], g_phase_seconds[1], g_phase_seconds[2], g_phase_seconds[3],
+               g_phase_seconds[4], g_phase_seconds[5]);
 #endif
   for (size_t l = 0; l < net.layers().size(); ++l) {
     const Layer& layer = net.layers()[l];

@@ -14,7 +14,7 @@
 // split) picks the epoch whose parameters are returned.
 //
 // Speed. The matrix products run on gemm.h's kernels; with threads = 2 the products, the Adam
-// update and the feature gathering are shared by two threads.
+// update and the feature gathering are shared by two threads (for networks big enough to gain).
 //
 // Determinism. Every floating-point sum has a fixed order that depends neither on the thread
 // count nor on scheduling, so a given seed gives bit-identical parameters for any thread count
@@ -95,7 +95,8 @@ struct NetworkConfig {
   float warmup_fraction = 0.3f;  // share of the steps spent warming up (OneCycleLR's pct_start)
   float label_smoothing = 0.1f;  // target = (1 - s) one-hot + s / classes
   uint64_t seed = 0;
-  uint32_t threads = 2;             // 1 = everything on the calling thread
+  uint32_t threads = 2;             // 1 = everything on the calling thread; networks under
+                                    // 2^21 multiply-adds per step (softmax regression) use 1
   uint32_t validation_size = 5000;  // rows carved from the training split; 0: keep the last epoch
 };
 
@@ -111,7 +112,7 @@ struct NetworkEpochReport {
   double train_accuracy = 0.0;       // share of training rows classified right during the epoch
   double validation_loss = -1.0;     // after the epoch; -1 without a validation split
   double validation_accuracy = -1.0; // after the epoch; -1 without a validation split
-  double test_accuracy = -1.0;       // after the epoch (float forward pass); -1 without a test split
+  double test_accuracy = -1.0;       // after the epoch (float forward pass); -1 without test
   double seconds = 0.0;              // wall time of the epoch, evaluation included
 };
 
