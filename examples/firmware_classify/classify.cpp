@@ -10,13 +10,14 @@
 
 namespace {
 
-alignas(64) uint8_t scratch[SOFTEDGE_MODEL_SCRATCH_BYTES];
+alignas(64) uint8_t scratch[SOFTEDGE_MODEL_DATA_SCRATCH_BYTES];
 
 }  // namespace
 
 int main() {
   softedge::Model model;
-  const softedge::Status loaded = softedge::load(softedge_model, SOFTEDGE_MODEL_SIZE, &model);
+  const softedge::Status loaded =
+      softedge::load(softedge_model_data, SOFTEDGE_MODEL_DATA_SIZE, &model);
   if (loaded != softedge::Status::kOk) {
     printf("load failed: %s\n", softedge::status_message(loaded));
     return 1;
@@ -26,18 +27,18 @@ int main() {
          softedge::active_kernels().name);
 
   unsigned matches = 0, correct = 0;
-  for (unsigned i = 0; i < SOFTEDGE_MODEL_TEST_IMAGES; ++i) {
-    float probabilities[SOFTEDGE_MODEL_NUM_CLASSES];
+  for (unsigned i = 0; i < SOFTEDGE_MODEL_DATA_TEST_IMAGES; ++i) {
+    float probabilities[SOFTEDGE_MODEL_DATA_NUM_CLASSES];
     softedge::Prediction prediction;
     const softedge::Status status = softedge::infer_u8(
-        model, softedge_model_test_pixels[i], SOFTEDGE_MODEL_INPUT_SIZE, probabilities,
-        SOFTEDGE_MODEL_NUM_CLASSES, scratch, sizeof scratch, &prediction);
+        model, softedge_model_data_test_pixels[i], SOFTEDGE_MODEL_DATA_INPUT_SIZE, probabilities,
+        SOFTEDGE_MODEL_DATA_NUM_CLASSES, scratch, sizeof scratch, &prediction);
     if (status != softedge::Status::kOk) {
       printf("image %u: inference failed: %s\n", i, softedge::status_message(status));
       return 1;
     }
-    const unsigned label = softedge_model_test_labels[i];
-    const bool same_as_desktop = prediction.top_class == softedge_model_expected_classes[i];
+    const unsigned label = softedge_model_data_test_labels[i];
+    const bool same_as_desktop = prediction.top_class == softedge_model_data_expected_classes[i];
     matches += same_as_desktop;
     correct += prediction.top_class == label;
     printf("image %u: %-12s %.3f  (label %s)%s\n", i, softedge::class_name(model, prediction.top_class),
@@ -45,7 +46,7 @@ int main() {
            same_as_desktop ? "" : "  MISMATCH: the desktop predicted another class");
   }
   printf("%u/%u predictions match the desktop; %u/%u correct\n", matches,
-         static_cast<unsigned>(SOFTEDGE_MODEL_TEST_IMAGES), correct,
-         static_cast<unsigned>(SOFTEDGE_MODEL_TEST_IMAGES));
-  return matches == SOFTEDGE_MODEL_TEST_IMAGES ? 0 : 1;
+         static_cast<unsigned>(SOFTEDGE_MODEL_DATA_TEST_IMAGES), correct,
+         static_cast<unsigned>(SOFTEDGE_MODEL_DATA_TEST_IMAGES));
+  return matches == SOFTEDGE_MODEL_DATA_TEST_IMAGES ? 0 : 1;
 }

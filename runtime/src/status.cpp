@@ -26,6 +26,7 @@ const char* status_message(Status status) {
     case Status::kNonFiniteLogits: return "input is NaN or infinite (or overflowed): no prediction";
     case Status::kUnknownKernel: return "no kernel of that name";
     case Status::kKernelUnavailable: return "this CPU cannot run that kernel";
+    case Status::kCount: break;
   }
   return "unknown status";
 }

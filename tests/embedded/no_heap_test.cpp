@@ -12,6 +12,7 @@
 
 #include "runtime/model_fixtures.h"
 #include "softedge/softedge.h"
+#include "softedge/softedge_c.h"
 
 extern "C" {
 void* __libc_malloc(size_t size);
@@ -51,7 +52,8 @@ void operator delete[](void* p, size_t) noexcept { operator delete(p); }
 
 namespace {
 
-// Everything a device does, counted: load, single and batch inference, softmax.
+// Everything a device does, counted: load, single and batch inference, softmax, in C++
+// and through the C API.
 unsigned count_allocations(const std::vector<uint8_t>& file, const std::vector<uint8_t>& pixels,
                            std::vector<uint8_t>& scratch, std::vector<float>& probabilities) {
   allocations = 0;
@@ -66,6 +68,15 @@ unsigned count_allocations(const std::vector<uint8_t>& file, const std::vector<u
   ok = ok && softedge::infer_batch_u8(model, pixels.data(), 4, probabilities.data(), classes,
                                       scratch.data(), scratch.size()) == softedge::Status::kOk;
   ok = ok && softedge::softmax(probabilities.data(), 10, probabilities.data(), classes);
+  // The same through the C API.
+  softedge_model c_model;
+  ok = ok && softedge_load(file.data(), file.size(), &c_model) == SOFTEDGE_OK;
+  ok = ok && softedge_scratch_bytes(&c_model) <= scratch.size();
+  ok = ok && softedge_infer_u8(&c_model, pixels.data(), 784, probabilities.data(), 10,
+                               scratch.data(), scratch.size(), classes) == SOFTEDGE_OK;
+  ok = ok && softedge_infer_batch_u8(&c_model, pixels.data(), 4, probabilities.data(), classes,
+                                     scratch.data(), scratch.size()) == SOFTEDGE_OK;
+  ok = ok && softedge_class_name(&c_model, 1)[0] != '\0';
   armed = false;
   if (!ok) {
     printf("runtime call failed\n");

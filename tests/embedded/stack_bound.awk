@@ -1,13 +1,13 @@
 # stack_bound.awk — the deepest stack any runtime entry point can use, from GCC's call graphs
 # (-fcallgraph-info=su: one .ci file per object, frame sizes on the nodes, calls as edges).
 #
-#   awk -f stack_bound.awk -v limit=BYTES *.ci
+#   awk -f stack_bound.awk -v limit=BYTES -v frame_limit=BYTES *.ci
 #
 # A call through a function pointer (the kernel tables) may reach any function whose address
 # is taken; conservatively, it is charged the worst chain of any function defined in a
 # kernels_*.cpp file. Frames of the C library (expf, memcpy) are not included. Fails (exit 1)
-# above `limit`, on recursion, and on an unbounded frame (a variable-length array or alloca
-# would make the bound meaningless).
+# above `limit`, on any single frame above `frame_limit`, on recursion, and on an unbounded
+# frame (a variable-length array or alloca would make the bound meaningless).
 function worst(node,    i, n, callee, best, cost) {
   if (node in memo) return memo[node]
   if (node in visiting) { print "recursion through " node; failed = 1; return 0 }
@@ -44,6 +44,10 @@ function worst_kernel(    node, cost, best) {
     frame[title] = parts[1] + 0
     # "dynamic,bounded" (stack realignment) has a fixed worst case; plain "dynamic" does not.
     if (text ~ /dynamic\)/) { print "unbounded frame: " title " " text; failed = 1 }
+    if (frame_limit != "" && frame[title] > frame_limit + 0) {
+      print "FAIL: frame of " frame[title] " bytes (limit " frame_limit ") in " FILENAME ": " title
+      failed = 1
+    }
     if (FILENAME ~ /kernels_[a-z0-9_]+\.cpp/) is_kernel[title] = 1
     if (match($0, /label: "[^\\]*/)) name[title] = substr($0, RSTART + 8, RLENGTH - 8)
   }

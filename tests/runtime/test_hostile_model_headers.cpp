@@ -76,7 +76,7 @@ TEST_CASE("hostile headers: buffer alignment and null arguments") {
 TEST_CASE("hostile headers: every status has its own message") {
   std::set<std::string> messages;
   for (int value = static_cast<int>(Status::kOk);
-       value <= static_cast<int>(Status::kKernelUnavailable); ++value) {
+       value < static_cast<int>(Status::kCount); ++value) {
     const char* message = softedge::status_message(static_cast<Status>(value));
     REQUIRE(message != nullptr);
     INFO("status " << value << ": " << message);
@@ -84,5 +84,5 @@ TEST_CASE("hostile headers: every status has its own message") {
     CHECK(std::string(message) != "unknown status");
     messages.insert(message);
   }
-  CHECK(messages.size() == static_cast<size_t>(Status::kKernelUnavailable) + 1);
+  CHECK(messages.size() == static_cast<size_t>(Status::kCount));
 }

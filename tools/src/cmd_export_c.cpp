@@ -64,7 +64,8 @@ std::string header_text(const LoadedModel& loaded, const std::vector<uint8_t>& f
                     std::to_string(m.layer_count) + " layer(s), first layer " +
                     (int8 ? "int8" : "float32") + ", " + std::to_string(file.size()) +
                     " bytes, CRC-32 " + crc + ".\n";
-  const std::string guard = upper(name) + "_DATA_H";  // not NAME_H: softedge_model -> softedge/model.h's guard
+  // Not NAME_H: a name like softedge_model would take softedge/model.h's include guard.
+  const std::string guard = upper(name) + "_DATA_H";
   out += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <stdint.h>\n\n";
   out += define(name, "SIZE", file.size(), "bytes of the model file");
   out += define(name, "SCRATCH_BYTES", scratch_bytes(m), "softedge::scratch_bytes(): one inference");
@@ -105,7 +106,7 @@ int run_export_c(const std::vector<std::string>& args) {
   const ParsedArgs parsed = parse_args(
       args, {{"name", true}, {"test-images", true}, {"data", true}, {"out", true}});
   if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
-  const std::string name = parsed.value("name", "softedge_model");
+  const std::string name = parsed.value("name", "softedge_model_data");
   if (!is_c_identifier(name)) throw UsageError("--name must be a C identifier: '" + name + "'");
 
   const LoadedModel loaded(parsed.positional[0]);
@@ -142,7 +143,8 @@ const Command kExportCCommand = {
     "the array to softedge::load(); no file system is needed on the device.\n"
     "\n"
     "options:\n"
-    "  --name NAME        the array's name (default softedge_model)\n"
+    "  --name NAME        the array's name (default softedge_model_data; not softedge_model,\n"
+    "                     the C API's type)\n"
     "  --test-images N    also the first N Fashion-MNIST test images, their labels and the\n"
     "                     classes this model predicts for them on this machine\n"
     "  --data DIR         Fashion-MNIST directory for --test-images\n"

@@ -10,6 +10,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "kernel_override.h"
+#include "version_banner.h"
 
 namespace {
 
@@ -28,6 +29,7 @@ void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: softedge COMMAND [ARGS...]\n"
                "       softedge COMMAND --help\n"
+               "       softedge --version\n"
                "\n"
                "Evaluate, run, inspect, quantize and picture .sedg models for Fashion-MNIST.\n"
                "SOFTEDGE_KERNEL=NAME in the environment forces a runtime kernel set.\n"
@@ -50,6 +52,10 @@ int main(int argc, char** argv) {
   }
   if (is_help(args[0]) || args[0] == "help") {
     print_usage(stdout);
+    return 0;
+  }
+  if (args[0] == "--version") {
+    std::fputs(softedge::train::version_banner("softedge").c_str(), stdout);
     return 0;
   }
 

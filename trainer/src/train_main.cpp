@@ -26,6 +26,7 @@
 #include "quantize.h"
 #include "softedge/kernels.h"
 #include "training.h"
+#include "version_banner.h"
 #include "training_curves.h"
 
 namespace {
@@ -66,6 +67,7 @@ const char kUsage[] =
     "                       ./data, /usr/share/datasets/fashion-mnist)\n"
     "  --json               print a JSON summary on stdout (epoch lines go to stderr)\n"
     "  -h, --help           this help\n"
+    "  --version            the version and the model format versions read and written\n"
     "\n"
     "A progress bar is drawn on stderr when it is a terminal. Environment:\n"
     "SOFTEDGE_KERNEL=NAME forces a runtime kernel set (e.g. scalar, avx2).\n";
@@ -133,6 +135,7 @@ int parse_options(int argc, char** argv, Options* options) {
       {"data", required_argument, nullptr, kData},
       {"json", no_argument, nullptr, kJson},
       {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0}};
   int opt;
   uint64_t number = 0;
@@ -141,6 +144,8 @@ int parse_options(int argc, char** argv, Options* options) {
     const char* bad = nullptr;
     switch (opt) {
       case 'h': std::fputs(kUsage, stdout); return kExitOk;
+      case 'V': std::fputs(softedge::train::version_banner("softedge-train").c_str(), stdout);
+        return kExitOk;
       case kPreset:
         if (std::strcmp(optarg, "d2l") != 0) bad = "--preset (known: d2l)";
         else options->lesson = true;
