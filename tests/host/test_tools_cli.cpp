@@ -15,6 +15,7 @@
 #include "host_fixtures.h"
 #include "softedge/format.h"
 #include "softedge/model_writer.h"
+#include "softedge/version.h"
 
 namespace fs = std::filesystem;
 namespace train = softedge::train;
@@ -153,6 +154,25 @@ TEST_CASE("softedge cli: --help and usage errors") {
   CHECK(f.run("predict " + quoted(f.model) + " --index 1 --top 0").exit_code == 2);
   RunResult usage = f.run("eval");
   CHECK(contains(usage.err, "usage: softedge eval MODEL"));
+}
+
+TEST_CASE("softedge and softedge-train --version: release and format versions") {
+  Fixture f;
+  const std::string expected = std::string(" ") + SOFTEDGE_VERSION_STRING + "\n" +
+                               "model format: reads versions 1-" +
+                               std::to_string(softedge::format::kNewestVersion);
+  RunResult tool = f.run("--version");
+  CHECK(tool.exit_code == 0);
+  CHECK(tool.out.rfind("softedge" + expected, 0) == 0);
+  CHECK(tool.err.empty());
+
+  const fs::path out = f.dir() / "train-version.txt";
+  const std::string command = std::string("'") + SOFTEDGE_TRAIN_EXE + "' --version >'" +
+                              out.string() + "'";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(read_text(out).rfind("softedge-train" + expected, 0) == 0);
 }
 
 TEST_CASE("softedge cli: model file errors name the file") {
