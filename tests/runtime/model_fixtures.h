@@ -27,6 +27,14 @@ class Values {
   uint32_t state_;
 };
 
+// `count` reproducible pixel values spread over 0..255.
+inline std::vector<uint8_t> pixels(size_t count, uint32_t seed) {
+  std::vector<uint8_t> result(count);
+  Values values(seed);
+  for (uint8_t& p : result) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
+  return result;
+}
+
 // A dense layer with reproducible weights of magnitude about `scale`.
 inline softedge::DenseLayerSpec dense_layer(uint32_t in, uint32_t out, uint32_t seed,
                                              float scale = 0.1f,

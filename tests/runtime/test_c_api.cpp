@@ -14,17 +14,6 @@
 
 using softedge::Status;
 
-namespace {
-
-std::vector<uint8_t> some_pixels(size_t count, uint32_t seed) {
-  std::vector<uint8_t> pixels(count);
-  fixtures::Values values(seed);
-  for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
-  return pixels;
-}
-
-}  // namespace
-
 TEST_CASE("C API: every status has the C++ value and message") {
   CHECK(SOFTEDGE_OK == 0);
   CHECK(static_cast<int>(SOFTEDGE_STATUS_COUNT) == static_cast<int>(Status::kCount));
@@ -63,7 +52,7 @@ TEST_CASE("C API: infer_u8 and infer_batch_u8 equal the C++ calls bit for bit") 
     softedge_model model;
     REQUIRE(softedge_load(cpp.bytes.data(), cpp.bytes.size(), &model) == SOFTEDGE_OK);
     constexpr size_t kImages = 5;
-    const std::vector<uint8_t> pixels = some_pixels(784 * kImages, 21);
+    const std::vector<uint8_t> pixels = fixtures::pixels(784 * kImages, 21);
     std::vector<uint8_t> scratch(softedge_scratch_bytes(&model));
 
     fixtures::with_each_runnable_active([&](const softedge::KernelSet& kernels) {
@@ -98,7 +87,7 @@ TEST_CASE("C API: bad calls get the C++ statuses, and a failed load leaves an em
   REQUIRE(cpp.status == Status::kOk);
   softedge_model model;
   REQUIRE(softedge_load(cpp.bytes.data(), cpp.bytes.size(), &model) == SOFTEDGE_OK);
-  const std::vector<uint8_t> pixels = some_pixels(784, 2);
+  const std::vector<uint8_t> pixels = fixtures::pixels(784, 2);
   std::vector<uint8_t> scratch(softedge_scratch_bytes(&model));
   float probabilities[10];
   uint32_t top = 0;

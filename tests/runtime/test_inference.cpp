@@ -35,13 +35,6 @@ std::vector<double> reference_probabilities(const softedge::ModelSpec& spec,
   return x;
 }
 
-std::vector<uint8_t> test_pixels(size_t count, uint32_t seed) {
-  std::vector<uint8_t> pixels(count);
-  fixtures::Values values(seed);
-  for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
-  return pixels;
-}
-
 }  // namespace
 
 TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
@@ -49,7 +42,7 @@ TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
-  const std::vector<uint8_t> pixels = test_pixels(784, 5);
+  const std::vector<uint8_t> pixels = fixtures::pixels(784, 5);
   const std::vector<double> expected = reference_probabilities(spec, pixels);
   uint32_t expected_top = 0;
   for (uint32_t c = 0; c < 10; ++c) if (expected[c] > expected[expected_top]) expected_top = c;
@@ -73,7 +66,7 @@ TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference
   spec.layers.push_back(fixtures::dense_layer(23, 4, 4, 0.3f));
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
-  const std::vector<uint8_t> pixels = test_pixels(36, 9);
+  const std::vector<uint8_t> pixels = fixtures::pixels(36, 9);
   const std::vector<double> expected = reference_probabilities(spec, pixels);
   std::vector<float> probabilities(4);
   REQUIRE(softedge::infer_u8(m.model, pixels.data(), 36, probabilities.data(), 4, m.scratch.data(),
@@ -85,7 +78,7 @@ TEST_CASE("the batch call equals one call per image") {
   fixtures::LoadedModel m(fixtures::mnist_linear_spec(2));
   REQUIRE(m.status == Status::kOk);
   const size_t images = 7;
-  const std::vector<uint8_t> pixels = test_pixels(784 * images, 3);
+  const std::vector<uint8_t> pixels = fixtures::pixels(784 * images, 3);
   std::vector<float> batch_probabilities(10 * images);
   std::vector<uint32_t> batch_classes(images), classes_only(images);
   REQUIRE(softedge::infer_batch_u8(m.model, pixels.data(), images, batch_probabilities.data(),
