@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz longer than CI does, regenerate the seeds, or keep a crash input (docs/HOSTILE-INPUT.md).
 #   tests/fuzz/fuzz.sh [SECONDS [TARGET...]]   build the "fuzz" preset, fuzz each target (model,
-#                                              idx, pgm; default all) for SECONDS (default 300)
+#                                              idx, pgm, onnx; default all) for SECONDS (default 300)
 #   tests/fuzz/fuzz.sh corpus                  rewrite tests/fuzz/corpus/*/seed-* (make_corpus)
 #   tests/fuzz/fuzz.sh keep TARGET FILE        copy a crash input into the corpus as
 #                                              crash-<sha1>, replayed by every CI run
@@ -18,6 +18,7 @@ cmake --build --preset fuzz -j "$(nproc)" > /dev/null
 case "${1:-}" in
   corpus)
     "$build/tests/fuzz/softedge_fuzz_make_corpus" "$corpus"
+    /usr/bin/python3 "$root/tests/fuzz/make_onnx_corpus.py" "$corpus/onnx"
     exit 0 ;;
   keep)
     target=$2 file=$3
@@ -30,7 +31,7 @@ esac
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model idx pgm)
+[ ${#targets[@]} -gt 0 ] || targets=(model idx pgm onnx)
 status=0
 for target in "${targets[@]}"; do
   mkdir -p "$build/fuzz-work/$target" "$build/fuzz-artifacts"

@@ -1,7 +1,9 @@
 // cli_args.cpp — see cli_args.h.
 #include "cli_args.h"
 
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace softedge {
@@ -64,6 +66,20 @@ uint32_t parse_uint(const std::string& text, const std::string& option, uint32_t
     throw UsageError(option + " expects a whole number " + range + ", not '" + text + "'");
   }
   return static_cast<uint32_t>(value);
+}
+
+double parse_number(const std::string& text, const std::string& option) {
+  // strtod alone would accept leading spaces, "nan", "inf" and hexadecimal floats.
+  bool plain = !text.empty() && text.size() <= 64;
+  for (char c : text) plain = plain && (std::isdigit(static_cast<unsigned char>(c)) ||
+                                        c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E');
+  char* end = nullptr;
+  errno = 0;
+  const double value = plain ? std::strtod(text.c_str(), &end) : 0.0;
+  if (!plain || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(value)) {
+    throw UsageError(option + " expects a number, not '" + text + "'");
+  }
+  return value;
 }
 
 }  // namespace tools

@@ -39,6 +39,9 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
 uint32_t parse_uint(const std::string& text, const std::string& option, uint32_t min,
                     uint32_t max);
 
+// A finite decimal number (e.g. "0.2860", "-1e-3") given for `option`. Throws UsageError.
+double parse_number(const std::string& text, const std::string& option);
+
 }  // namespace tools
 }  // namespace softedge
 

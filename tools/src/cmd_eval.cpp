@@ -11,8 +11,11 @@
 #include "confusion_chart.h"
 #include "dataset.h"
 #include "evaluation.h"
+#include "file_named_errors.h"
 #include "json_text.h"
 #include "loaded_model.h"
+#include "model_file.h"
+#include "output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -24,6 +27,7 @@ struct Evaluation {
   uint32_t correct = 0;
   uint32_t total = 0;
   std::vector<uint32_t> confusion;  // classes x classes: [true label][predicted class]
+  std::vector<uint32_t> predicted;  // per test image, in file order
 
   uint32_t count(uint32_t truth, uint32_t predicted) const {
     return confusion[truth * classes + predicted];
@@ -37,12 +41,14 @@ struct Evaluation {
 
 Evaluation evaluate(const LoadedModel& loaded, const train::Split& split) {
   const Model& model = loaded.model();
-  const std::vector<uint32_t> predicted = train::predict_classes(model, split);
+  const std::vector<uint32_t> predicted =
+      naming_file(loaded.path(), [&] { return train::predict_classes(model, split); });
 
   Evaluation e;
   e.classes = model.num_classes;
   e.total = split.count;
   e.confusion.assign(static_cast<size_t>(e.classes) * e.classes, 0);
+  e.predicted = predicted;
   for (uint32_t i = 0; i < split.count; ++i) {
     uint32_t truth = split.labels[i];
     ++e.confusion[truth * e.classes + predicted[i]];
@@ -131,13 +137,19 @@ void write_confusion_picture(const std::string& path, const LoadedModel& loaded,
 }
 
 int run_eval(const std::vector<std::string>& args) {
-  ParsedArgs parsed =
-      parse_args(args, {{"data", true}, {"json", false}, {"confusion", true}});
+  ParsedArgs parsed = parse_args(
+      args, {{"data", true}, {"json", false}, {"confusion", true}, {"predictions", true}});
   if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
+  if (parsed.has("predictions") && parsed.value("predictions").empty()) {
+    throw UsageError("--predictions needs a file name");
+  }
   if (parsed.has("confusion") && parsed.value("confusion").empty()) {
     throw UsageError("--confusion needs a file name");
   }
 
+  // Outputs checked before any work: not the model, not each other, in a writable place.
+  train::check_output_paths({parsed.positional[0]},
+                            {parsed.value("confusion"), parsed.value("predictions")});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
   std::string data_dir = train::find_data_dir(parsed.value("data"));
@@ -147,6 +159,13 @@ int run_eval(const std::vector<std::string>& args) {
   Evaluation e = evaluate(loaded, split);
   // The picture first: if it cannot be written, nothing was printed.
   if (parsed.has("confusion")) write_confusion_picture(parsed.value("confusion"), loaded, e);
+  if (parsed.has("predictions")) {
+    // One class index per line, test image order: for comparing with another framework.
+    std::string lines;
+    for (uint32_t c : e.predicted) lines += std::to_string(c) + "\n";
+    train::write_file_atomically(parsed.value("predictions"),
+                                 std::vector<uint8_t>(lines.begin(), lines.end()));
+  }
   if (parsed.has("json")) {
     print_json(loaded, data_dir, e);
   } else {
@@ -162,7 +181,7 @@ int run_eval(const std::vector<std::string>& args) {
 
 const Command kEvalCommand = {
     "eval", "accuracy on the Fashion-MNIST test split, per class, confusion matrix",
-    "softedge eval MODEL [--data DIR] [--json] [--confusion FILE.svg]",
+    "softedge eval MODEL [--data DIR] [--json] [--confusion FILE.svg] [--predictions FILE]",
     "Runs every image of the Fashion-MNIST test split (t10k) through the runtime and\n"
     "reports the accuracy, the accuracy per class and the confusion matrix.\n"
     "\n"
@@ -175,6 +194,8 @@ const Command kEvalCommand = {
     "  --confusion FILE.svg\n"
     "               also draw the confusion matrix as a heat map (SVG: class names,\n"
     "               counts, each class's accuracy, colour = share of the true class)\n"
+    "  --predictions FILE\n"
+    "               also write the predicted class of every test image, one per line\n"
     "  --help       show this help\n",
     run_eval};
 

@@ -25,6 +25,8 @@ extern const Command kInspectCommand;
 extern const Command kQuantizeCommand;
 extern const Command kExportCCommand;
 extern const Command kGalleryCommand;
+extern const Command kImportCommand;      // cmd_import.cpp (softedge_onnx_lib)
+extern const Command kExportOnnxCommand;  // cmd_export_onnx.cpp (softedge_onnx_lib)
 
 }  // namespace tools
 }  // namespace softedge

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "bounded_file.h"
+#include "class_names.h"
 #include "dataset.h"
 #include "model_file.h"
 
@@ -27,17 +29,30 @@ std::string crc_details(const uint8_t* data, size_t size) {
   return text;
 }
 
+// The format's file_size field is 32 bits; a 1 GiB model is already far past any device.
+constexpr size_t kMaxModelFileBytes = size_t{1} << 30;
+
 }  // namespace
 
 LoadedModel::LoadedModel(const std::string& path) : path_(path) {
-  storage_ = AlignedBytes(train::read_file(path));  // FileError names the file
+  storage_ = AlignedBytes(read_file_at_most(path, kMaxModelFileBytes));  // names the file
   const uint8_t* data = storage_.data();
 
   Status status = load(data, storage_.size(), &model_);
   if (status != Status::kOk) {
     std::string message = path + ": " + status_message(status);
     if (status == Status::kChecksumMismatch) message += crc_details(data, storage_.size());
+    const bool onnx_name = path.size() > 5 && path.compare(path.size() - 5, 5, ".onnx") == 0;
+    if (status == Status::kBadMagic && onnx_name) {
+      message += " (an ONNX model? convert it with 'softedge import " + path + " OUT.sedg')";
+    }
     throw std::runtime_error(message);
+  }
+  for (uint32_t c = 0; c < model_.num_classes; ++c) {
+    const std::string problem = class_name_problem(class_name(model_, c));
+    if (!problem.empty()) {
+      throw std::runtime_error(path + ": the name of class " + std::to_string(c) + " " + problem);
+    }
   }
 }
 

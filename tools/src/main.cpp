@@ -23,6 +23,10 @@ const Command* const kCommands[] = {
     &softedge::tools::kQuantizeCommand,
     &softedge::tools::kExportCCommand,
     &softedge::tools::kGalleryCommand,
+#if SOFTEDGE_HAVE_ONNX  // desktop builds (tools/CMakeLists.txt: SOFTEDGE_ONNX)
+    &softedge::tools::kImportCommand,
+    &softedge::tools::kExportOnnxCommand,
+#endif
 };
 
 void print_usage(std::FILE* out) {
@@ -36,7 +40,7 @@ void print_usage(std::FILE* out) {
                "\n"
                "commands:\n");
   for (const Command* command : kCommands) {
-    std::fprintf(out, "  %-9s %s\n", command->name, command->summary);
+    std::fprintf(out, "  %-11s %s\n", command->name, command->summary);
   }
 }
 

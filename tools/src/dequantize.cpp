@@ -1,0 +1,41 @@
+// dequantize.cpp — see dequantize.h.
+#include "dequantize.h"
+
+#include <cmath>
+
+namespace softedge {
+namespace tools {
+
+ModelSpec dequantized(const ModelSpec& spec) {
+  if (spec.layers.empty() || spec.layers[0].weight_type != format::DType::kInt8) return spec;
+  ModelSpec out = spec;
+  out.input_scale = 1.0f;  // an int8 layer 0 reads lut(pixel) itself
+  out.input_bias = 0.0f;
+  for (DenseLayerSpec& layer : out.layers) {
+    if (layer.weight_type != format::DType::kInt8) continue;
+    const bool uint8_outputs = layer.output_scale > 0.0f;
+    layer.weights.resize(layer.weights_i8.size());
+    layer.bias.resize(layer.out_features);
+    for (uint32_t o = 0; o < layer.out_features; ++o) {
+      const double multiplier = uint8_outputs
+                                    ? std::ldexp(static_cast<double>(layer.requant[2 * o]),
+                                                 -(31 + layer.requant[2 * o + 1]))
+                                    : static_cast<double>(layer.scales[o]);
+      for (uint32_t i = 0; i < layer.in_features; ++i) {
+        const size_t k = size_t{o} * layer.in_features + i;
+        layer.weights[k] = static_cast<float>(layer.weights_i8[k] * multiplier);
+      }
+      layer.bias[o] = static_cast<float>(layer.bias_i32[o] * multiplier);
+    }
+    layer.weight_type = format::DType::kFloat32;
+    layer.weights_i8.clear();
+    layer.bias_i32.clear();
+    layer.scales.clear();
+    layer.requant.clear();
+    layer.output_scale = 0.0f;
+  }
+  return out;
+}
+
+}  // namespace tools
+}  // namespace softedge

@@ -1,0 +1,609 @@
+// onnx_import.cpp — see onnx_import.h. The graph is walked once, in node order (the checker
+// guarantees a topological order). One value is "the activation": the graph input at first,
+// then the output of each node that reads it. A node that reads only constants is folded by
+// the reference evaluator; a node that reads the activation becomes part of the model; any
+// other node means the graph is not a chain, and the import fails.
+#include "onnx_import.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "onnx_attributes.h"
+#include "onnx_class_names.h"
+#include "onnx_evaluator.h"
+#include "onnx_graph_input.h"
+#include "onnx_tensor.h"
+
+namespace softedge {
+namespace tools {
+
+namespace {
+
+constexpr int32_t kFloat = onnx::TensorProto_DataType_FLOAT;
+constexpr int32_t kUint8 = onnx::TensorProto_DataType_UINT8;
+constexpr int32_t kIndex = onnx::TensorProto_DataType_INT64;  // pixels cast to indices
+constexpr int64_t kBatch = -1;  // the batch dimension of the activation's shape
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", value);
+  return text;
+}
+
+// Where the activation is in the model being built.
+enum class Stage {
+  kInput,      // before the first dense layer: preprocessing
+  kLayer,      // a dense layer without activation yet: Add/Mul still fold into it
+  kActivated,  // the layer ended in Relu
+  kFinal,      // after the final Softmax
+};
+
+struct PendingLayer {
+  uint32_t in = 0, out = 0;
+  std::vector<double> weights;  // out x in
+  std::vector<double> bias;     // out
+  bool relu = false;
+  std::string origin;  // the node that made it, for errors
+};
+
+class Converter {
+ public:
+  Converter(const onnx::ModelProto& model, const std::string& file, const ImportOptions& options)
+      : model_(model),
+        graph_(model.graph()),
+        file_(file),
+        options_(options),
+        opset_(default_opset(model)) {
+    for (const onnx::TensorProto& t : graph_.initializer()) initializers_[t.name()] = &t;
+  }
+
+  ImportedModel run() {
+    result_.opset = opset_;
+    result_.producer = model_.producer_name().empty() ? "not named" : model_.producer_name();
+    if (!model_.producer_version().empty()) result_.producer += " " + model_.producer_version();
+    read_input();
+    for (int i = 0; i < graph_.node_size(); ++i) visit(graph_.node(i), i);
+    finish();
+    return result_;
+  }
+
+ private:
+  // "FILE: opset N", how errors about the whole graph start.
+  std::string graph_context() const { return file_ + ": opset " + std::to_string(opset_); }
+  [[noreturn]] void fail_graph(const std::string& why) const {
+    throw OnnxImportError(graph_context() + ": " + why);
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw OnnxImportError(file_ + ": " + node_label_ + ": " + why);
+  }
+
+  std::string label(const onnx::NodeProto& node, int index) const {
+    const std::string name =
+        node.name().empty() ? "#" + std::to_string(index) : "'" + node.name() + "'";
+    return "node " + name + " (" + node.op_type() + ", opset " + std::to_string(opset_) + ")";
+  }
+
+  // The constant named `name` (an initializer or a folded value), or null.
+  const Tensor* constant(const std::string& name) {
+    auto found = constants_.find(name);
+    if (found != constants_.end()) return &found->second;
+    auto init = initializers_.find(name);
+    if (init == initializers_.end()) return nullptr;
+    try {
+      return &(constants_[name] = tensor_from_proto(*init->second));
+    } catch (const OnnxTensorError& e) {
+      constants_.erase(name);
+      fail("initializer '" + name + "' " + e.what());
+    }
+  }
+
+  void read_input() {
+    const GraphInput input = read_graph_input(graph_, options_, graph_context());
+    result_.input_name = chain_ = input.name;
+    result_.input_is_uint8 = input.type == kUint8;
+    result_.input_dims = input.dims;
+    result_.input_note = input.note;
+    result_.spec.input_height = input.height;
+    result_.spec.input_width = input.width;
+    result_.spec.input_channels = input.channels;
+    type_ = input.type;
+    shape_ = {kBatch};
+    shape_.insert(shape_.end(), input.dims.begin(), input.dims.end());
+    read_feed();
+    shape_before_ = shape_;
+    type_before_ = type_;
+  }
+
+  void read_feed() {
+    const bool given = options_.input_scale || options_.input_bias;
+    if (result_.input_is_uint8) {
+      if (given) {
+        fail_graph("graph input '" + chain_ + "' takes UINT8 pixels and does its own scaling; " +
+                   options_.preprocessing_origin + " does not apply");
+      }
+      result_.preprocessing_note = "in the graph, which takes uint8 pixels";
+      return;
+    }
+    result_.feed_scale = options_.input_scale.value_or(1.0 / 255.0);
+    result_.feed_bias = options_.input_bias.value_or(0.0);
+    result_.preprocessing_note =
+        "x = pixel * " + number(result_.feed_scale) + " + " + number(result_.feed_bias) + " (" +
+        (given ? options_.preprocessing_origin : "default: torchvision's ToTensor, pixel / 255") +
+        ")";
+  }
+
+  void visit(const onnx::NodeProto& node, int index) {
+    node_label_ = label(node, index);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      fail("is in the operator domain '" + node.domain() + "', not the ONNX default");
+    }
+    if (node.output_size() == 0 || node.output(0).empty()) fail("has no output");
+    int chain_input = -1;
+    for (int i = 0; i < node.input_size(); ++i) {
+      const std::string& name = node.input(i);
+      if (name.empty()) continue;  // an omitted optional input
+      if (name == chain_) {
+        if (chain_input >= 0) fail("reads the activation '" + name + "' twice");
+        chain_input = i;
+      } else if (constant(name) == nullptr) {
+        if (consumed_.count(name)) {
+          fail("reads '" + name + "', an earlier activation that another node already " +
+               "consumed: the graph branches, and a softedge model is a single chain of layers");
+        }
+        fail("reads '" + name + "', which is neither the activation of the layer chain nor " +
+             "a constant (a second path through the graph)");
+      }
+    }
+    if (chain_input < 0) {
+      fold(node);
+      result_.steps.push_back(node_label_ + ": reads only constants, folded");
+      return;
+    }
+    if (stage_ == Stage::kFinal && node.op_type() != "Identity" && node.op_type() != "Dropout") {
+      fail("comes after the final " + final_op_ + "; softedge models end in softmax, so " +
+           "nothing may follow it");
+    }
+    const size_t steps = result_.steps.size();
+    apply(node, chain_input);
+    if (result_.steps.size() == steps) {  // a node that changes no number: say what it did
+      result_.steps.push_back(node_label_ + ": " +
+                              (shape_ != shape_before_ ? "-> " + shape_text(shape_)
+                               : type_ != type_before_ ? "-> " + type_name(type_)
+                                                       : std::string("nothing at inference")));
+    }
+    shape_before_ = shape_;
+    type_before_ = type_;
+    consumed_.insert(chain_);
+    chain_ = node.output(0);
+  }
+
+  // A node that reads only constants: computed now, its outputs become constants.
+  void fold(const onnx::NodeProto& node) {
+    if (!can_evaluate(node.op_type())) {
+      fail("computes a constant, but the importer cannot fold " + node.op_type() + " nodes");
+    }
+    std::vector<const Tensor*> inputs;
+    for (const std::string& name : node.input()) {
+      inputs.push_back(name.empty() ? nullptr : constant(name));
+    }
+    try {
+      std::vector<Tensor> outputs = evaluate_node(node, opset_, inputs);
+      for (int i = 0; i < node.output_size() && i < static_cast<int>(outputs.size()); ++i) {
+        if (!node.output(i).empty()) constants_[node.output(i)] = std::move(outputs[i]);
+      }
+    } catch (const OnnxTensorError& e) {
+      fail(std::string("folding its constant inputs: ") + e.what());
+    }
+  }
+
+  // The constant input `index` of the current node, required to be FLOAT.
+  const Tensor& float_constant(const onnx::NodeProto& node, int index, const char* what) {
+    const Tensor* t = index < node.input_size() ? constant(node.input(index)) : nullptr;
+    if (t == nullptr) fail(std::string(what) + " must be a constant (an initializer)");
+    if (t->type != kFloat) {
+      fail(std::string(what) + " '" + node.input(index) + "' is " + type_name(t->type) +
+           ": softedge reads float32 weights; convert the model to float32 first");
+    }
+    return *t;
+  }
+
+  void apply(const onnx::NodeProto& node, int chain_input) {
+    const std::string& op = node.op_type();
+    if (op == "Identity") return;
+    if (op == "Dropout") return dropout(node);
+    if (op == "Flatten") return flatten(node);
+    if (op == "Reshape") return reshape(node, chain_input);
+    if (op == "Cast") return cast(node);
+    if (op == "Gather") return lookup_table(node, chain_input);
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return affine(node, chain_input);
+    if (op == "Gemm") return gemm(node, chain_input);
+    if (op == "MatMul") return matmul(node, chain_input);
+    if (op == "Relu") return relu();
+    if (op == "Softmax" || op == "LogSoftmax") return softmax(node);
+    fail(
+        "is not supported: the importer reads dense networks (Gemm or MatMul layers, Add, "
+        "Mul, Relu, Flatten, Reshape, Identity, Dropout, a final Softmax)");
+  }
+
+  void dropout(const onnx::NodeProto& node) {
+    if (node.input_size() > 2 && !node.input(2).empty()) {  // training_mode, opset 12+
+      const Tensor* mode = constant(node.input(2));
+      if (mode->values.size() != 1 || mode->values[0] != 0.0) {
+        fail(
+            "runs in training mode (training_mode is not a constant false): export the model "
+            "after model.eval()");
+      }
+    }
+  }
+
+  void require_matrix(const char* op) {
+    if (shape_.size() != 2) {
+      fail(std::string(op) + " reads the activation of shape " + shape_text(shape_) +
+           "; a dense layer needs [N, features]: add a Flatten first");
+    }
+  }
+
+  int64_t features_from(size_t first_dim) const {
+    int64_t n = 1;
+    for (size_t d = first_dim; d < shape_.size(); ++d) n *= shape_[d];
+    return n;
+  }
+
+  void flatten(const onnx::NodeProto& node) {
+    const int64_t rank = static_cast<int64_t>(shape_.size());
+    int64_t axis = int_attribute(node, "axis", 1);
+    if (axis < -rank || axis > rank)
+      fail("axis " + std::to_string(axis) + " is outside the activation");
+    if (axis < 0) axis += rank;
+    int64_t between = 1;
+    for (int64_t d = 1; d < axis; ++d) between *= shape_[static_cast<size_t>(d)];
+    if (axis == 0 || between != 1) {
+      fail("axis " + std::to_string(axis) + " on the activation " + shape_text(shape_) +
+           " would mix the batch dimension with the features; use axis=1");
+    }
+    shape_ = {kBatch, features_from(static_cast<size_t>(axis))};
+  }
+
+  void reshape(const onnx::NodeProto& node, int chain_input) {
+    if (chain_input != 0) fail("reads the activation as its shape");
+    const Tensor* target = node.input_size() > 1 ? constant(node.input(1)) : nullptr;
+    if (target == nullptr || target->type != onnx::TensorProto_DataType_INT64 ||
+        target->shape.size() != 1 || target->values.empty()) {
+      fail("needs a constant 1-D INT64 shape");
+    }
+    const bool allow_zero = int_attribute(node, "allowzero", 0) != 0;
+    const int64_t per_image = features_from(1);
+    std::vector<int64_t> shape = {kBatch};
+    const double first = target->values[0];
+    if (!(first == -1 || (first == 0 && !allow_zero) || (first == 1 && batch_is_one()))) {
+      fail("reshapes " + shape_text(shape_) + " to " + shape_text(as_ints(*target)) +
+           ": the first dimension must stay the batch (0 or -1)");
+    }
+    int64_t known = 1;
+    int inferred = -1;
+    for (size_t d = 1; d < target->values.size(); ++d) {
+      int64_t dim = whole_number(target->values[d]);
+      if (dim == 0 && !allow_zero) dim = d < shape_.size() ? shape_[d] : -2;
+      if (dim == -1 && inferred < 0 && first != -1) {
+        inferred = static_cast<int>(d);
+        shape.push_back(1);
+        continue;
+      }
+      if (dim <= 0 || dim > per_image) {
+        fail("reshapes " + shape_text(shape_) + " to " + shape_text(as_ints(*target)) +
+             ", which does not keep one batch dimension and the image's " +
+             std::to_string(per_image) + " values");
+      }
+      shape.push_back(dim);
+      known *= dim;
+      if (known > per_image) break;
+    }
+    if (inferred >= 0 && known > 0 && per_image % known == 0) {
+      shape[static_cast<size_t>(inferred)] = per_image / known;
+      known = per_image;
+    }
+    if (known != per_image) {
+      fail("reshapes " + shape_text(shape_) + " to " + shape_text(as_ints(*target)) +
+           ": the image's " + std::to_string(per_image) + " values do not fit");
+    }
+    shape_ = shape;
+  }
+
+  bool batch_is_one() const {
+    const auto& shape = graph_input_shape();
+    return shape != nullptr && shape->dim_size() > 0 && shape->dim(0).has_dim_value() &&
+           shape->dim(0).dim_value() == 1;
+  }
+  const onnx::TensorShapeProto* graph_input_shape() const {
+    for (const onnx::ValueInfoProto& v : graph_.input()) {
+      if (v.name() == result_.input_name && v.type().tensor_type().has_shape()) {
+        return &v.type().tensor_type().shape();
+      }
+    }
+    return nullptr;
+  }
+  static std::vector<int64_t> as_ints(const Tensor& t) {
+    std::vector<int64_t> ints;
+    for (double v : t.values) ints.push_back(whole_number(v));
+    return ints;
+  }
+
+  void cast(const onnx::NodeProto& node) {
+    const int64_t to = int_attribute(node, "to", 0);
+    if (to == kFloat && (type_ == kFloat || type_ == kUint8 || type_ == kIndex)) {
+      type_ = kFloat;  // pixel values (or table entries) as floats, unchanged
+      return;
+    }
+    if (type_ == kUint8 && (to == kIndex || to == onnx::TensorProto_DataType_INT32)) {
+      type_ = kIndex;  // pixels as indices into a lookup table
+      return;
+    }
+    fail("casts the " + type_name(type_) + " activation to " + type_name(static_cast<int32_t>(to)) +
+         "; the importer takes casts of uint8 pixels to " +
+         "FLOAT (or to INT64/INT32 for a lookup table)");
+  }
+
+  void lookup_table(const onnx::NodeProto& node, int chain_input) {
+    const Tensor* table = constant(node.input(0));
+    if (chain_input != 1 || type_ != kIndex || table == nullptr || table->type != kUint8 ||
+        table->shape != std::vector<int64_t>{format::kInputLutSize} ||
+        int_attribute(node, "axis", 0) != 0) {
+      fail("is not an input lookup table: softedge reads Gather(data = a constant UINT8 table " +
+           std::string("of 256 entries, indices = the uint8 pixels cast to INT64), axis 0"));
+    }
+    if (!result_.spec.input_lut.empty()) fail("is a second lookup table; a model has one");
+    for (double v : table->values) result_.spec.input_lut.push_back(static_cast<uint8_t>(v));
+    type_ = kUint8;
+    result_.steps.push_back(node_label_ + ": the input lookup table (256 entries)");
+  }
+
+  // Add/Sub/Mul/Div by a constant: y = x * s + t, with s and t one scalar (before the first
+  // layer) or one per output of the current layer (folded into its weights and bias).
+  void affine(const onnx::NodeProto& node, int chain_input) {
+    const std::string& op = node.op_type();
+    if (type_ != kFloat)
+      fail("applies to " + type_name(type_) + " pixels; Cast them to FLOAT first");
+    if (stage_ == Stage::kActivated) {
+      fail("comes after the layer's Relu; a constant " + op + " folds into a softedge layer " +
+           "only before its activation");
+    }
+    if (op == "Div" && chain_input == 1) fail("divides by the activation, which is not linear");
+    const Tensor& c = float_constant(node, 1 - chain_input, "the other operand");
+    const int64_t width = stage_ == Stage::kInput ? 1 : layer_->out;
+    // The constant must broadcast onto [N, width] without changing the activation's shape.
+    const bool per_output = c.values.size() == static_cast<size_t>(width) && width > 1;
+    bool fits = c.shape.size() <= shape_.size() && (c.values.size() == 1 || per_output);
+    for (size_t d = 0; fits && d + 1 < c.shape.size(); ++d) fits = c.shape[d] == 1;
+    if (!fits) {
+      fail("the constant " + shape_text(c.shape) + " does not fold into the activation " +
+           shape_text(shape_) +
+           (stage_ == Stage::kInput
+                ? ": before the first layer only one scalar scale and bias exist"
+                : ": expected a scalar or one value per output"));
+    }
+    const size_t n = static_cast<size_t>(width);
+    std::vector<double> s(n, 1.0), t(n, 0.0);
+    for (size_t o = 0; o < n; ++o) {
+      const double v = c.values[c.values.size() == 1 ? 0 : o];
+      if (op == "Add") t[o] = v;
+      if (op == "Sub") chain_input == 0 ? (t[o] = -v) : (s[o] = -1.0, t[o] = v);
+      if (op == "Mul") s[o] = v;
+      if (op == "Div") s[o] = 1.0 / v;
+      if (!std::isfinite(s[o]) || !std::isfinite(t[o])) fail("folds to a non-finite scale or bias");
+    }
+    if (stage_ == Stage::kInput) {
+      pre_scale_ *= s[0];
+      pre_bias_ = pre_bias_ == 0.0 ? t[0] : pre_bias_ * s[0] + t[0];
+      result_.steps.push_back(node_label_ + ": folded into the input scale and bias");
+      return;
+    }
+    for (size_t o = 0; o < n; ++o) {
+      for (uint32_t i = 0; i < layer_->in; ++i) layer_->weights[o * layer_->in + i] *= s[o];
+      layer_->bias[o] = layer_->bias[o] * s[o] + t[o];
+    }
+    result_.steps.push_back(node_label_ + ": folded into the layer's weights and bias");
+  }
+
+  void start_layer(uint32_t out, const std::string& what) {
+    if (type_ != kFloat) fail("reads " + type_name(type_) + " pixels; Cast them to FLOAT first");
+    if (layer_) close_layer();
+    if (layers_.size() == format::kMaxLayers) {
+      fail("would be layer " + std::to_string(format::kMaxLayers + 1) +
+           "; a softedge model has at most " + std::to_string(format::kMaxLayers));
+    }
+    const int64_t in = shape_[1];
+    if (in > format::kMaxFeatures || out > format::kMaxFeatures || out == 0) {
+      fail("makes a dense layer " + std::to_string(in) + " -> " + std::to_string(out) +
+           "; a softedge layer has 1 to " + std::to_string(format::kMaxFeatures) +
+           " inputs and outputs");
+    }
+    layer_ = PendingLayer{};
+    layer_->in = static_cast<uint32_t>(in);
+    layer_->out = out;
+    layer_->weights.assign(size_t{out} * layer_->in, 0.0);
+    layer_->bias.assign(out, 0.0);
+    layer_->origin = node_label_;
+    stage_ = Stage::kLayer;
+    shape_ = {kBatch, out};
+    result_.steps.push_back(node_label_ + ": dense " + std::to_string(in) + " -> " +
+                            std::to_string(out) + what);
+  }
+
+  void gemm(const onnx::NodeProto& node, int chain_input) {
+    if (chain_input != 0) {
+      fail(
+          "reads the activation as B (or C); softedge layers compute x * W' + b with the "
+          "activation x as A");
+    }
+    require_matrix("Gemm");
+    if (int_attribute(node, "transA", 0) != 0) {
+      fail("has transA=1, which would transpose the activation [N, features]: not a dense layer");
+    }
+    const bool trans_b = int_attribute(node, "transB", 0) != 0;
+    const double alpha = float_attribute(node, "alpha", 1.0);
+    const double beta = float_attribute(node, "beta", 1.0);
+    const Tensor& b = float_constant(node, 1, "B (the weights)");
+    const int64_t k = shape_[1];
+    if (b.shape.size() != 2 || b.shape[trans_b ? 1 : 0] != k) {
+      fail("B " + shape_text(b.shape) + " with transB=" + std::to_string(trans_b) +
+           " does not multiply the activation " + shape_text(shape_));
+    }
+    const int64_t out = b.shape[trans_b ? 0 : 1];
+    const Tensor* c = nullptr;
+    if (node.input_size() > 2 && !node.input(2).empty()) {
+      c = &float_constant(node, 2, "C (the bias)");
+      const bool fits = c->shape.size() <= 2 &&
+                        (c->values.size() == 1 ||
+                         (static_cast<int64_t>(c->values.size()) == out && c->shape.back() == out));
+      if (!fits) fail("C " + shape_text(c->shape) + " is not a scalar or one bias per output");
+    }
+    start_layer(static_cast<uint32_t>(out), " (transB=" + std::to_string(trans_b) + ", alpha " +
+                                                number(alpha) + ", beta " + number(beta) +
+                                                (c ? ")" : ", no C)"));
+    const size_t in = layer_->in;
+    for (size_t o = 0; o < layer_->out; ++o) {
+      for (size_t i = 0; i < in; ++i) {
+        const double w = trans_b ? b.values[o * in + i] : b.values[i * layer_->out + o];
+        layer_->weights[o * in + i] = alpha * w;
+      }
+      if (c != nullptr) layer_->bias[o] = beta * c->values[c->values.size() == 1 ? 0 : o];
+    }
+  }
+
+  void matmul(const onnx::NodeProto& node, int chain_input) {
+    if (chain_input != 0)
+      fail("multiplies a constant by the activation; softedge layers compute x * W");
+    require_matrix("MatMul");
+    const Tensor& b = float_constant(node, 1, "B (the weights)");
+    if (b.shape.size() != 2 || b.shape[0] != shape_[1]) {
+      fail("B " + shape_text(b.shape) + " does not multiply the activation " + shape_text(shape_) +
+           " (a dense layer needs a 2-D [inputs, outputs] weight)");
+    }
+    start_layer(static_cast<uint32_t>(b.shape[1]), "");
+    const size_t in = layer_->in, out = layer_->out;
+    for (size_t o = 0; o < out; ++o) {
+      for (size_t i = 0; i < in; ++i) layer_->weights[o * in + i] = b.values[i * out + o];
+    }
+  }
+
+  void relu() {
+    if (stage_ == Stage::kInput) {
+      fail("applies Relu to the input; a softedge model starts with a dense layer");
+    }
+    if (stage_ == Stage::kLayer) {
+      layer_->relu = true;
+      stage_ = Stage::kActivated;
+      result_.steps.push_back(node_label_ + ": the layer's activation");
+    }
+  }
+
+  void softmax(const onnx::NodeProto& node) {
+    if (stage_ == Stage::kInput) fail("comes before any dense layer");
+    // The default axis was 1 (on the input coerced to 2-D) before opset 13, -1 since.
+    const int64_t axis = int_attribute(node, "axis", opset_ < 13 ? 1 : -1);
+    if (shape_.size() != 2 || (axis != 1 && axis != -1)) {
+      fail("axis " + std::to_string(axis) + " is not the class axis of the activation " +
+           shape_text(shape_) + " (use 1 or -1)");
+    }
+    final_op_ = node.op_type();
+    result_.logits_name = chain_;
+    stage_ = Stage::kFinal;
+    result_.steps.push_back(node_label_ + ": dropped (the runtime ends in softmax" +
+                            std::string(final_op_ == "LogSoftmax" ? "; the same top class" : "") +
+                            ")");
+  }
+
+  void close_layer() {
+    DenseLayerSpec spec;
+    spec.in_features = layer_->in;
+    spec.out_features = layer_->out;
+    spec.activation = layer_->relu ? format::Activation::kRelu : format::Activation::kNone;
+    for (double w : layer_->weights) spec.weights.push_back(static_cast<float>(w));
+    for (double b : layer_->bias) spec.bias.push_back(static_cast<float>(b));
+    for (float v : spec.weights) {
+      if (!std::isfinite(v))
+        throw OnnxImportError(file_ + ": " + layer_->origin +
+                              ": a weight is not finite in float32");
+    }
+    for (float v : spec.bias) {
+      if (!std::isfinite(v))
+        throw OnnxImportError(file_ + ": " + layer_->origin + ": a bias is not finite in float32");
+    }
+    layers_.push_back(std::move(spec));
+    layer_.reset();
+  }
+
+  void finish() {
+    if (graph_.output_size() != 1) {
+      fail_graph("the graph has " + std::to_string(graph_.output_size()) +
+                 " outputs; a softedge model has one (the class scores)");
+    }
+    if (graph_.output(0).name() != chain_) {
+      fail_graph("the graph output '" + graph_.output(0).name() +
+                 "' is not the end of the layer chain ('" + chain_ + "')");
+    }
+    if (!layer_ && layers_.empty())
+      fail_graph("the graph has no Gemm or MatMul: no dense layer to import");
+    if (layer_) close_layer();
+    if (result_.logits_name.empty()) result_.logits_name = chain_;
+    ModelSpec& spec = result_.spec;
+    spec.layers = std::move(layers_);
+    const uint32_t classes = spec.layers.back().out_features;
+    if (classes > format::kMaxClasses) {
+      fail_graph("the model has " + std::to_string(classes) +
+                 " outputs; softedge models have at most " + std::to_string(format::kMaxClasses) +
+                 " classes");
+    }
+    const double scale = result_.feed_scale * pre_scale_;
+    const double bias = result_.feed_bias * pre_scale_ + pre_bias_;
+    spec.input_scale = static_cast<float>(scale);
+    spec.input_bias = static_cast<float>(bias);
+    if (!std::isfinite(spec.input_scale) || !std::isfinite(spec.input_bias)) {
+      fail_graph("the input scale and bias are not finite in float32");
+    }
+    if (pre_scale_ != 1.0 || pre_bias_ != 0.0 || result_.input_is_uint8) {
+      result_.preprocessing_note +=
+          std::string(result_.input_is_uint8 ? ": " : "; with the graph's own scaling: ") +
+          "feature = " + (spec.input_lut.empty() ? "pixel" : "table[pixel]") + " * " +
+          number(spec.input_scale) + " + " + number(spec.input_bias);
+    }
+    ClassNames names = pick_class_names(model_, options_, classes, spec, graph_context());
+    spec.class_names = std::move(names.names);
+    result_.class_names_note = names.origin;
+  }
+
+  const onnx::ModelProto& model_;
+  const onnx::GraphProto& graph_;
+  const std::string& file_;
+  const ImportOptions& options_;
+  const int64_t opset_;
+  ImportedModel result_;
+
+  std::map<std::string, const onnx::TensorProto*> initializers_;
+  std::map<std::string, Tensor> constants_;
+  std::string node_label_;
+  std::string chain_;                  // the activation's name
+  std::set<std::string> consumed_;     // earlier activations
+  std::vector<int64_t> shape_;         // the activation's shape, shape_[0] the batch
+  std::vector<int64_t> shape_before_;  // ... and type before the current node
+  int32_t type_before_ = kFloat;
+  int32_t type_ = kFloat;  // the activation's element type
+  Stage stage_ = Stage::kInput;
+  std::string final_op_;
+  double pre_scale_ = 1.0, pre_bias_ = 0.0;  // the graph's own input scaling
+  std::optional<PendingLayer> layer_;
+  std::vector<DenseLayerSpec> layers_;
+};
+
+}  // namespace
+
+ImportedModel import_onnx(const onnx::ModelProto& model, const std::string& file,
+                          const ImportOptions& options) {
+  return Converter(model, file, options).run();
+}
+
+}  // namespace tools
+}  // namespace softedge
