@@ -1,8 +1,9 @@
 // Inference on real test images: one image (latency, ns per inference) and 10,000 images
-// (throughput, images/s), for the float32 and the int8 model, once per kernel set this CPU
-// can run.
+// (throughput, images/s), for each model of the fixture (784->10 and 784-256-10, float32 and
+// int8), once per kernel set this CPU can run: "MODEL/single_image/KERNEL".
 #include <benchmark/benchmark.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -22,14 +23,10 @@ bool use_kernel(benchmark::State& state, const char* name) {
   return true;
 }
 
-const softedge::Model& model_of(const bench::Fixture& f, bool int8) {
-  return int8 ? f.int8_model : f.model;
-}
-
-void single_image(benchmark::State& state, const char* kernel, bool int8) {
+void single_image(benchmark::State& state, const char* kernel, size_t model_index) {
   const bench::Fixture& f = bench::fixture();
   if (!use_kernel(state, kernel)) return;
-  const softedge::Model& model = model_of(f, int8);
+  const softedge::Model& model = f.models[model_index].model;
   std::vector<uint8_t> scratch(softedge::scratch_bytes(model));
   float probabilities[10];
   softedge::Prediction prediction{};
@@ -46,10 +43,10 @@ void single_image(benchmark::State& state, const char* kernel, bool int8) {
   softedge::force_kernel("auto");
 }
 
-void batch_10000(benchmark::State& state, const char* kernel, bool int8) {
+void batch_10000(benchmark::State& state, const char* kernel, size_t model_index) {
   const bench::Fixture& f = bench::fixture();
   if (!use_kernel(state, kernel)) return;
-  const softedge::Model& model = model_of(f, int8);
+  const softedge::Model& model = f.models[model_index].model;
   std::vector<uint8_t> scratch(softedge::scratch_bytes(model));
   const size_t count = 10000;
   std::vector<float> probabilities(count * model.num_classes);
@@ -64,14 +61,14 @@ void batch_10000(benchmark::State& state, const char* kernel, bool int8) {
   softedge::force_kernel("auto");
 }
 
-// One registration per model type and compiled kernel set, e.g. "i8_single_image/avx512".
+// One registration per model and compiled kernel set, e.g. "mlp-int8/single_image/avx512".
 const bool registered = [] {
-  for (bool int8 : {false, true}) {
-    const std::string type = int8 ? "i8_" : "f32_";
+  for (size_t m = 0; m < std::size(bench::kModelNames); ++m) {
+    const std::string model = bench::kModelNames[m];
     for (size_t k = 0; k < softedge::kernel_count(); ++k) {
       const char* name = softedge::kernel_at(k).name;
-      benchmark::RegisterBenchmark((type + "single_image/" + name).c_str(), single_image, name, int8);
-      benchmark::RegisterBenchmark((type + "batch_10000/" + name).c_str(), batch_10000, name, int8)
+      benchmark::RegisterBenchmark((model + "/single_image/" + name).c_str(), single_image, name, m);
+      benchmark::RegisterBenchmark((model + "/batch_10000/" + name).c_str(), batch_10000, name, m)
           ->Unit(benchmark::kMicrosecond);
     }
   }

@@ -1,96 +1,44 @@
-// softedge_bench: Google Benchmark main plus a closing table of ratios against the scalar
-// reference measured in the same run (the machine is shared; only same-run ratios mean much).
+// softedge_bench: Google Benchmark's own main and reporter (every --benchmark_* flag works as
+// documented), then same-run ratio tables: after the console table on stdout, or on stderr
+// when stdout carries JSON or CSV. Only same-run ratios mean much on a shared machine.
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <map>
 #include <string>
 
 #include "bench_fixture.h"
-#include "quantize.h"
-#include "training.h"
-
-namespace bench {
-
-const Fixture& fixture() {
-  static const Fixture* loaded = [] {
-    auto* f = new Fixture;
-    try {
-      f->data = softedge::train::load_fashion_mnist("");
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "softedge_bench: %s\n", error.what());
-      std::exit(1);
-    }
-    softedge::train::TrainConfig config;
-    config.epochs = 1;
-    const auto trained = softedge::train::train_softmax_regression(f->data.train, nullptr, config, nullptr);
-    const softedge::ModelSpec spec = softedge::train::make_model_spec(trained.params);
-    f->model_file = softedge::AlignedBytes(softedge::encode_model(spec));
-    f->int8_file = softedge::AlignedBytes(
-        softedge::encode_model(softedge::train::quantize_int8(spec, &f->data.train)));
-    if (softedge::load(f->model_file.data(), f->model_file.size(), &f->model) != softedge::Status::kOk ||
-        softedge::load(f->int8_file.data(), f->int8_file.size(), &f->int8_model) != softedge::Status::kOk) {
-      std::fprintf(stderr, "softedge_bench: the runtime rejected a benchmark model\n");
-      std::exit(1);
-    }
-    return f;
-  }();
-  return *loaded;
-}
-
-}  // namespace bench
+#include "ratio_table.h"
+#include "recording_reporter.h"
 
 namespace {
 
-// Records each benchmark's time per iteration (the median when --benchmark_repetitions is
-// used) and prints "x faster than <family>/scalar" at the end.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const std::string name = run.run_name.str();
-      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-        medians_[name] = run.GetAdjustedRealTime();
-      } else if (run.run_type == Run::RT_Iteration) {
-        singles_[name] = run.GetAdjustedRealTime();
-      }
-    }
-  }
-
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    const std::map<std::string, double>& times = medians_.empty() ? singles_ : medians_;
-    print_ratios(times, "ratio against the scalar reference in this run (higher is faster)",
-                 [](const std::string& family, const std::string&) { return family + "/scalar"; });
-    print_ratios(times, "int8 against float32 on the same kernel set (higher: int8 faster)",
-                 [](const std::string& family, const std::string& kernel) {
-                   return family.rfind("i8_", 0) == 0 ? "f32_" + family.substr(3) + "/" + kernel : "";
-                 });
-  }
-
-  // For every "family/kernel" time, the ratio baseline / time where baseline_of names the
-  // baseline run ("" for none).
-  template <class BaselineOf>
-  static void print_ratios(const std::map<std::string, double>& times, const char* title,
-                           BaselineOf baseline_of) {
-    std::printf("\n%s:\n", title);
-    for (const auto& [name, time] : times) {
-      const size_t slash = name.rfind('/');
-      if (slash == std::string::npos || time <= 0) continue;
-      const auto baseline = times.find(baseline_of(name.substr(0, slash), name.substr(slash + 1)));
-      if (baseline == times.end()) continue;
-      std::printf("  %-40s %6.2fx\n", name.c_str(), baseline->second / time);
-    }
-  }
-
- private:
-  std::map<std::string, double> singles_;
-  std::map<std::string, double> medians_;
+// "MODEL/CASE/KERNEL" -> {MODEL, CASE, KERNEL}, or empties for other names (training_epoch).
+struct CaseName {
+  std::string model, kind, kernel;
 };
+CaseName split(const std::string& name) {
+  const size_t first = name.find('/');
+  const size_t last = name.rfind('/');
+  if (first == std::string::npos || first == last) return {};
+  return {name.substr(0, first), name.substr(first + 1, last - first - 1), name.substr(last + 1)};
+}
+
+void print_tables(std::FILE* out, const bench::Results& results) {
+  bench::print_ratios(out, results, "ratio against the scalar reference in this run (higher is faster)",
+                      [](const std::string& name) {
+                        const CaseName c = split(name);
+                        return c.model.empty() ? "" : c.model + "/" + c.kind + "/scalar";
+                      });
+  bench::print_ratios(out, results, "int8 against float32 on the same kernel set (higher: int8 faster)",
+                      [](const std::string& name) {
+                        const CaseName c = split(name);
+                        for (const bench::BenchModel& m : bench::fixture().models) {
+                          if (m.name == c.model && !m.float_name.empty()) {
+                            return m.float_name + "/" + c.kind + "/" + c.kernel;
+                          }
+                        }
+                        return std::string();
+                      });
+}
 
 }  // namespace
 
@@ -98,8 +46,10 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   bench::fixture();  // load and train before any timing
-  RatioReporter reporter;
+  bench::RecordingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  const bench::Results results = reporter.results();
+  if (!results.empty()) print_tables(reporter.extra_output(), results);
   benchmark::Shutdown();
   return 0;
 }

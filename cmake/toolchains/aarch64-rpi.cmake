@@ -10,7 +10,9 @@ set(CMAKE_C_FLAGS_INIT "-march=armv8-a")
 set(CMAKE_CXX_FLAGS_INIT "-march=armv8-a")
 
 # Libraries and headers from the target's C library first, then / for the header-only
-# xsimd and doctest (and doctest's CMake package); build tools always from the host.
+# xsimd and doctest (and doctest's CMake package) and for Debian multiarch packages of the
+# target (libbenchmark-dev:arm64, zlib1g-dev:arm64 in /usr/lib/aarch64-linux-gnu, found
+# through CMAKE_LIBRARY_ARCHITECTURE); build tools always from the host.
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu /)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -11,6 +11,8 @@ set(CMAKE_CXX_COMPILER arm-linux-gnueabihf-g++)
 set(CMAKE_C_FLAGS_INIT "-march=armv6 -mfpu=vfp -mfloat-abi=hard -marm")
 set(CMAKE_CXX_FLAGS_INIT "-march=armv6 -mfpu=vfp -mfloat-abi=hard -marm -Wno-psabi")
 
+# Multiarch armhf libraries (libbenchmark-dev:armhf for softedge-bench) come from
+# /usr/lib/arm-linux-gnueabihf through /; like Debian's libc they are ARMv7 code.
 set(CMAKE_FIND_ROOT_PATH /usr/arm-linux-gnueabihf /)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -12,7 +12,9 @@ set(CMAKE_CXX_COMPILER arm-linux-gnueabihf-g++)
 set(CMAKE_C_FLAGS_INIT "-march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard")
 set(CMAKE_CXX_FLAGS_INIT "-march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard -Wno-psabi")
 
-# Target libraries from the armhf sysroot, header-only xsimd/doctest from /, host tools.
+# Target libraries from the armhf sysroot, header-only xsimd/doctest from /, Debian multiarch
+# armhf packages (libbenchmark-dev:armhf, zlib1g-dev:armhf) from /usr/lib/arm-linux-gnueabihf,
+# host tools.
 set(CMAKE_FIND_ROOT_PATH /usr/arm-linux-gnueabihf /)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

@@ -1,0 +1,83 @@
+// The models softedge_bench measures, trained at start-up on the real training images (one
+// epoch each: inference time does not depend on how well trained a model is, only its shape).
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "bench_fixture.h"
+#include "network.h"
+#include "quantize.h"
+#include "training.h"
+
+namespace bench {
+namespace {
+
+using softedge::ModelSpec;
+
+ModelSpec softmax_regression_spec(const softedge::train::Split& train) {
+  softedge::train::TrainConfig config;
+  config.epochs = 1;
+  const auto trained = softedge::train::train_softmax_regression(train, nullptr, config, nullptr);
+  return softedge::train::make_model_spec(trained.params);
+}
+
+// 784-256-10 with ReLU, the first layer folded onto the pixel curve's values. The same
+// conversion as softedge-train's (trainer/src/train_main.cpp), minus the lookup table.
+ModelSpec mlp_spec(const softedge::train::Split& train) {
+  using namespace softedge::train;
+  NetworkConfig config = default_network_config({256});
+  config.epochs = 1;
+  config.validation_size = 0;
+  const InputTransform transform = make_input_transform(train, Curve::kLinear);
+  const NetworkResult result = train_network(train, nullptr, transform, config, {});
+  ModelSpec spec = fashion_mnist_spec();
+  for (size_t l = 0; l < result.layers.size(); ++l) {
+    const DenseParams params =
+        l == 0 ? fold_input_transform(result.layers[0], transform) : result.layers[l];
+    softedge::DenseLayerSpec layer;
+    layer.in_features = params.in;
+    layer.out_features = params.out;
+    layer.activation = l + 1 < result.layers.size() ? softedge::format::Activation::kRelu
+                                                    : softedge::format::Activation::kNone;
+    layer.weights.assign(params.weights.begin(), params.weights.end());
+    layer.bias = params.bias;
+    spec.layers.push_back(std::move(layer));
+  }
+  return spec;
+}
+
+void add(Fixture* f, const char* name, const char* float_name, const ModelSpec& spec) {
+  BenchModel& m = f->models.emplace_back();
+  m.name = name;
+  m.float_name = float_name;
+  m.file = softedge::AlignedBytes(softedge::encode_model(spec));
+  if (softedge::load(m.file.data(), m.file.size(), &m.model) != softedge::Status::kOk) {
+    std::fprintf(stderr, "softedge_bench: the runtime rejected the %s benchmark model\n", name);
+    std::exit(1);
+  }
+}
+
+}  // namespace
+
+const Fixture& fixture() {
+  static const Fixture* loaded = [] {
+    auto* f = new Fixture;
+    try {
+      f->data = softedge::train::load_fashion_mnist("");
+      const ModelSpec d2l = softmax_regression_spec(f->data.train);
+      const ModelSpec mlp = mlp_spec(f->data.train);
+      f->models.reserve(4);
+      add(f, kModelNames[0], "", d2l);
+      add(f, kModelNames[1], kModelNames[0], softedge::train::quantize_int8(d2l, &f->data.train));
+      add(f, kModelNames[2], "", mlp);
+      add(f, kModelNames[3], kModelNames[2], softedge::train::quantize_int8(mlp, &f->data.train));
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "softedge_bench: %s\n", error.what());
+      std::exit(1);
+    }
+    return f;
+  }();
+  return *loaded;
+}
+
+}  // namespace bench
