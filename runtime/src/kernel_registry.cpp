@@ -1,9 +1,8 @@
 // Which kernel set runs: the best one this CPU and OS support (x86, checked at first use),
 // or the compile-time choice (ARM); tests and benchmarks can force any runnable set.
-#include <atomic>
 #include <string.h>
 
-#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON64DOT)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
 #endif
@@ -13,53 +12,82 @@
 namespace softedge {
 namespace {
 
-// Ordered from the most portable to the fastest.
+// Ordered from the most portable to the fastest: the sets SOFTEDGE_KERNELS compiled in.
 const KernelSet* const kAllKernels[] = {
+#if defined(SOFTEDGE_HAVE_KERNELS_SCALAR)
     &detail::kScalarKernels,
-#if defined(SOFTEDGE_HAVE_X86_KERNELS)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_CMDSP)
+    &detail::kCortexMDspKernels,
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_CMMVE)
+    &detail::kCortexMMveKernels,
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_SSE2)
     &detail::kSse2Kernels,
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX2)
     &detail::kAvx2Kernels,
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512)
     &detail::kAvx512Kernels,
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512VNNI)
     &detail::kAvx512VnniKernels,
 #endif
-#if defined(SOFTEDGE_HAVE_NEON_KERNELS)
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON) || defined(SOFTEDGE_HAVE_KERNELS_NEON64)
     &detail::kNeonKernels,
 #endif
-#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON64DOT)
     &detail::kNeonDotprodKernels,
 #endif
 };
 constexpr size_t kKernelCount = sizeof kAllKernels / sizeof kAllKernels[0];
 
-std::atomic<const KernelSet*> g_active{nullptr};
+// The active set. A plain pointer read and written with the compiler's atomic builtins (no
+// <atomic>: bare-metal toolchains may have no C++ library), lock-free on every target here.
+const KernelSet* g_active = nullptr;
 
+void set_active(const KernelSet* kernels) { __atomic_store_n(&g_active, kernels, __ATOMIC_RELEASE); }
+
+// The fastest runnable set; the first compiled one if none is (a single-set build made for
+// a CPU it then runs on).
 const KernelSet* best_runnable() {
   for (size_t i = kKernelCount; i-- > 0;) {
     if (kernel_runnable(*kAllKernels[i])) return kAllKernels[i];
   }
-  return &detail::kScalarKernels;
+  return kAllKernels[0];
 }
 
 }  // namespace
 
 bool kernel_runnable(const KernelSet& kernels) {
-#if defined(SOFTEDGE_HAVE_X86_KERNELS)
+#if defined(SOFTEDGE_HAVE_X86_SIMD_KERNELS)
   // GCC's __builtin_cpu_supports checks XGETBV too: AVX and AVX-512 count only when the OS
   // saves their registers.
   __builtin_cpu_init();
-  if (&kernels == &detail::kSse2Kernels) return __builtin_cpu_supports("sse2");
-  if (&kernels == &detail::kAvx2Kernels) {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
   const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
                       __builtin_cpu_supports("fma");
+  (void)avx512;  // unused when neither AVX-512 set is compiled in
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_SSE2)
+  if (&kernels == &detail::kSse2Kernels) return __builtin_cpu_supports("sse2");
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX2)
+  if (&kernels == &detail::kAvx2Kernels) {
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512)
   if (&kernels == &detail::kAvx512Kernels) return avx512;
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512VNNI)
   if (&kernels == &detail::kAvx512VnniKernels) {
     return avx512 && __builtin_cpu_supports("avx512vnni");
   }
 #endif
-#if defined(SOFTEDGE_HAVE_NEON_DOTPROD_KERNELS)
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON64DOT)
   // The kernel reports the dot-product instructions in the auxiliary vector (no file I/O).
   if (&kernels == &detail::kNeonDotprodKernels) return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #endif
@@ -70,10 +98,10 @@ bool kernel_runnable(const KernelSet& kernels) {
 }
 
 const KernelSet& active_kernels() {
-  const KernelSet* active = g_active.load(std::memory_order_acquire);
+  const KernelSet* active = __atomic_load_n(&g_active, __ATOMIC_ACQUIRE);
   if (active == nullptr) {
     active = best_runnable();
-    g_active.store(active, std::memory_order_release);
+    set_active(active);
   }
   return *active;
 }
@@ -87,13 +115,13 @@ const KernelSet& kernel_at(size_t index) {
 Status force_kernel(const char* name) {
   if (name == nullptr) return Status::kNullArgument;
   if (strcmp(name, "auto") == 0) {
-    g_active.store(best_runnable(), std::memory_order_release);
+    set_active(best_runnable());
     return Status::kOk;
   }
   for (size_t i = 0; i < kKernelCount; ++i) {
     if (strcmp(kAllKernels[i]->name, name) != 0) continue;
     if (!kernel_runnable(*kAllKernels[i])) return Status::kKernelUnavailable;
-    g_active.store(kAllKernels[i], std::memory_order_release);
+    set_active(kAllKernels[i]);
     return Status::kOk;
   }
   return Status::kUnknownKernel;

@@ -19,15 +19,33 @@ inline int32_t dot_tail(const uint8_t* x, const int8_t* w, uint32_t from, uint32
   return sum;
 }
 
-// Rows in blocks of 10, then 4, then 1 (three instantiations per ISA: small code).
+// Rows in blocks of 10, then 4, then 1 (three instantiations per ISA: small code); a
+// size-first build (SOFTEDGE_SIZE_FIRST) leaves out the 10-row block.
 template <template <uint32_t> class Dot>
 void dense_u8s8_blocked(const uint8_t* x, const int8_t* weights, const int32_t* bias,
                         uint32_t in, uint32_t out, int32_t* acc) {
   uint32_t o = 0;
+#if !defined(SOFTEDGE_SIZE_FIRST)
   for (; o + 10 <= out; o += 10) Dot<10>::run(x, weights + static_cast<size_t>(o) * in, in, acc + o);
+#endif
   for (; o + 4 <= out; o += 4) Dot<4>::run(x, weights + static_cast<size_t>(o) * in, in, acc + o);
   for (; o < out; ++o) Dot<1>::run(x, weights + static_cast<size_t>(o) * in, in, acc + o);
   for (uint32_t r = 0; r < out; ++r) acc[r] += bias[r];
+}
+
+// For cores with few registers (Cortex-M): rows two at a time through
+// TwoRows(x, w0, w1, in, sums), an odd last row paired with itself (its second sum
+// dropped), then the bias.
+template <void (*TwoRows)(const uint8_t*, const int8_t*, const int8_t*, uint32_t, int32_t*)>
+void dense_u8s8_in_pairs(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                         uint32_t in, uint32_t out, int32_t* acc) {
+  for (uint32_t o = 0; o < out; o += 2) {
+    const int8_t* row = weights + static_cast<size_t>(o) * in;
+    int32_t pair[2];
+    TwoRows(x, row, o + 1 < out ? row + in : row, in, pair);
+    acc[o] = pair[0] + bias[o];
+    if (o + 1 < out) acc[o + 1] = pair[1] + bias[o + 1];
+  }
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // The portable reference kernels: the fallback on any CPU and the oracle for every SIMD set.
 // Plain sequential loops, float accumulation in index order.
+#include "kernels_scalar.h"
+
 #include <math.h>
 
 #include "kernel_sets.h"
 
 namespace softedge {
 namespace detail {
-namespace {
 
 void dense_f32_scalar(const float* x, const float* weights, const float* bias, uint32_t in,
                       uint32_t out, float* y) {
@@ -66,8 +67,6 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
   for (uint32_t i = 0; i < n; ++i) probabilities[i] *= inverse;
   return true;
 }
-
-}  // namespace
 
 const KernelSet kScalarKernels = {"scalar",           dense_f32_scalar,
                                   dense_u8_f32_scalar, dense_u8s8_i32_scalar,

@@ -26,11 +26,17 @@ inline float horizontal_sum(const xsimd::batch<float, Arch>& v) {
 
 // Where a dense layer reads its input from: float features, or raw pixels widened in
 // registers (then the sum is scaled once at the end instead of every pixel).
+// load_step<N>(i, xv) fills xv[0..N) with the N registers of input from i on.
 template <class Arch>
 struct FloatInput {
   const float* x;
   xsimd::batch<float, Arch> load(uint32_t i) const {
     return xsimd::batch<float, Arch>::load_unaligned(x + i);
+  }
+  template <uint32_t N>
+  void load_step(uint32_t i, xsimd::batch<float, Arch>* xv) const {
+#pragma GCC unroll 4
+    for (uint32_t s = 0; s < N; ++s) xv[s] = load(i + s * xsimd::batch<float, Arch>::size);
   }
   float at(uint32_t i) const { return x[i]; }
   float finish(float sum) const { return sum; }
@@ -43,9 +49,40 @@ struct PixelInput {
   xsimd::batch<float, Arch> load(uint32_t i) const {
     return xsimd::batch<float, Arch>(load_pixels(pixels + i, Arch{}));
   }
+  template <uint32_t N>
+  void load_step(uint32_t i, xsimd::batch<float, Arch>* xv) const {
+#pragma GCC unroll 4
+    for (uint32_t s = 0; s < N; ++s) xv[s] = load(i + s * xsimd::batch<float, Arch>::size);
+  }
   float at(uint32_t i) const { return static_cast<float>(pixels[i]); }
   float finish(float sum) const { return scale * sum; }
 };
+
+#if defined(__aarch64__)
+// 16 pixels from one 16-byte load, widened and converted in registers: 11 instructions where
+// four 4-pixel loads take 20.
+template <>
+template <>
+inline void PixelInput<xsimd::neon64>::load_step<4>(uint32_t i,
+                                                    xsimd::batch<float, xsimd::neon64>* xv) const {
+  load_pixels16(pixels + i, xv[0].data, xv[1].data, xv[2].data, xv[3].data);
+}
+#endif
+
+// Registers of input per step of a dense layer's main loop. On aarch64 four: the weights of a
+// row then come in adjacent pairs (one ldp for two registers) and 16 pixels convert at once;
+// 10 accumulators + 4 inputs + 2 weights fit its 32 registers. Elsewhere one (armv7 and SSE2
+// have 16 registers; AVX2/AVX-512 gain nothing from it; size-first builds save the code).
+template <class Arch>
+struct StepRegisters {
+  static constexpr uint32_t value = 1;
+};
+#if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)  // size-first: the loop below only
+template <>
+struct StepRegisters<xsimd::neon64> {
+  static constexpr uint32_t value = 4;
+};
+#endif
 
 // ROWS output rows at once: each chunk of the input is loaded once and reused ROWS times,
 // and ROWS independent accumulators hide the FMA latency (10 fit the 16 registers of
@@ -62,7 +99,23 @@ inline void dense_rows(const Input& input, const float* weights, const float* bi
     rows[r] = weights + static_cast<size_t>(r) * in;
     acc[r] = batch(0.0f);
   }
+  // Whole steps of kRegs registers, then single registers. Each accumulator lane still sums
+  // its products in index order: the same bits as a one-register loop.
+  constexpr uint32_t kRegs = StepRegisters<Arch>::value;
   uint32_t i = 0;
+  if (kRegs > 1) {
+    for (; i + kRegs * kLanes <= in; i += kRegs * kLanes) {
+      batch xv[kRegs];
+      input.template load_step<kRegs>(i, xv);
+#pragma GCC unroll 16
+      for (uint32_t r = 0; r < ROWS; ++r) {
+#pragma GCC unroll 4
+        for (uint32_t s = 0; s < kRegs; ++s) {
+          acc[r] = xsimd::fma(batch::load_unaligned(rows[r] + i + s * kLanes), xv[s], acc[r]);
+        }
+      }
+    }
+  }
   for (; i + kLanes <= in; i += kLanes) {
     const batch xv = input.load(i);
 #pragma GCC unroll 16
@@ -70,22 +123,31 @@ inline void dense_rows(const Input& input, const float* weights, const float* bi
       acc[r] = xsimd::fma(batch::load_unaligned(rows[r] + i), xv, acc[r]);
     }
   }
+  // The horizontal sums unrolled too, so that acc[] stays in registers (indexing it in a
+  // loop would put all ROWS registers on the stack: 640 bytes for AVX-512); the scalar tails
+  // in a plain loop (unrolling them would double the code).
+  float sums[ROWS];
+#pragma GCC unroll 16
+  for (uint32_t r = 0; r < ROWS; ++r) sums[r] = horizontal_sum(acc[r]);
   for (uint32_t r = 0; r < ROWS; ++r) {
-    float sum = horizontal_sum(acc[r]);
+    float sum = sums[r];
     for (uint32_t j = i; j < in; ++j) sum += rows[r][j] * input.at(j);
     y[r] = input.finish(sum) + bias[r];
   }
 }
 
 // Rows in blocks of 10, then 4, then 1: three instantiations per ISA keep the code small
-// (.text matters on a device) while a 784 -> 10 layer runs as one block.
+// (.text matters on a device) while a 784 -> 10 layer runs as one block. A size-first build
+// (SOFTEDGE_SIZE_FIRST) leaves out the 10-row block.
 template <class Arch, class Input>
 void dense(const Input& input, const float* weights, const float* bias, uint32_t in,
            uint32_t out, float* y) {
   uint32_t o = 0;
+#if !defined(SOFTEDGE_SIZE_FIRST)
   for (; o + 10 <= out; o += 10) {
     dense_rows<Arch, 10>(input, weights + static_cast<size_t>(o) * in, bias + o, in, y + o);
   }
+#endif
   for (; o + 4 <= out; o += 4) {
     dense_rows<Arch, 4>(input, weights + static_cast<size_t>(o) * in, bias + o, in, y + o);
   }

@@ -49,6 +49,19 @@ inline float32x4_t load_pixels(const uint8_t* p, xsimd::neon) {
 }
 #endif
 
+#if defined(__aarch64__)
+// Sixteen pixels: one 16-byte load, widened to 16 then 32 bits, converted.
+inline void load_pixels16(const uint8_t* p, float32x4_t& f0, float32x4_t& f1, float32x4_t& f2,
+                          float32x4_t& f3) {
+  const uint8x16_t bytes = vld1q_u8(p);
+  const uint16x8_t lo = vmovl_u8(vget_low_u8(bytes)), hi = vmovl_high_u8(bytes);
+  f0 = vcvtq_f32_u32(vmovl_u16(vget_low_u16(lo)));
+  f1 = vcvtq_f32_u32(vmovl_high_u16(lo));
+  f2 = vcvtq_f32_u32(vmovl_u16(vget_low_u16(hi)));
+  f3 = vcvtq_f32_u32(vmovl_high_u16(hi));
+}
+#endif
+
 // The first n (< lanes) floats of p, the other lanes set to `fill`; and the first n lanes of
 // v stored to p. Nothing outside [p, p + n) is read or written.
 template <class Arch>

@@ -1,0 +1,25 @@
+// kernels_scalar.h — the reference kernels, also the float half of sets whose CPU has no
+// float SIMD (the Cortex-M DSP set): plain loops, defined in kernels_scalar.cpp.
+#ifndef SOFTEDGE_RUNTIME_KERNELS_SCALAR_H
+#define SOFTEDGE_RUNTIME_KERNELS_SCALAR_H
+
+#include <stdint.h>
+
+namespace softedge {
+namespace detail {
+
+void dense_f32_scalar(const float* x, const float* weights, const float* bias, uint32_t in,
+                      uint32_t out, float* y);
+void dense_u8_f32_scalar(const uint8_t* pixels, float scale, const float* weights,
+                         const float* bias, uint32_t in, uint32_t out, float* y);
+void dense_u8s8_i32_scalar(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                           uint32_t in, uint32_t out, int32_t* acc);
+void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float bias,
+                          float* out);
+bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
+                        uint32_t* argmax);
+
+}  // namespace detail
+}  // namespace softedge
+
+#endif

@@ -1,0 +1,27 @@
+# library_checks.cmake — the embedded promises of the runtime library itself, registered on
+# every target (included from tests/CMakeLists.txt):
+#  - embedded/no-heap-symbols: nothing it imports is an allocator, exception, RTTI or file call;
+#  - embedded/stack-bound: GCC's call graphs bound every frame and the deepest call chain
+#    (optimised builds: an unoptimised one keeps every temporary on the stack);
+#  - embedded/size: .text, .rodata, .data and .bss of the library, and the budget for code
+#    and constants (SOFTEDGE_TEXT_BUDGET bytes of .text + .rodata; 0: report only).
+set(SOFTEDGE_TEXT_BUDGET 0 CACHE STRING
+    "Largest .text + .rodata of the runtime library, in bytes (0: no budget, report only)")
+
+add_test(NAME embedded/no-heap-symbols
+         COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DLIBRARY=$<TARGET_FILE:softedge_runtime>
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_symbols.cmake)
+
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo|MinSizeRel)$")
+  add_test(NAME embedded/stack-bound
+           COMMAND sh -c "awk -f \"$1\" -v limit=$2 -v frame_limit=$3 \"$4\"/*.ci" stack-bound
+                   ${CMAKE_CURRENT_LIST_DIR}/stack_bound.awk ${SOFTEDGE_MAX_STACK_BYTES}
+                   ${SOFTEDGE_MAX_FRAME_BYTES}
+                   ${CMAKE_BINARY_DIR}/runtime/CMakeFiles/softedge_runtime.dir/src)
+endif()
+
+add_test(NAME embedded/size
+         COMMAND ${CMAKE_COMMAND} -DSIZE=${SOFTEDGE_SIZE_TOOL}
+                 -DLIBRARY=$<TARGET_FILE:softedge_runtime> -DBUDGET=${SOFTEDGE_TEXT_BUDGET}
+                 "-DLABEL=${CMAKE_SYSTEM_PROCESSOR} ${CMAKE_BUILD_TYPE} ${SOFTEDGE_KERNELS}"
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_size.cmake)
