@@ -11,6 +11,15 @@
 
 namespace softedge {
 namespace tools {
+namespace {
+
+train::FileError too_large(const std::string& path, size_t limit) {
+  const std::string amount = limit >= (size_t{1} << 20) ? std::to_string(limit >> 20) + " MiB"
+                                                         : std::to_string(limit) + " bytes";
+  return train::FileError(path + ": larger than " + amount + ", more than the tool reads");
+}
+
+}  // namespace
 
 std::vector<uint8_t> read_file_at_most(const std::string& path, size_t limit) {
   // stat first: a directory, a device or a FIFO (which would block with no writer) is named
@@ -23,10 +32,7 @@ std::vector<uint8_t> read_file_at_most(const std::string& path, size_t limit) {
   if (!S_ISREG(info.st_mode)) {
     throw train::FileError(path + ": not a regular file (a device, FIFO or socket)");
   }
-  if (static_cast<uint64_t>(info.st_size) > limit) {
-    throw train::FileError(path + ": " + std::to_string(info.st_size) + " bytes, larger than " +
-                           std::to_string(limit >> 20) + " MiB, more than the tool reads");
-  }
+  if (static_cast<uint64_t>(info.st_size) > limit) throw too_large(path, limit);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw train::FileError(path + ": cannot open: " + std::strerror(errno));
   std::vector<uint8_t> bytes;
@@ -36,10 +42,7 @@ std::vector<uint8_t> read_file_at_most(const std::string& path, size_t limit) {
     bytes.resize(old_size + kChunk);
     in.read(reinterpret_cast<char*>(bytes.data() + old_size), static_cast<std::streamsize>(kChunk));
     bytes.resize(old_size + static_cast<size_t>(in.gcount()));
-    if (bytes.size() > limit) {
-      throw train::FileError(path + ": larger than " + std::to_string(limit >> 20) +
-                             " MiB, more than the tool reads");
-    }
+    if (bytes.size() > limit) throw too_large(path, limit);  // grew since the stat
   }
   if (in.bad()) throw train::FileError(path + ": read error: " + std::strerror(errno));
   return bytes;

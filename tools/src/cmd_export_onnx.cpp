@@ -12,6 +12,7 @@
 #include "model_file.h"
 #include "onnx/checker.h"
 #include "onnx_export.h"
+#include "output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -23,6 +24,7 @@ int run_export_onnx(const std::vector<std::string>& args) {
   if (parsed.positional.size() != 2) throw UsageError("expected MODEL.sedg and OUT.onnx");
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
 
+  train::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);
   const ModelSpec spec = spec_of(loaded.model());
   const bool int8 = spec.layers[0].weight_type == format::DType::kInt8;

@@ -10,8 +10,10 @@
 #include "commands.h"
 #include "dataset.h"
 #include "evaluation.h"
+#include "file_named_errors.h"
 #include "gallery_image.h"
 #include "loaded_model.h"
+#include "output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -38,6 +40,7 @@ int run_gallery(const std::vector<std::string>& args) {
                                ? parse_uint(parsed.value("columns"), "--columns", 1, kMaxColumns)
                                : kDefaultColumns;
 
+  train::check_output_paths({parsed.positional[0]}, {out});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
   const std::string data_dir = train::find_data_dir(parsed.value("data"));
@@ -55,7 +58,8 @@ int run_gallery(const std::vector<std::string>& args) {
   const auto first_pixel = test.pixels.begin() + static_cast<size_t>(start) * train::kImagePixels;
   shown.pixels.assign(first_pixel, first_pixel + static_cast<size_t>(count) * train::kImagePixels);
   shown.labels.assign(test.labels.begin() + start, test.labels.begin() + start + count);
-  const std::vector<uint32_t> predicted = train::predict_classes(loaded.model(), shown);
+  const std::vector<uint32_t> predicted =
+      naming_file(loaded.path(), [&] { return train::predict_classes(loaded.model(), shown); });
 
   std::vector<GalleryItem> items;
   uint32_t right = 0;

@@ -13,6 +13,7 @@
 #include "model_file.h"
 #include "onnx_import.h"
 #include "onnx_import_check.h"
+#include "output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -142,6 +143,7 @@ int run_import(const std::vector<std::string>& args) {
                                               {"json", false}});
   if (parsed.positional.size() != 2) throw UsageError("expected MODEL.onnx and OUT.sedg");
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
+  train::check_output_paths({in_path, parsed.value("classes")}, {out_path});
   const ImportOptions options = options_from(parsed);
 
   const auto start = std::chrono::steady_clock::now();

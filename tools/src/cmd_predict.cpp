@@ -11,9 +11,11 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "dataset.h"
+#include "image_reader.h"
 #include "json_text.h"
 #include "loaded_model.h"
-#include "pgm_reader.h"
+#include "output_paths.h"
+#include "predict_all.h"
 
 namespace softedge {
 namespace tools {
@@ -48,29 +50,51 @@ Image image_from_test_split(const LoadedModel& loaded, uint32_t index,
   return image;
 }
 
-Image image_from_pgm(const LoadedModel& loaded, const std::string& path) {
+Image image_from_file(const LoadedModel& loaded, const std::string& path) {
   const Model& model = loaded.model();
   if (model.input_channels != 1) {
     throw std::runtime_error(loaded.path() + ": the model takes " +
                              std::to_string(model.input_channels) +
-                             "-channel images; PGM files are greyscale (1 channel)");
+                             "-channel images; predict reads greyscale (1 channel)");
+  }
+  InputImage input = read_input_image(path, model.input_width, model.input_height);
+  if (!input.conversion.empty()) {
+    std::fprintf(stderr, "softedge predict: %s: %s\n", path.c_str(), input.conversion.c_str());
+  }
+  if (input.light_background) {
+    std::fprintf(stderr, "softedge predict: %s: warning: a light background; the training "
+                 "images are light items on black (invert the image?)\n", path.c_str());
   }
   Image image;
   image.description = path;
-  image.pixels = read_pgm(path, model.input_width, model.input_height);
+  image.pixels = std::move(input.pixels);
   return image;
 }
 
 int run_predict(const std::vector<std::string>& args) {
   ParsedArgs parsed =
-      parse_args(args, {{"index", true}, {"data", true}, {"top", true}, {"json", false}});
+      parse_args(args, {{"index", true}, {"data", true}, {"top", true}, {"json", false},
+                        {"all", false}, {"csv", true}});
   bool by_index = parsed.has("index");
   if (parsed.positional.empty()) throw UsageError("expected a MODEL file");
+  if (parsed.has("all")) {
+    if (parsed.positional.size() != 1 || by_index || parsed.has("top")) {
+      throw UsageError("--all takes MODEL only (no IMAGE, --index or --top)");
+    }
+    if (parsed.has("csv") && parsed.has("json")) throw UsageError("give --csv or --json, not both");
+    train::check_output_paths({parsed.positional[0]}, {parsed.value("csv")});
+    predict_all(LoadedModel(parsed.positional[0]), parsed.value("data"), parsed.value("csv"),
+                parsed.has("json"));
+    return 0;
+  }
+  if (parsed.has("csv")) throw UsageError("--csv only applies with --all");
   if (parsed.positional.size() > 2) throw UsageError("too many arguments");
   if (by_index == (parsed.positional.size() == 2)) {
-    throw UsageError("give either an IMAGE.pgm file or --index N");
+    throw UsageError("give either an IMAGE file or --index N");
   }
-  if (parsed.has("data") && !by_index) throw UsageError("--data only applies with --index");
+  if (parsed.has("data") && !by_index) {
+    throw UsageError("--data only applies with --index or --all");
+  }
   // Numbers are checked before any file is read: usage errors come first.
   uint32_t index = by_index ? parse_uint(parsed.value("index"), "--index", 0, INT32_MAX) : 0;
   uint32_t top = parsed.has("top")
@@ -80,7 +104,7 @@ int run_predict(const std::vector<std::string>& args) {
   LoadedModel loaded(parsed.positional[0]);
   const Model& model = loaded.model();
   Image image = by_index ? image_from_test_split(loaded, index, parsed.value("data"))
-                         : image_from_pgm(loaded, parsed.positional[1]);
+                         : image_from_file(loaded, parsed.positional[1]);
 
   std::vector<float> probabilities(model.num_classes);
   std::vector<uint8_t> scratch(scratch_bytes(model));
@@ -135,17 +159,24 @@ int run_predict(const std::vector<std::string>& args) {
 }  // namespace
 
 const Command kPredictCommand = {
-    "predict", "the most likely classes of one image (a PGM file or a test image)",
-    "softedge predict MODEL (IMAGE.pgm | --index N) [--data DIR] [--top K] [--json]",
+    "predict", "the most likely classes of one image (PGM, PNG, JPEG or a test image)",
+    "softedge predict MODEL (IMAGE | --index N) [--data DIR] [--top K] [--json]\n"
+    "       softedge predict MODEL --all [--data DIR] [--csv FILE | --json]",
     "Prints the K most likely classes, with their probabilities, for one image:\n"
-    "a binary greyscale PGM file (P5, maxval 255, the model's input size, e.g. 28x28;\n"
-    "pixels are used as stored: Fashion-MNIST items are light on a black background),\n"
-    "or image N of the Fashion-MNIST test split, shown with its true label.\n"
+    "a binary greyscale PGM file (P5, maxval 255, the model's input size, e.g. 28x28),\n"
+    "a PNG or JPEG of any size, grey or colour (colour becomes luminance,\n"
+    "(77 R + 150 G + 29 B) / 256; another size is resampled to the model's input with\n"
+    "a box filter: area-weighted means), or image N of the Fashion-MNIST test split,\n"
+    "shown with its true label. Pixels are used as stored: Fashion-MNIST items are\n"
+    "light on a black background, and a light background gets a warning on stderr.\n"
     "\n"
     "options:\n"
     "  --index N    use test image N (0-based) instead of a PGM file\n"
     "  --data DIR   directory with the Fashion-MNIST IDX files (with --index)\n"
     "  --top K      how many classes to show (default 3)\n"
+    "  --all        every test image: index, true class, predicted class and every\n"
+    "               class's probability, as CSV (standard output or --csv FILE) or --json\n"
+    "  --csv FILE   with --all: write the CSV to FILE (atomically; '-': standard output)\n"
     "  --json       print one JSON object instead of text\n"
     "  --help       show this help\n",
     run_predict};

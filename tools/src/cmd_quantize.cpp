@@ -9,15 +9,28 @@
 #include "commands.h"
 #include "dataset.h"
 #include "evaluation.h"
+#include "file_named_errors.h"
 #include "json_text.h"
 #include "loaded_model.h"
 #include "model_file.h"
+#include "output_paths.h"
 #include "quantize.h"
 
 namespace softedge {
 namespace tools {
 
 namespace {
+
+// The runtime must accept the int8 model (e.g. scales that overflow float are rejected).
+void require_loadable(const std::string& in_path, const std::vector<uint8_t>& file) {
+  const AlignedBytes bytes(file);
+  Model model;
+  const Status status = load(bytes.data(), bytes.size(), &model);
+  if (status != Status::kOk) {
+    throw std::runtime_error(in_path + ": the int8 model would not load: " +
+                             status_message(status));
+  }
+}
 
 int run_quantize(const std::vector<std::string>& args) {
   const ParsedArgs parsed =
@@ -26,6 +39,7 @@ int run_quantize(const std::vector<std::string>& args) {
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
   const bool calibrate = !parsed.has("no-calibration");
 
+  train::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);
   if (loaded.model().layers[0].weight_type != format::DType::kFloat32) {
     throw std::runtime_error(in_path + ": already an int8 model");
@@ -37,9 +51,18 @@ int run_quantize(const std::vector<std::string>& args) {
     require_fashion_mnist_model(loaded);
     data = train::load_fashion_mnist(parsed.value("data"));
   }
-  const ModelSpec int8_spec =
-      train::quantize_int8(spec_of(loaded.model()), calibrate ? &data.train : nullptr);
-  const std::vector<uint8_t> int8_file = encode_model(int8_spec);
+  // Validate everything, then write, then report: the int8 model is checked by the runtime
+  // (and compared) before anything is written, so a failure leaves OUT as it was.
+  const std::vector<uint8_t> int8_file = naming_file(in_path, [&] {
+    return encode_model(
+        train::quantize_int8(spec_of(loaded.model()), calibrate ? &data.train : nullptr));
+  });
+  train::Int8Comparison c;
+  if (calibrate) {
+    c = naming_file(in_path, [&] { return train::compare_int8(float_file, int8_file, data.test); });
+  } else {
+    require_loadable(in_path, int8_file);
+  }
   train::write_file_atomically(out_path, int8_file);
   if (!calibrate) {
     std::printf("wrote %s (%zu bytes, int8; float model %zu bytes); no calibration, no comparison\n",
@@ -47,7 +70,6 @@ int run_quantize(const std::vector<std::string>& args) {
     return 0;
   }
 
-  const train::Int8Comparison c = train::compare_int8(float_file, int8_file, data.test);
   if (parsed.has("json")) {
     std::printf("{\"model\":%s,\"int8_model\":%s,\"float_bytes\":%zu,\"int8_bytes\":%zu,"
                 "\"calibration_images\":%u,\"float_accuracy\":%s,\"int8_accuracy\":%s,"

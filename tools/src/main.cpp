@@ -32,7 +32,7 @@ const Command* const kCommands[] = {
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: softedge COMMAND [ARGS...]\n"
-               "       softedge COMMAND --help\n"
+               "       softedge COMMAND --help   (or: softedge help COMMAND)\n"
                "       softedge --version\n"
                "\n"
                "Evaluate, run, inspect, quantize and picture .sedg models for Fashion-MNIST.\n"
@@ -46,6 +46,22 @@ void print_usage(std::FILE* out) {
 
 bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 
+const Command* find_command(const std::string& name) {
+  for (const Command* candidate : kCommands) {
+    if (name == candidate->name) return candidate;
+  }
+  return nullptr;
+}
+
+int unknown_command(const std::string& name) {
+  std::fprintf(stderr, "softedge: unknown command '%s' (see 'softedge --help')\n", name.c_str());
+  return 2;
+}
+
+void print_command_help(const Command& command) {
+  std::printf("usage: %s\n\n%s", command.synopsis, command.details);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -54,30 +70,33 @@ int main(int argc, char** argv) {
     print_usage(stderr);
     return 2;
   }
-  if (is_help(args[0]) || args[0] == "help") {
+  if (args[0] == "help" && args.size() == 2) {  // softedge help COMMAND
+    const Command* command = find_command(args[1]);
+    if (command == nullptr) return unknown_command(args[1]);
+    print_command_help(*command);
+    return 0;
+  }
+  if (is_help(args[0]) || (args[0] == "help" && args.size() == 1)) {
     print_usage(stdout);
     return 0;
+  }
+  if (args[0] == "help") {
+    std::fprintf(stderr, "softedge help: expected at most one COMMAND\n");
+    return 2;
   }
   if (args[0] == "--version") {
     std::fputs(softedge::train::version_banner("softedge").c_str(), stdout);
     return 0;
   }
 
-  const Command* command = nullptr;
-  for (const Command* candidate : kCommands) {
-    if (args[0] == candidate->name) command = candidate;
-  }
-  if (command == nullptr) {
-    std::fprintf(stderr, "softedge: unknown command '%s' (see 'softedge --help')\n",
-                 args[0].c_str());
-    return 2;
-  }
+  const Command* command = find_command(args[0]);
+  if (command == nullptr) return unknown_command(args[0]);
 
   args.erase(args.begin());
   for (const std::string& arg : args) {
     if (arg == "--") break;
     if (is_help(arg)) {
-      std::printf("usage: %s\n\n%s", command->synopsis, command->details);
+      print_command_help(*command);
       return 0;
     }
   }

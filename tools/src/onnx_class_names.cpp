@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "class_names.h"
 #include "dataset.h"
 
 namespace softedge {
@@ -40,10 +41,17 @@ ClassNames pick_class_names(const onnx::ModelProto& model, const ImportOptions& 
                           std::to_string(result.names.size()) + " class names for " +
                           std::to_string(classes) + " outputs");
   }
-  for (const std::string& name : result.names) {
+  for (size_t c = 0; c < result.names.size(); ++c) {
+    const std::string& name = result.names[c];
     if (name.empty() || name.find('\0') != std::string::npos) {
       throw OnnxImportError(context + ": " + result.origin +
                             ": a class name is empty or holds a NUL byte");
+    }
+    // The tools refuse to load such names (docs/FORMAT.md): never write one.
+    const std::string problem = class_name_problem(name);
+    if (!problem.empty()) {
+      throw OnnxImportError(context + ": " + result.origin + ": the name of class " +
+                            std::to_string(c) + " " + problem);
     }
   }
   return result;

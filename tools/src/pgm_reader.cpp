@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "model_file.h"
+#include "bounded_file.h"
 
 namespace softedge {
 namespace tools {
@@ -95,7 +95,9 @@ std::vector<uint8_t> parse_pgm(const uint8_t* data, size_t size, const std::stri
 }
 
 std::vector<uint8_t> read_pgm(const std::string& path, uint32_t width, uint32_t height) {
-  std::vector<uint8_t> bytes = train::read_file(path);
+  // A header and width x height bytes; trailing images are ignored, so read no more than that.
+  constexpr size_t kMaxPgmBytes = size_t{64} << 20;
+  std::vector<uint8_t> bytes = read_file_at_most(path, kMaxPgmBytes);
   return parse_pgm(bytes.data(), bytes.size(), path, width, height);
 }
 

@@ -27,7 +27,9 @@ class FileError : public std::runtime_error {
 std::vector<uint8_t> read_file(const std::string& path);
 
 // Writes to PATH.tmp-XXXXXX in the same directory, fsyncs, then renames over `path`: either
-// the new file is complete at `path` or the old one is untouched.
+// the new file is complete at `path` or the old one is untouched. A symbolic link is followed
+// (its target is replaced, the link stays); "-" (standard output), character devices and
+// FIFOs are written directly; any other non-regular file is refused.
 void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace train

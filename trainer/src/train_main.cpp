@@ -22,12 +22,14 @@
 #include "kernel_override.h"
 #include "model_file.h"
 #include "network.h"
+#include "output_paths.h"
 #include "progress_bar.h"
 #include "quantize.h"
 #include "softedge/kernels.h"
 #include "training.h"
 #include "version_banner.h"
 #include "training_curves.h"
+#include "json_text.h"
 
 namespace {
 
@@ -221,7 +223,29 @@ struct Trained {
   std::vector<EpochReport> history;
   uint32_t kept_epoch = 0;
   std::string description;  // for the chart's title and the JSON
+  std::string settings_json;  // every hyperparameter as used, a JSON object
+  bool chosen_on_validation = false;  // then the test split must not appear per epoch
 };
+
+// A float setting as a person typed it: 0.003, not 0.00300000003.
+std::string setting(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.7g", static_cast<double>(value));
+  return text;
+}
+
+// The settings a run used (defaults included), so a JSON summary can reproduce the run.
+std::string settings_json(const char* preset, uint64_t seed, uint32_t epochs, uint32_t batch,
+                          float learning_rate, const std::vector<uint32_t>& hidden,
+                          uint32_t threads, const std::string& extra) {
+  std::string widths;
+  for (uint32_t w : hidden) widths += (widths.empty() ? "" : ",") + std::to_string(w);
+  return std::string("{\"preset\": ") + preset + ", \"seed\": " + std::to_string(seed) +
+         ", \"epochs\": " + std::to_string(epochs) + ", \"batch_size\": " +
+         std::to_string(batch) + ", \"learning_rate\": " +
+         setting(learning_rate) + ", \"hidden\": [" + widths +
+         "], \"threads\": " + std::to_string(threads) + extra + "}";
+}
 
 // Prints each epoch (the lesson's line, with validation and test accuracy when known) and
 // keeps the progress bar over the whole run.
@@ -236,7 +260,14 @@ class EpochPrinter {
     if (e.validation_accuracy >= 0) std::fprintf(stream_, ", val acc %.4f", e.validation_accuracy);
     std::fprintf(stream_, "\n");
     std::fflush(stream_);
+    last_loss_ = e.train_loss;
     bar_.update(e.epoch, epochs_, e.epoch, epochs_, e.train_loss);
+  }
+  // Within an epoch: `done` of `total` optimizer steps of the whole run.
+  void step(uint64_t done, uint64_t total) {
+    if (total == 0) return;
+    const uint64_t epoch = std::min<uint64_t>(epochs_, done * epochs_ / total + 1);
+    bar_.update(static_cast<uint32_t>(epoch), epochs_, done, total, last_loss_);
   }
   void done() { bar_.clear(); }
 
@@ -244,6 +275,7 @@ class EpochPrinter {
   FILE* stream_;
   uint32_t epochs_;
   ProgressBar bar_;
+  double last_loss_ = -1.0;  // none before the first epoch ends
 };
 
 Trained train_lesson(const Options& options, const Dataset& data, FILE* epoch_stream) {
@@ -256,8 +288,14 @@ Trained train_lesson(const Options& options, const Dataset& data, FILE* epoch_st
   const TrainResult result = train_softmax_regression(
       data.train, &data.test, config, [&printer](const EpochReport& e) { printer.print(e); });
   printer.done();
+  const std::string init = ", \"init_stddev\": " +
+                           setting(config.init_stddev) +
+                           ", \"validation_size\": 0, \"optimizer\": \"sgd\"";
   return Trained{make_model_spec(result.params), result.epochs, config.epochs,
-                 "softedge-train --preset d2l"};
+                 "softedge-train --preset d2l",
+                 settings_json("\"d2l\"", config.seed, config.epochs, config.batch_size,
+                               config.learning_rate, {}, 1, init),
+                 false};
 }
 
 // The square-root curve as the runtime applies it: an 8-bit lookup table, then * 1/255. The
@@ -302,7 +340,8 @@ Trained train_default(const Options& options, const Dataset& data, FILE* epoch_s
         e.test_accuracy = n.test_accuracy;
         history.push_back(e);
         printer.print(e);
-      });
+      },
+      [&printer](uint64_t done, uint64_t total) { printer.step(done, total); });
   printer.done();
 
   for (size_t l = 0; l < result.layers.size(); ++l) {
@@ -319,38 +358,62 @@ Trained train_default(const Options& options, const Dataset& data, FILE* epoch_s
   }
   std::string shape = "784";
   for (uint32_t width : options.hidden) shape += "-" + std::to_string(width);
+  const std::string adamw =
+      ", \"validation_size\": " + std::to_string(config.validation_size) +
+      ", \"optimizer\": \"adamw\", \"weight_decay\": " + setting(config.weight_decay) +
+      ", \"warmup_fraction\": " + setting(config.warmup_fraction) +
+      ", \"label_smoothing\": " + setting(config.label_smoothing);
   return Trained{std::move(spec), std::move(history), result.best_epoch,
-                 "softedge-train, " + shape + "-10, AdamW one-cycle, sqrt curve"};
+                 "softedge-train, " + shape + "-10, AdamW one-cycle, sqrt curve",
+                 settings_json("null", config.seed, config.epochs, config.batch_size,
+                               config.max_lr, config.hidden, config.threads, adamw),
+                 config.validation_size > 0};
 }
 
 struct Int8Result {
-  size_t bytes = 0;
+  std::vector<uint8_t> file;
   Int8Comparison comparison;
 };
 
-// Quantizes the trained model, writes it, and compares it with the float model on the test set.
-Int8Result write_int8(const std::string& path, const std::vector<uint8_t>& float_file,
-                      const ModelSpec& float_spec, const Dataset& data) {
-  const std::vector<uint8_t> int8_file = encode_model(quantize_int8(float_spec, &data.train));
-  write_file_atomically(path, int8_file);
-  return Int8Result{int8_file.size(), compare_int8(float_file, int8_file, data.test)};
+// Quantizes the trained model and compares it with the float model on the test set.
+Int8Result make_int8(const std::vector<uint8_t>& float_file, const ModelSpec& float_spec,
+                     const Dataset& data) {
+  std::vector<uint8_t> int8_file = encode_model(quantize_int8(float_spec, &data.train));
+  const Int8Comparison comparison = compare_int8(float_file, int8_file, data.test);
+  return Int8Result{std::move(int8_file), comparison};
+}
+
+// A figure that may be unknown (the reports use -1 for that): null in JSON, not -1.
+std::string json_figure(double value) {
+  return value < 0 ? "null" : softedge::tools::json_number(value);
 }
 
 void print_json(const Trained& trained, double test_accuracy, size_t model_bytes,
-                const Int8Result* int8, double load_seconds, double total_seconds) {
-  std::printf("{\"training\": \"%s\", \"kept_epoch\": %u,\n \"history\": [",
-              trained.description.c_str(), trained.kept_epoch);
+                const Int8Result* int8, double load_seconds, double total_seconds,
+                const std::vector<std::string>& command_line) {
+  using softedge::tools::json_string;
+  std::string argv;
+  for (const std::string& arg : command_line) argv += (argv.empty() ? "" : ", ") + json_string(arg);
+  std::printf("{\"training\": %s, \"command_line\": [%s],\n \"settings\": %s,\n"
+              " \"kept_epoch\": %u,\n \"history\": [",
+              json_string(trained.description).c_str(), argv.c_str(),
+              trained.settings_json.c_str(), trained.kept_epoch);
   for (size_t i = 0; i < trained.history.size(); ++i) {
     const EpochReport& e = trained.history[i];
+    // With the epoch chosen on validation, test figures per epoch would invite choosing on
+    // the test set: they are left out.
+    const std::string test = trained.chosen_on_validation
+                                 ? ""
+                                 : ", \"test_accuracy\": " + json_figure(e.test_accuracy);
     std::printf("%s\n  {\"epoch\": %u, \"train_loss\": %.6f, \"train_accuracy\": %.6f, "
-                "\"validation_accuracy\": %.4f, \"test_accuracy\": %.4f}",
-                i ? "," : "", e.epoch, e.train_loss, e.train_accuracy, e.validation_accuracy,
-                e.test_accuracy);
+                "\"validation_accuracy\": %s%s}",
+                i ? "," : "", e.epoch, e.train_loss, e.train_accuracy,
+                json_figure(e.validation_accuracy).c_str(), test.c_str());
   }
   std::printf("]");
   if (int8 != nullptr) {
     std::printf(",\n \"int8\": {\"model_bytes\": %zu, \"test_accuracy\": %.4f, "
-                "\"agreement\": %.4f}", int8->bytes, int8->comparison.int8_accuracy,
+                "\"agreement\": %.4f}", int8->file.size(), int8->comparison.int8_accuracy,
                 int8->comparison.agreement);
   }
   std::printf(",\n \"test_accuracy\": %.4f, \"model_bytes\": %zu, \"kernel\": \"%s\",\n"
@@ -369,20 +432,28 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   try {
     apply_kernel_override();
+    // A wrong output path is reported now, not after minutes of training.
+    check_output_paths({}, {options.out, options.int8_out, options.plot});
     const Dataset data = load_fashion_mnist(options.data);
     const double load_seconds = seconds_since(start);
     std::fprintf(stderr, "softedge-train: Fashion-MNIST from %s (%u train, %u test images)\n",
                  data.directory.c_str(), data.train.count, data.test.count);
+    // The test accuracy is part of every run's report: no test images, no training.
+    if (data.test.count == 0) {
+      throw FileError(data.directory + ": the test split (t10k) has no images");
+    }
 
     FILE* epoch_stream = options.json ? stderr : stdout;
     const Trained trained = options.lesson ? train_lesson(options, data, epoch_stream)
                                            : train_default(options, data, epoch_stream);
+    // Validate everything, then write, then report: a failure below leaves every output as
+    // it was. The device's accuracy: the file's bytes through the runtime.
     const std::vector<uint8_t> file = encode_model(trained.spec);
-    write_file_atomically(options.out, file);
-    // The device's accuracy: the written file through the runtime.
     const double test_accuracy = runtime_accuracy(file, data.test);
     Int8Result int8;
-    if (!options.int8_out.empty()) int8 = write_int8(options.int8_out, file, trained.spec, data);
+    if (!options.int8_out.empty()) int8 = make_int8(file, trained.spec, data);
+    write_file_atomically(options.out, file);
+    if (!options.int8_out.empty()) write_file_atomically(options.int8_out, int8.file);
     if (!options.plot.empty()) {
       softedge::tools::write_training_curves_svg(options.plot, trained.history,
                                                  trained.description);
@@ -391,7 +462,7 @@ int main(int argc, char** argv) {
 
     if (options.json) {
       print_json(trained, test_accuracy, file.size(), options.int8_out.empty() ? nullptr : &int8,
-                 load_seconds, total_seconds);
+                 load_seconds, total_seconds, std::vector<std::string>(argv, argv + argc));
     } else {
       if (!options.lesson) {
         std::printf("kept epoch %u (best validation accuracy)\n", trained.kept_epoch);
@@ -400,7 +471,7 @@ int main(int argc, char** argv) {
       if (!options.int8_out.empty()) {
         std::printf("int8 test acc %.4f, same top class as float on %.2f%% (%s, %zu bytes)\n",
                     int8.comparison.int8_accuracy, 100.0 * int8.comparison.agreement,
-                    options.int8_out.c_str(), int8.bytes);
+                    options.int8_out.c_str(), int8.file.size());
       }
     }
     std::fprintf(stderr,

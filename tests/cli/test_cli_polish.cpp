@@ -1,0 +1,127 @@
+// test_cli_polish.cpp — issue 14's polish: the JSON of every subcommand parses and holds no
+// -1 sentinel, softedge-train's JSON records the real command line and every setting, and the
+// progress bar never writes an escape code where it must not.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "cli_fixtures.h"
+#include "cli_harness.h"
+#include "progress_bar.h"
+
+using cli::contains;
+using cli::run;
+using cli::sh;
+
+namespace {
+
+// `command`'s stdout through check_json.py with the keys it must hold: the parsed document
+// (re-serialised) or a failed check.
+std::string checked_json(const std::string& command, const std::string& keys) {
+  const std::string checker = sh(std::string(SOFTEDGE_CLI_SOURCE_DIR) + "/check_json.py");
+  const cli::Result r = run(command + " 2>/dev/null | /usr/bin/python3 " + checker + " " + keys);
+  INFO(command);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("cli polish: every subcommand's JSON parses, with null where a figure is unknown") {
+  fixtures::TempDir dir("softedge-cli-json");
+  const std::string data = cli::data_dir(dir);
+  const std::string model = cli::write_model(dir, "m.sedg", cli::model_spec());
+  const std::string d = " --data " + sh(data);
+  checked_json(cli::tool() + " inspect --json " + sh(model), "model classes layers");
+  checked_json(cli::tool() + " eval --json " + sh(model) + d, "accuracy");
+  checked_json(cli::tool() + " predict --json --index 3 " + sh(model) + d, "");
+  checked_json(cli::tool() + " quantize --json " + sh(model) + " " + sh(dir.path() + "/q.sedg") + d,
+               "float_accuracy int8_accuracy agreement");
+
+  // softedge-train: the command line as given, every setting, no per-epoch test accuracy when
+  // the epoch is chosen on validation, and null (not -1) for the lesson's missing validation.
+  const std::string out = " --out " + sh(dir.path() + "/t.sedg");
+  const std::string chosen = checked_json(
+      cli::trainer() + d + " --epochs 2 --seed 7 --hidden 8 --batch-size 16 --json" + out,
+      "command_line settings history test_accuracy");
+  CHECK(contains(chosen, "\"--seed\", \"7\""));
+  for (const char* setting : {"\"seed\": 7", "\"epochs\": 2", "\"batch_size\": 16",
+                              "\"hidden\": [8]", "\"threads\": 2", "\"learning_rate\": 0.001",
+                              "\"validation_size\": 2"}) {
+    CAPTURE(setting);
+    CHECK(contains(chosen, setting));
+  }
+  const size_t history = chosen.find("\"history\"");
+  CHECK_FALSE(contains(chosen.substr(history, chosen.find(']', history) - history),
+                       "test_accuracy"));
+  const std::string lesson =
+      checked_json(cli::trainer() + d + " --preset d2l --epochs 1 --json" + out, "settings history");
+  CHECK(contains(lesson, "\"validation_accuracy\": null"));
+  CHECK(contains(lesson, "\"preset\": \"d2l\""));
+}
+
+TEST_CASE("cli polish: no escape codes when stderr is not a terminal or TERM is dumb") {
+  using softedge::train::ProgressBar;
+  CHECK(ProgressBar::wanted(true, "xterm-256color"));
+  CHECK_FALSE(ProgressBar::wanted(true, "dumb"));
+  CHECK_FALSE(ProgressBar::wanted(true, nullptr));
+  CHECK_FALSE(ProgressBar::wanted(true, ""));
+  CHECK_FALSE(ProgressBar::wanted(false, "xterm"));
+
+  fixtures::TempDir dir("softedge-cli-bar");
+  const std::string data = cli::data_dir(dir);
+  const cli::Result r = run("env TERM=xterm " + cli::trainer() + " --data " + sh(data) +
+                            " --epochs 2 --out " + sh(dir.path() + "/m.sedg"));
+  CHECK(r.exit_code == 0);
+  CHECK_FALSE(contains(r.err, "\x1b"));
+  CHECK_FALSE(contains(r.out, "\x1b"));
+  CHECK(contains(r.out, "epoch 2, loss"));
+}
+
+TEST_CASE("cli polish: softedge help COMMAND is COMMAND --help") {
+  for (const char* command : {"eval", "predict", "inspect", "quantize", "export-c", "gallery"}) {
+    CAPTURE(command);
+    const cli::Result help = run(cli::tool() + " help " + command);
+    const cli::Result flag = run(cli::tool() + " " + command + " --help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.out == flag.out);
+    CHECK(contains(help.out, std::string("usage: softedge ") + command));
+  }
+  CHECK(run(cli::tool() + " help").exit_code == 0);
+  const cli::Result unknown = run(cli::tool() + " help frobnicate");
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "unknown command 'frobnicate'"));
+  CHECK(run(cli::tool() + " help eval predict").exit_code == 2);
+}
+
+TEST_CASE("cli polish: predict --all gives every test image's class, as predict --index does") {
+  fixtures::TempDir dir("softedge-cli-all");
+  const std::string data = cli::data_dir(dir);
+  const std::string model = cli::write_model(dir, "m.sedg", cli::model_spec());
+  const std::string d = " --data " + sh(data);
+  const std::string csv = dir.path() + "/all.csv";
+  const cli::Result r = run(cli::tool() + " predict " + sh(model) + " --all --csv " + sh(csv) + d);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const fixtures::Bytes bytes = fixtures::read_bytes(csv);
+  const std::string text(bytes.begin(), bytes.end());
+  CHECK(text.rfind("index,true_class,class,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9\n", 0) == 0);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 21);
+  for (int index : {0, 7, 19}) {
+    CAPTURE(index);
+    const cli::Result one = run(cli::tool() + " predict --json --top 1 " + sh(model) +
+                                " --index " + std::to_string(index) + d);
+    const size_t at = one.out.find("\"top\":[{\"class\":") + 16;
+    const std::string predicted = one.out.substr(at, one.out.find(',', at) - at);
+    const std::string row = std::to_string(index) + "," + std::to_string(index % 10) + "," +
+                            predicted + ",";
+    CHECK(contains(text, "\n" + row));
+  }
+  checked_json(cli::tool() + " predict --all --json " + sh(model) + d, "model images");
+  const auto before = cli::snapshot(dir.root());
+  cli::check_failed_cleanly(run(cli::tool() + " predict " + sh(model) + " --all --csv " +
+                                sh(model) + d),
+                            model, "same file", dir.root(), before);
+}
