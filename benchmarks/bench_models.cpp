@@ -6,6 +6,7 @@
 
 #include "bench_fixture.h"
 #include "network.h"
+#include "network_spec.h"
 #include "quantize.h"
 #include "training.h"
 
@@ -31,18 +32,7 @@ ModelSpec mlp_spec(const softedge::train::Split& train) {
   const InputTransform transform = make_input_transform(train, Curve::kLinear);
   const NetworkResult result = train_network(train, nullptr, transform, config, {});
   ModelSpec spec = fashion_mnist_spec();
-  for (size_t l = 0; l < result.layers.size(); ++l) {
-    const DenseParams params =
-        l == 0 ? fold_input_transform(result.layers[0], transform) : result.layers[l];
-    softedge::DenseLayerSpec layer;
-    layer.in_features = params.in;
-    layer.out_features = params.out;
-    layer.activation = l + 1 < result.layers.size() ? softedge::format::Activation::kRelu
-                                                    : softedge::format::Activation::kNone;
-    layer.weights.assign(params.weights.begin(), params.weights.end());
-    layer.bias = params.bias;
-    spec.layers.push_back(std::move(layer));
-  }
+  softedge::train::append_network_layers(result, transform, &spec);
   return spec;
 }
 

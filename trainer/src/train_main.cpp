@@ -22,6 +22,7 @@
 #include "kernel_override.h"
 #include "model_file.h"
 #include "network.h"
+#include "network_spec.h"
 #include "output_paths.h"
 #include "progress_bar.h"
 #include "quantize.h"
@@ -344,18 +345,7 @@ Trained train_default(const Options& options, const Dataset& data, FILE* epoch_s
       [&printer](uint64_t done, uint64_t total) { printer.step(done, total); });
   printer.done();
 
-  for (size_t l = 0; l < result.layers.size(); ++l) {
-    const DenseParams params = l == 0 ? fold_input_transform(result.layers[0], transform)
-                                      : result.layers[l];
-    DenseLayerSpec layer;
-    layer.in_features = params.in;
-    layer.out_features = params.out;
-    layer.activation = l + 1 < result.layers.size() ? softedge::format::Activation::kRelu
-                                                    : softedge::format::Activation::kNone;
-    layer.weights.assign(params.weights.begin(), params.weights.end());
-    layer.bias = params.bias;
-    spec.layers.push_back(std::move(layer));
-  }
+  softedge::train::append_network_layers(result, transform, &spec);
   std::string shape = "784";
   for (uint32_t width : options.hidden) shape += "-" + std::to_string(width);
   const std::string adamw =
