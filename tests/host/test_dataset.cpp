@@ -117,6 +117,22 @@ TEST_CASE("dataset: --data without the files is an error naming it, with no fall
   check_error([&] { find_data_dir(nowhere); }, {nowhere, "no such directory"});
 }
 
+TEST_CASE("dataset: commands that read only the test split need only the t10k files") {
+  TempDir tmp;
+  const std::string test_only = tmp.sub("test-only");
+  write_data_set(test_only);
+  REQUIRE(fs::remove(fs::path(test_only) / "train-images-idx3-ubyte.gz"));
+  REQUIRE(fs::remove(fs::path(test_only) / "train-labels-idx1-ubyte.gz"));
+  CHECK(find_test_data_dir(test_only) == test_only);
+  CHECK(find_test_data_dir("", {tmp.path() + "/missing", test_only}) == test_only);
+  check_error([&] { find_data_dir(test_only); },
+              {test_only, "missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]"});
+
+  REQUIRE(fs::remove(fs::path(test_only) / "t10k-labels-idx1-ubyte"));
+  check_error([&] { find_test_data_dir(test_only); },
+              {test_only, "missing t10k-labels-idx1-ubyte[.gz]"});
+}
+
 TEST_CASE("dataset: $SOFTEDGE_DATA is honoured, and an error when it lacks the files") {
   TempDir tmp;
   const std::string env = tmp.sub("env");

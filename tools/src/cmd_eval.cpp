@@ -152,7 +152,7 @@ int run_eval(const std::vector<std::string>& args) {
                             {parsed.value("confusion"), parsed.value("predictions")});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
-  std::string data_dir = train::find_data_dir(parsed.value("data"));
+  std::string data_dir = train::find_test_data_dir(parsed.value("data"));
   train::Split split = train::load_split(data_dir, "t10k");
   if (split.count == 0) throw std::runtime_error(data_dir + ": the test split has no images");
 

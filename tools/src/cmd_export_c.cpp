@@ -131,7 +131,7 @@ int run_export_c(const std::vector<std::string>& args) {
   if (with_images) {
     const uint32_t count = parse_uint(parsed.value("test-images"), "--test-images", 1, 1000);
     require_fashion_mnist_model(loaded);
-    const train::Split test = train::load_split(train::find_data_dir(parsed.value("data")), "t10k");
+    const train::Split test = train::load_split(train::find_test_data_dir(parsed.value("data")), "t10k");
     images.count = std::min(count, test.count);
     images.pixels.assign(test.pixels.begin(), test.pixels.begin() + size_t{images.count} * train::kImagePixels);
     images.labels.assign(test.labels.begin(), test.labels.begin() + images.count);

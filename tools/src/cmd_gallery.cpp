@@ -43,7 +43,7 @@ int run_gallery(const std::vector<std::string>& args) {
   train::check_output_paths({parsed.positional[0]}, {out});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
-  const std::string data_dir = train::find_data_dir(parsed.value("data"));
+  const std::string data_dir = train::find_test_data_dir(parsed.value("data"));
   const train::Split test = train::load_split(data_dir, "t10k");
   if (start >= test.count) {
     throw std::runtime_error("--start " + std::to_string(start) + " is out of range: the test " +

@@ -34,7 +34,7 @@ struct Image {
 Image image_from_test_split(const LoadedModel& loaded, uint32_t index,
                             const std::string& data_option) {
   require_fashion_mnist_model(loaded);
-  std::string data_dir = train::find_data_dir(data_option);
+  std::string data_dir = train::find_test_data_dir(data_option);
   train::Split split = train::load_split(data_dir, "t10k");
   if (index >= split.count) {
     throw std::runtime_error("--index " + std::to_string(index) + " is out of range: the test " +

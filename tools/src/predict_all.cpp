@@ -22,7 +22,7 @@ struct Predictions {
 Predictions run_all(const LoadedModel& loaded, const std::string& data_option) {
   require_fashion_mnist_model(loaded);
   Predictions p;
-  p.split = train::load_split(train::find_data_dir(data_option), "t10k");
+  p.split = train::load_split(train::find_test_data_dir(data_option), "t10k");
   const Model& model = loaded.model();
   p.probabilities.resize(static_cast<size_t>(p.split.count) * model.num_classes);
   p.classes.resize(p.split.count);

@@ -18,8 +18,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Both splits; the test split alone is the last two.
 const char* const kFileNames[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                   "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+// The files a command needs.
+struct Needed {
+  const char* const* names;
+  size_t count;
+};
+constexpr Needed kBothSplits = {kFileNames, 4};
+constexpr Needed kTestSplit = {kFileNames + 2, 2};
 
 const char* const kHowToGet =
     "To get the data: `apt-get install dataset-fashion-mnist` (Debian), or download "
@@ -45,13 +54,13 @@ std::string data_file(const std::string& dir, const std::string& name) {
 
 // Why `dir` is not a data directory ("no such directory", "missing A[.gz], B[.gz]"), or empty
 // when it holds all four files.
-std::string why_not_data_dir(const std::string& dir) {
+std::string why_not_data_dir(const std::string& dir, Needed needed) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return "no such directory";
   std::string missing;
-  for (const char* name : kFileNames) {
-    if (data_file(dir, name).empty()) {
-      missing += (missing.empty() ? "" : ", ") + std::string(name) + "[.gz]";
+  for (size_t i = 0; i < needed.count; ++i) {
+    if (data_file(dir, needed.names[i]).empty()) {
+      missing += (missing.empty() ? "" : ", ") + std::string(needed.names[i]) + "[.gz]";
     }
   }
   return missing.empty() ? std::string() : "missing " + missing;
@@ -59,11 +68,31 @@ std::string why_not_data_dir(const std::string& dir) {
 
 // A directory the user named must hold the data: falling back elsewhere would silently train
 // on something they did not ask for.
-std::string require_data_dir(const std::string& dir, const std::string& source) {
-  const std::string why = why_not_data_dir(dir);
+std::string require_data_dir(const std::string& dir, const std::string& source, Needed needed) {
+  const std::string why = why_not_data_dir(dir, needed);
   if (why.empty()) return dir;
   throw DataError(dir + ": not a Fashion-MNIST data directory (given by " + source + "): " + why +
                   ". " + kHowToGet);
+}
+
+std::string find_data_dir_with(const std::string& cli_dir,
+                               const std::vector<std::string>& fallbacks, Needed needed) {
+  if (!cli_dir.empty()) return require_data_dir(cli_dir, "--data", needed);
+  const char* env = std::getenv("SOFTEDGE_DATA");
+  if (env != nullptr && *env != '\0') return require_data_dir(env, "$SOFTEDGE_DATA", needed);
+
+  std::string looked = "\n  --data: not given\n  $SOFTEDGE_DATA: not set";
+  for (const std::string& dir : fallbacks) {
+    const std::string why = why_not_data_dir(dir, needed);
+    if (why.empty()) return dir;
+    looked += "\n  " + dir + ": " + why;
+  }
+  std::string names;
+  for (size_t i = 0; i < needed.count; ++i) {
+    names += (names.empty() ? "" : ", ") + std::string(needed.names[i]);
+  }
+  throw DataError("Fashion-MNIST data not found. Looked for " + names +
+                  " (each raw or .gz) in:" + looked + "\n" + kHowToGet);
 }
 
 }  // namespace
@@ -76,21 +105,17 @@ std::string find_data_dir(const std::string& cli_dir) {
   return find_data_dir(cli_dir, default_data_dirs());
 }
 
-std::string find_data_dir(const std::string& cli_dir, const std::vector<std::string>& fallbacks) {
-  if (!cli_dir.empty()) return require_data_dir(cli_dir, "--data");
-  const char* env = std::getenv("SOFTEDGE_DATA");
-  if (env != nullptr && *env != '\0') return require_data_dir(env, "$SOFTEDGE_DATA");
+std::string find_test_data_dir(const std::string& cli_dir) {
+  return find_data_dir_with(cli_dir, default_data_dirs(), kTestSplit);
+}
 
-  std::string looked = "\n  --data: not given\n  $SOFTEDGE_DATA: not set";
-  for (const std::string& dir : fallbacks) {
-    const std::string why = why_not_data_dir(dir);
-    if (why.empty()) return dir;
-    looked += "\n  " + dir + ": " + why;
-  }
-  std::string names;
-  for (const char* name : kFileNames) names += (names.empty() ? "" : ", ") + std::string(name);
-  throw DataError("Fashion-MNIST data not found. Looked for " + names +
-                  " (each raw or .gz) in:" + looked + "\n" + kHowToGet);
+std::string find_data_dir(const std::string& cli_dir, const std::vector<std::string>& fallbacks) {
+  return find_data_dir_with(cli_dir, fallbacks, kBothSplits);
+}
+
+std::string find_test_data_dir(const std::string& cli_dir,
+                               const std::vector<std::string>& fallbacks) {
+  return find_data_dir_with(cli_dir, fallbacks, kTestSplit);
 }
 
 Split load_split(const std::string& directory, const std::string& prefix) {

@@ -42,6 +42,12 @@ std::string find_data_dir(const std::string& cli_dir);
 // so tests can exercise the not-found path on a machine that has the data installed.
 std::string find_data_dir(const std::string& cli_dir, const std::vector<std::string>& fallbacks);
 
+// The same for commands that read only the test split (t10k): the train-* files need not be
+// there.
+std::string find_test_data_dir(const std::string& cli_dir);
+std::string find_test_data_dir(const std::string& cli_dir,
+                               const std::vector<std::string>& fallbacks);
+
 // The fallback places find_data_dir(cli_dir) searches, in order.
 std::vector<std::string> default_data_dirs();
 
