@@ -125,3 +125,21 @@ TEST_CASE("cli polish: predict --all gives every test image's class, as predict 
                                 sh(model) + d),
                             model, "same file", dir.root(), before);
 }
+
+TEST_CASE("cli polish: both binaries refuse abbreviated options alike") {
+  // getopt_long would take --ep for --epochs; the tool's parser never took prefixes.
+  const cli::Result train = run(cli::trainer() + " --ep 1");
+  CHECK(train.exit_code == 2);
+  CHECK(contains(train.err, "'--ep'"));
+  CHECK(contains(train.err, "--epochs"));
+  CHECK(train.out.empty());
+  const cli::Result tool = run(cli::tool() + " inspect --js model.sedg");
+  CHECK(tool.exit_code == 2);
+  CHECK(contains(tool.err, "--js"));
+  // The full names still work, with the value attached or apart.
+  const cli::Result version = run(cli::trainer() + " --version");
+  CHECK(version.exit_code == 0);
+  const cli::Result attached = run(cli::trainer() + " --epochs=0");
+  CHECK(attached.exit_code == 2);  // a bad value, not an unknown option
+  CHECK(contains(attached.err, "bad value '0' for --epochs"));
+}

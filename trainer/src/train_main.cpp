@@ -143,8 +143,22 @@ int parse_options(int argc, char** argv, Options* options) {
   int opt;
   uint64_t number = 0;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "h", kLong, nullptr)) != -1) {
+  // "+": stop at the first non-option (no reordering), so argv[token] is the option just read.
+  int token = optind, index = -1;
+  while ((opt = getopt_long(argc, argv, "+h", kLong, &index)) != -1) {
     const char* bad = nullptr;
+    // getopt_long takes any unambiguous prefix (--ep for --epochs); the tool's parser does
+    // not, and neither does this one: the same rules in both binaries.
+    if (index >= 0 && opt != '?') {
+      const std::string text = std::string(argv[token]).substr(0, std::string(argv[token]).find('='));
+      if (text != std::string("--") + kLong[index].name) {
+        std::fprintf(stderr, "softedge-train: unknown option '%s' (did you mean --%s?)\n%s",
+                     text.c_str(), kLong[index].name, kUsage);
+        return kExitUsage;
+      }
+    }
+    token = optind;
+    index = -1;
     switch (opt) {
       case 'h': std::fputs(kUsage, stdout); return kExitOk;
       case 'V': std::fputs(softedge::train::version_banner("softedge-train").c_str(), stdout);
