@@ -4,6 +4,8 @@
 // light background, and a named error for anything else.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,7 @@
 #define STBI_ONLY_JPEG
 #include "stb_image.h"
 
+namespace fs = std::filesystem;
 using cli::contains;
 using cli::run;
 using cli::sh;
@@ -111,4 +114,43 @@ TEST_CASE("cli images: a light background is warned about, a non-image named") {
   const auto before = cli::snapshot(dir.root());
   cli::check_failed_cleanly(run(cli::tool() + " predict " + sh(model) + " " + sh(text)), text,
                             "not a PGM (P5), PNG or JPEG", dir.root(), before);
+}
+
+TEST_CASE("cli images: predict --all DIR classifies every image file as predict IMAGE does") {
+  fixtures::TempDir dir("softedge-cli-images");
+  const std::string model = cli::write_model(dir, "m.sedg", cli::model_spec());
+  const std::string images = dir.path() + "/images";
+  REQUIRE(fs::create_directory(images));
+  fixtures::Bytes pixels = item_pixels();
+  fixtures::Bytes shifted(784, 0);  // another picture: the item moved down by 6 rows
+  for (int i = 6 * 28; i < 784; ++i) shifted[i] = pixels[i - 6 * 28];
+  write_png(images + "/b, second.png", 28, 28, 1, shifted);  // a comma: a quoted CSV field
+  REQUIRE(fs::copy_file(dir.write("a.pgm", cli::pgm(pixels)), images + "/a.pgm"));
+  dir.write("images/notes.txt", {'x'});  // not an image name: skipped
+
+  const cli::Result r = run(cli::tool() + " predict " + sh(model) + " --all " + sh(images));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("file,class,p0,", 0) == 0);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // header, a.pgm, "b, second.png"
+  for (const std::string name : {"a.pgm", "b, second.png"}) {
+    CAPTURE(name);
+    const std::string one = prediction(model, images + "/" + name);
+    const size_t at = one.find("{\"class\":") + 9;
+    const std::string top = one.substr(at, one.find(',', at) - at);
+    const std::string field = name.find(',') == std::string::npos ? images + "/" + name
+                                                                   : "\"" + images + "/" + name + "\"";
+    CHECK(contains(r.out, "\n" + field + "," + top + ","));
+  }
+  const cli::Result json = run(cli::tool() + " predict --json " + sh(model) + " --all " + sh(images));
+  CHECK(json.exit_code == 0);
+  CHECK(contains(json.out, "{\"file\":\"" + images + "/a.pgm\",\"class\":"));
+
+  const std::string empty = dir.path() + "/empty";
+  REQUIRE(fs::create_directory(empty));
+  const cli::Result none = run(cli::tool() + " predict " + sh(model) + " --all " + sh(empty));
+  CHECK(none.exit_code == 1);
+  CHECK(contains(none.err, empty + ": no .pgm, .png or .jpg images in it"));
+  CHECK(run(cli::tool() + " predict " + sh(model) + " --all " + sh(images) + " --data x")
+            .exit_code == 2);
 }

@@ -78,13 +78,17 @@ int run_predict(const std::vector<std::string>& args) {
   bool by_index = parsed.has("index");
   if (parsed.positional.empty()) throw UsageError("expected a MODEL file");
   if (parsed.has("all")) {
-    if (parsed.positional.size() != 1 || by_index || parsed.has("top")) {
-      throw UsageError("--all takes MODEL only (no IMAGE, --index or --top)");
+    if (parsed.positional.size() > 2 || by_index || parsed.has("top")) {
+      throw UsageError("--all takes MODEL and optionally a DIR of images (no --index or --top)");
+    }
+    const std::string image_dir = parsed.positional.size() == 2 ? parsed.positional[1] : "";
+    if (!image_dir.empty() && parsed.has("data")) {
+      throw UsageError("--data is for the test split: give it or a DIR of images, not both");
     }
     if (parsed.has("csv") && parsed.has("json")) throw UsageError("give --csv or --json, not both");
     train::check_output_paths({parsed.positional[0]}, {parsed.value("csv")});
-    predict_all(LoadedModel(parsed.positional[0]), parsed.value("data"), parsed.value("csv"),
-                parsed.has("json"));
+    predict_all(LoadedModel(parsed.positional[0]), parsed.value("data"), image_dir,
+                parsed.value("csv"), parsed.has("json"));
     return 0;
   }
   if (parsed.has("csv")) throw UsageError("--csv only applies with --all");
@@ -161,7 +165,7 @@ int run_predict(const std::vector<std::string>& args) {
 const Command kPredictCommand = {
     "predict", "the most likely classes of one image (PGM, PNG, JPEG or a test image)",
     "softedge predict MODEL (IMAGE | --index N) [--data DIR] [--top K] [--json]\n"
-    "       softedge predict MODEL --all [--data DIR] [--csv FILE | --json]",
+    "       softedge predict MODEL --all [--data DIR | IMAGE_DIR] [--csv FILE | --json]",
     "Prints the K most likely classes, with their probabilities, for one image:\n"
     "a binary greyscale PGM file (P5, maxval 255, the model's input size, e.g. 28x28),\n"
     "a PNG or JPEG of any size, grey or colour (colour becomes luminance,\n"
@@ -175,7 +179,9 @@ const Command kPredictCommand = {
     "  --data DIR   directory with the Fashion-MNIST IDX files (with --index)\n"
     "  --top K      how many classes to show (default 3)\n"
     "  --all        every test image: index, true class, predicted class and every\n"
-    "               class's probability, as CSV (standard output or --csv FILE) or --json\n"
+    "               class's probability, as CSV (standard output or --csv FILE) or --json;\n"
+    "               with IMAGE_DIR, every .pgm/.png/.jpg in it (by name): file, class and\n"
+    "               probabilities\n"
     "  --csv FILE   with --all: write the CSV to FILE (atomically; '-': standard output)\n"
     "  --json       print one JSON object instead of text\n"
     "  --help       show this help\n",
