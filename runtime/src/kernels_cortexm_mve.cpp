@@ -35,12 +35,7 @@ inline void dot_two_rows(const uint8_t* x, const int8_t* w0, const int8_t* w1, u
 
 }  // namespace
 
-const KernelSet kCortexMMveKernels = {"cmmve",
-                                      dense_f32_scalar,
-                                      dense_u8_f32_scalar,
-                                      dense_u8s8_in_pairs<dot_two_rows>,
-                                      pixels_to_f32_scalar,
-                                      softmax_f32_scalar};
+SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(kCortexMMveKernels, "cmmve", dense_u8s8_in_pairs<dot_two_rows>);
 
 }  // namespace detail
 }  // namespace softedge

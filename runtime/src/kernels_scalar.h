@@ -22,4 +22,14 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
 }  // namespace detail
 }  // namespace softedge
 
+// A kernel set of the reference float kernels and softmax with this ISA's int8 kernel (for
+// cores whose only vector unit is integer, or none: the Cortex-M sets).
+#define SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(variable, name, dense_u8s8)                \
+  const ::softedge::KernelSet variable = {name,                                            \
+                                          ::softedge::detail::dense_f32_scalar,             \
+                                          ::softedge::detail::dense_u8_f32_scalar,          \
+                                          dense_u8s8,                                       \
+                                          ::softedge::detail::pixels_to_f32_scalar,         \
+                                          ::softedge::detail::softmax_f32_scalar}
+
 #endif
