@@ -131,6 +131,49 @@ void require_operations(int64_t m, int64_t k, int64_t n) {
   }
 }
 
+// A factor of a product, used as stored or transposed.
+struct Factor {
+  const Tensor& values;
+  bool transposed;
+};
+
+// The added term beta * C (none when `c` is null), C broadcast from [rows, cols] to [M, N].
+struct Addend {
+  const Tensor* c;
+  int64_t rows, cols;
+  double beta;
+};
+
+// Y[M, N] = alpha * A' * B' + beta * C in double precision, rounded to A's type; shapes were
+// checked by the caller. Shared by Gemm and MatMul (alpha 1 and no C give the plain sums).
+Tensor product(Factor a, Factor b, int64_t m, int64_t k, int64_t n, double alpha,
+               Addend addend) {
+  Tensor y;
+  y.type = a.values.type;
+  y.shape = {m, n};
+  y.values.assign(static_cast<size_t>(element_count(y.shape)), 0.0);
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int64_t p = 0; p < k; ++p) {
+        const double av =
+            a.values.values[static_cast<size_t>(a.transposed ? p * m + i : i * k + p)];
+        const double bv =
+            b.values.values[static_cast<size_t>(b.transposed ? j * k + p : p * n + j)];
+        sum += av * bv;
+      }
+      double value = alpha * sum;
+      if (addend.c != nullptr) {
+        value += addend.beta * addend.c->values[static_cast<size_t>(
+                                   (addend.rows == 1 ? 0 : i) * addend.cols +
+                                   (addend.cols == 1 ? 0 : j))];
+      }
+      y.values[static_cast<size_t>(i * n + j)] = stored_as(y.type, value);
+    }
+  }
+  return y;
+}
+
 // Y = alpha * A' * B' + beta * C, A' = transA ? A^T : A (likewise B), C broadcast to [M, N].
 Tensor gemm(const onnx::NodeProto& node, const std::vector<const Tensor*>& inputs) {
   const Tensor& a = required(inputs, 0, "A");
@@ -165,28 +208,7 @@ Tensor gemm(const onnx::NodeProto& node, const std::vector<const Tensor*>& input
                             std::to_string(m) + ", " + std::to_string(n) + "]");
     }
   }
-  Tensor y;
-  y.type = a.type;
-  y.shape = {m, n};
-  y.values.assign(static_cast<size_t>(element_count(y.shape)), 0.0);
-  for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j = 0; j < n; ++j) {
-      double sum = 0;
-      for (int64_t p = 0; p < k; ++p) {
-        const double av = a.values[static_cast<size_t>(trans_a ? p * m + i : i * k + p)];
-        const double bv = b.values[static_cast<size_t>(trans_b ? j * k + p : p * n + j)];
-        sum += av * bv;
-      }
-      double value = alpha * sum;
-      if (c != nullptr) {
-        value +=
-            beta *
-            c->values[static_cast<size_t>((c_rows == 1 ? 0 : i) * c_cols + (c_cols == 1 ? 0 : j))];
-      }
-      y.values[static_cast<size_t>(i * n + j)] = stored_as(y.type, value);
-    }
-  }
-  return y;
+  return product({a, trans_a}, {b, trans_b}, m, k, n, alpha, {c, c_rows, c_cols, beta});
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -198,20 +220,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   }
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[1];
   require_operations(m, k, n);
-  Tensor y;
-  y.type = a.type;
-  y.shape = {m, n};
-  y.values.assign(static_cast<size_t>(element_count(y.shape)), 0.0);
-  for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j = 0; j < n; ++j) {
-      double sum = 0;
-      for (int64_t p = 0; p < k; ++p) {
-        sum += a.values[static_cast<size_t>(i * k + p)] * b.values[static_cast<size_t>(p * n + j)];
-      }
-      y.values[static_cast<size_t>(i * n + j)] = stored_as(y.type, sum);
-    }
-  }
-  return y;
+  return product({a, false}, {b, false}, m, k, n, 1.0, {nullptr, 1, 1, 0.0});
 }
 
 Tensor reshaped(const Tensor& x, std::vector<int64_t> shape) {
