@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "softedge/aligned_bytes.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/aligned_bytes.h"
 #include "softedge/model.h"
 
 namespace bench {
@@ -14,12 +14,12 @@ namespace bench {
 struct BenchModel {
   std::string name;        // "d2l", "d2l-int8", "mlp", "mlp-int8": the first part of a case name
   std::string float_name;  // for an int8 model, the float model it was quantized from
-  softedge::AlignedBytes file;
+  softedge::host::AlignedBytes file;
   softedge::Model model;
 };
 
 struct Fixture {
-  softedge::train::Dataset data;
+  softedge::host::Dataset data;
   // d2l: softmax regression, one epoch of the d2l settings; mlp: 784-256-10, one epoch of
   // softedge-train --hidden 256's settings; each also quantized (calibrated) to int8.
   std::vector<BenchModel> models;

@@ -2,7 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_fixture.h"
-#include "training.h"
+#include "softedge/train/training.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/model_fixtures.h"
-#include "softedge/aligned_bytes.h"
+#include "softedge/host/aligned_bytes.h"
 #include "softedge/softedge.h"
 
 int main(int argc, char** argv) {
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "inference_loop: kernel %s is not available here\n", argv[3]);
     return 1;
   }
-  const softedge::AlignedBytes file(softedge::encode_model(
+  const softedge::host::AlignedBytes file(softedge::host::encode_model(
       int8 ? fixtures::mnist_int8_spec() : fixtures::mnist_linear_spec()));
   softedge::Model model;
   if (softedge::load(file.data(), file.size(), &model) != softedge::Status::kOk) return 1;

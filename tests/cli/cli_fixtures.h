@@ -9,7 +9,7 @@
 
 #include "cli_harness.h"
 #include "runtime/model_fixtures.h"
-#include "softedge/model_writer.h"
+#include "softedge/host/model_writer.h"
 
 namespace cli {
 
@@ -26,32 +26,32 @@ inline std::string data_dir(const fixtures::TempDir& dir, uint32_t test_count = 
   return d;
 }
 
-inline softedge::ModelSpec model_spec() { return fixtures::mnist_linear_spec(3); }
+inline softedge::host::ModelSpec model_spec() { return fixtures::mnist_linear_spec(3); }
 
 // A valid model whose logits overflow float on any non-black image: weights near FLT_MAX.
-inline softedge::ModelSpec huge_weights_spec() {
-  softedge::ModelSpec spec = model_spec();
+inline softedge::host::ModelSpec huge_weights_spec() {
+  softedge::host::ModelSpec spec = model_spec();
   for (float& w : spec.layers[0].weights) w = w < 0 ? -FLT_MAX / 2 : FLT_MAX / 2;
   return spec;
 }
 
 // A valid float model whose biases no int32 accumulator can hold once quantized.
-inline softedge::ModelSpec huge_bias_spec() {
-  softedge::ModelSpec spec = model_spec();
+inline softedge::host::ModelSpec huge_bias_spec() {
+  softedge::host::ModelSpec spec = model_spec();
   for (float& b : spec.layers[0].bias) b = 1e30f;
   return spec;
 }
 
 // A valid model with class 0 named `name`.
-inline softedge::ModelSpec named_class_spec(const std::string& name) {
-  softedge::ModelSpec spec = model_spec();
+inline softedge::host::ModelSpec named_class_spec(const std::string& name) {
+  softedge::host::ModelSpec spec = model_spec();
   spec.class_names[0] = name;
   return spec;
 }
 
 inline std::string write_model(const fixtures::TempDir& dir, const std::string& file,
-                               const softedge::ModelSpec& spec) {
-  return dir.write(file, softedge::encode_model(spec));
+                               const softedge::host::ModelSpec& spec) {
+  return dir.write(file, softedge::host::encode_model(spec));
 }
 
 // A 28 x 28 binary PGM of `pixels`.

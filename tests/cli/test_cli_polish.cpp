@@ -8,7 +8,7 @@
 
 #include "cli_fixtures.h"
 #include "cli_harness.h"
-#include "progress_bar.h"
+#include "softedge/train/progress_bar.h"
 
 using cli::contains;
 using cli::run;

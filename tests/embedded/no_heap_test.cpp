@@ -94,7 +94,7 @@ int main() {
   std::vector<float> probabilities(4 * 10);
   unsigned total = 0, runs = 0;
   for (bool int8 : {false, true}) {
-    const std::vector<uint8_t> file = softedge::encode_model(
+    const std::vector<uint8_t> file = softedge::host::encode_model(
         int8 ? fixtures::mnist_int8_spec() : fixtures::mnist_linear_spec());
     for (size_t k = 0; k < softedge::kernel_count(); ++k) {
       const softedge::KernelSet& kernels = softedge::kernel_at(k);

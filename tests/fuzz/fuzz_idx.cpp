@@ -16,7 +16,7 @@
 
 #include <string>
 
-#include "idx_reader.h"
+#include "softedge/host/idx_reader.h"
 
 namespace {
 
@@ -31,12 +31,12 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-void check_images(const train::IdxImages& images) {
+void check_images(const softedge::host::IdxImages& images) {
   FUZZ_CHECK(images.rows == 28 && images.cols == 28);
   FUZZ_CHECK(images.pixels.size() == size_t{images.count} * 28 * 28);
 }
 
-void check_labels(const train::IdxLabels& labels) {
+void check_labels(const softedge::host::IdxLabels& labels) {
   FUZZ_CHECK(labels.labels.size() == labels.count);
   for (uint8_t label : labels.labels) FUZZ_CHECK(label <= 9);
 }
@@ -65,13 +65,13 @@ void write_file(const std::string& path, const uint8_t* data, size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string name = "fuzz-input.idx";
   try {
-    check_images(train::parse_idx_images(data, size, name));
-  } catch (const train::DataError& e) {
+    check_images(softedge::host::parse_idx_images(data, size, name));
+  } catch (const softedge::host::DataError& e) {
     FUZZ_CHECK(starts_with(e.what(), name + ": "));
   }
   try {
-    check_labels(train::parse_idx_labels(data, size, name));
-  } catch (const train::DataError& e) {
+    check_labels(softedge::host::parse_idx_labels(data, size, name));
+  } catch (const softedge::host::DataError& e) {
     FUZZ_CHECK(starts_with(e.what(), name + ": "));
   }
 
@@ -82,11 +82,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     write_file(path, data, size);
     try {
       if (size % 2 == 0) {
-        check_images(train::read_idx_images(path));
+        check_images(softedge::host::read_idx_images(path));
       } else {
-        check_labels(train::read_idx_labels(path));
+        check_labels(softedge::host::read_idx_labels(path));
       }
-    } catch (const train::DataError& e) {
+    } catch (const softedge::host::DataError& e) {
       FUZZ_CHECK(starts_with(e.what(), path + ": "));
     }
   }

@@ -11,9 +11,9 @@
 
 #include <vector>
 
-#include "onnx_import.h"
-#include "onnx_import_check.h"
-#include "softedge/model_writer.h"
+#include "softedge/tools/onnx_import.h"
+#include "softedge/tools/onnx_import_check.h"
+#include "softedge/host/model_writer.h"
 
 namespace {
 
@@ -24,7 +24,7 @@ void import_bytes(const uint8_t* data, size_t size, const softedge::tools::Impor
     const onnx::ModelProto model = softedge::tools::parse_onnx("fuzz.onnx", data, size);
     const softedge::tools::ImportedModel imported =
         softedge::tools::import_onnx(model, "fuzz.onnx", options);
-    const std::vector<uint8_t> bytes = softedge::encode_model(imported.spec);
+    const std::vector<uint8_t> bytes = softedge::host::encode_model(imported.spec);
     softedge::tools::check_import(model, imported, bytes, "fuzz.onnx");
   } catch (const OnnxImportError&) {
     // A clear rejection: what the command prints before exiting 1.

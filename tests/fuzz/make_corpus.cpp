@@ -21,7 +21,7 @@
 
 #include "softedge/crc32.h"
 #include "softedge/format.h"
-#include "softedge/model_writer.h"
+#include "softedge/host/model_writer.h"
 
 namespace {
 
@@ -55,9 +55,9 @@ struct Lcg {
   }
 };
 
-softedge::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t seed,
+softedge::host::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t seed,
                                      fmt::Activation act = fmt::Activation::kNone) {
-  softedge::DenseLayerSpec layer;
+  softedge::host::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -67,9 +67,9 @@ softedge::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t seed,
   return layer;
 }
 
-softedge::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed,
+softedge::host::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed,
                                     fmt::Activation act = fmt::Activation::kNone) {
-  softedge::DenseLayerSpec layer;
+  softedge::host::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -85,8 +85,8 @@ softedge::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed,
   return layer;
 }
 
-softedge::ModelSpec spec(uint16_t height, uint16_t width, uint16_t channels, uint32_t classes) {
-  softedge::ModelSpec s;
+softedge::host::ModelSpec spec(uint16_t height, uint16_t width, uint16_t channels, uint32_t classes) {
+  softedge::host::ModelSpec s;
   s.input_height = height;
   s.input_width = width;
   s.input_channels = channels;
@@ -110,52 +110,52 @@ uint32_t table_of(const Bytes& file) { return fmt::read_u32(&file[fmt::header::k
 
 void models() {
   // Valid: the real Fashion-MNIST sizes, float and int8.
-  softedge::ModelSpec mnist = spec(28, 28, 1, 10);
+  softedge::host::ModelSpec mnist = spec(28, 28, 1, 10);
   mnist.layers.push_back(float_layer(784, 10, 1));
-  write("model", "float-784x10.sedg", softedge::encode_model(mnist));
-  softedge::ModelSpec mnist8 = spec(28, 28, 1, 10);
+  write("model", "float-784x10.sedg", softedge::host::encode_model(mnist));
+  softedge::host::ModelSpec mnist8 = spec(28, 28, 1, 10);
   mnist8.layers.push_back(int8_layer(784, 10, 5));
-  write("model", "int8-784x10.sedg", softedge::encode_model(mnist8));
+  write("model", "int8-784x10.sedg", softedge::host::encode_model(mnist8));
 
   // Valid: tiny ones the fuzzer can mutate quickly.
-  softedge::ModelSpec tiny = spec(4, 4, 1, 3);
+  softedge::host::ModelSpec tiny = spec(4, 4, 1, 3);
   tiny.layers.push_back(float_layer(16, 3, 2));
-  const Bytes tiny_float = softedge::encode_model(tiny);
+  const Bytes tiny_float = softedge::host::encode_model(tiny);
   write("model", "float-4x4-3.sedg", tiny_float);
 
-  softedge::ModelSpec tiny8 = spec(4, 4, 1, 3);
+  softedge::host::ModelSpec tiny8 = spec(4, 4, 1, 3);
   tiny8.layers.push_back(int8_layer(16, 3, 3));
-  const Bytes tiny_int8 = softedge::encode_model(tiny8);
+  const Bytes tiny_int8 = softedge::host::encode_model(tiny8);
   write("model", "int8-4x4-3.sedg", tiny_int8);
 
-  softedge::ModelSpec odd = spec(3, 5, 1, 17);  // widths that are not a multiple of any vector
+  softedge::host::ModelSpec odd = spec(3, 5, 1, 17);  // widths that are not a multiple of any vector
   odd.layers.push_back(float_layer(15, 17, 4));
-  write("model", "float-3x5-17.sedg", softedge::encode_model(odd));
+  write("model", "float-3x5-17.sedg", softedge::host::encode_model(odd));
 
-  softedge::ModelSpec channels = spec(2, 2, 3, 2);
+  softedge::host::ModelSpec channels = spec(2, 2, 3, 2);
   channels.input_bias = -0.5f;  // a non-zero input bias: features go through scratch
   channels.layers.push_back(float_layer(12, 2, 6));
-  write("model", "float-2x2x3-input-bias.sedg", softedge::encode_model(channels));
+  write("model", "float-2x2x3-input-bias.sedg", softedge::host::encode_model(channels));
 
-  softedge::ModelSpec mlp = spec(4, 4, 1, 3);
+  softedge::host::ModelSpec mlp = spec(4, 4, 1, 3);
   mlp.layers.push_back(float_layer(16, 8, 7, fmt::Activation::kRelu));
   mlp.layers.push_back(float_layer(8, 5, 8, fmt::Activation::kRelu));
   mlp.layers.push_back(float_layer(5, 3, 9));
-  write("model", "float-mlp-16-8-5-3.sedg", softedge::encode_model(mlp));
+  write("model", "float-mlp-16-8-5-3.sedg", softedge::host::encode_model(mlp));
 
-  softedge::ModelSpec mixed = spec(4, 4, 1, 3);
+  softedge::host::ModelSpec mixed = spec(4, 4, 1, 3);
   mixed.layers.push_back(int8_layer(16, 6, 10, fmt::Activation::kRelu));
   mixed.layers.push_back(float_layer(6, 3, 11));
-  write("model", "int8-then-float-16-6-3.sedg", softedge::encode_model(mixed));
+  write("model", "int8-then-float-16-6-3.sedg", softedge::host::encode_model(mixed));
 
   // int8 hidden layers (uint8 activations, integer requantization) behind an input lookup
   // table: int8 16 -> 8 (ReLU, uint8 out) -> int8 8 -> 6 (ReLU, uint8 out) -> int8 6 -> 3.
-  softedge::ModelSpec deep = spec(4, 4, 1, 3);
+  softedge::host::ModelSpec deep = spec(4, 4, 1, 3);
   for (uint32_t p = 0; p < 256; ++p) deep.input_lut.push_back(static_cast<uint8_t>(255 - p));
   const uint32_t widths[4] = {16, 8, 6, 3};
   for (uint32_t l = 0; l < 3; ++l) {
     const bool last = l == 2;
-    softedge::DenseLayerSpec layer = int8_layer(widths[l], widths[l + 1], 20 + l,
+    softedge::host::DenseLayerSpec layer = int8_layer(widths[l], widths[l + 1], 20 + l,
                                                 last ? fmt::Activation::kNone : fmt::Activation::kRelu);
     if (!last) {
       layer.output_scale = 0.05f;
@@ -167,11 +167,11 @@ void models() {
     }
     deep.layers.push_back(layer);
   }
-  write("model", "int8-deep-lut-16-8-6-3.sedg", softedge::encode_model(deep));
+  write("model", "int8-deep-lut-16-8-6-3.sedg", softedge::host::encode_model(deep));
 
-  softedge::ModelSpec one = spec(1, 1, 1, 1);  // the smallest model: one input, one class
+  softedge::host::ModelSpec one = spec(1, 1, 1, 1);  // the smallest model: one input, one class
   one.layers.push_back(float_layer(1, 1, 12));
-  write("model", "float-1x1-1.sedg", softedge::encode_model(one));
+  write("model", "float-1x1-1.sedg", softedge::host::encode_model(one));
 
   // Valid files whose inference overflows: an int8 scale near FLT_MAX, a float input scale of
   // 1e38 (pixel 255 x 1e38 is infinite): kNonFiniteLogits, zero probabilities.

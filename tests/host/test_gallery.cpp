@@ -6,18 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "bitmap_font.h"
-#include "gallery_image.h"
-#include "rgb_image.h"
+#include "softedge/host/bitmap_font.h"
+#include "softedge/host/gallery_image.h"
+#include "softedge/host/rgb_image.h"
 
-namespace tools = softedge::tools;
 
 namespace {
 
-bool is_red(tools::Rgb p) { return p.r >= 180 && p.g <= 70 && p.b <= 70; }
+bool is_red(softedge::host::Rgb p) { return p.r >= 180 && p.g <= 70 && p.b <= 70; }
 
 // Whether any pixel of the rectangle is red.
-bool has_red(const tools::RgbImage& image, int x, int y, int width, int height) {
+bool has_red(const softedge::host::RgbImage& image, int x, int y, int width, int height) {
   for (int row = y; row < y + height; ++row) {
     for (int col = x; col < x + width; ++col) {
       if (is_red(image.at(col, row))) return true;
@@ -32,8 +31,8 @@ TEST_CASE("bitmap font: every printable character has its own glyph") {
   std::set<std::vector<uint8_t>> seen;
   for (char c = '!'; c <= '~'; ++c) {
     CAPTURE(c);
-    const uint8_t* rows = tools::glyph_rows(c);
-    std::vector<uint8_t> glyph(rows, rows + tools::kGlyphRows);
+    const uint8_t* rows = softedge::host::glyph_rows(c);
+    std::vector<uint8_t> glyph(rows, rows + softedge::host::kGlyphRows);
     bool any = false;
     for (uint8_t row : glyph) {
       CHECK((row & ~0x1f) == 0);  // 5 columns wide
@@ -42,14 +41,14 @@ TEST_CASE("bitmap font: every printable character has its own glyph") {
     CHECK(any);
     CHECK(seen.insert(glyph).second);  // no two characters look the same
   }
-  for (int r = 0; r < tools::kGlyphRows; ++r) CHECK(tools::glyph_rows(' ')[r] == 0);
+  for (int r = 0; r < softedge::host::kGlyphRows; ++r) CHECK(softedge::host::glyph_rows(' ')[r] == 0);
   // Outside printable ASCII: a box, not nothing.
-  CHECK(tools::glyph_rows('\x01')[0] != 0);
-  CHECK(tools::glyph_rows('\xc3')[0] != 0);
+  CHECK(softedge::host::glyph_rows('\x01')[0] != 0);
+  CHECK(softedge::host::glyph_rows('\xc3')[0] != 0);
 }
 
 TEST_CASE("RgbImage: clipped drawing, text size, PNG signature") {
-  tools::RgbImage image(40, 20, {255, 255, 255});
+  softedge::host::RgbImage image(40, 20, {255, 255, 255});
   image.fill_rect(-5, -5, 10, 10, {0, 0, 0});  // partly outside: clipped, no crash
   CHECK(image.at(4, 4).r == 0);
   CHECK(image.at(5, 5).r == 255);
@@ -59,14 +58,14 @@ TEST_CASE("RgbImage: clipped drawing, text size, PNG signature") {
   CHECK(image.at(12, 9).r == 255);  // inside stays
   CHECK(image.at(12, 9).g == 255);
 
-  CHECK(tools::text_width("", 2) == 0);
-  CHECK(tools::text_width("A", 1) == 5);
-  CHECK(tools::text_width("Ab", 2) == 22);  // 2 x (6 + 5)
-  tools::RgbImage text(tools::text_width("Hi", 1), tools::text_height(1), {255, 255, 255});
+  CHECK(softedge::host::text_width("", 2) == 0);
+  CHECK(softedge::host::text_width("A", 1) == 5);
+  CHECK(softedge::host::text_width("Ab", 2) == 22);  // 2 x (6 + 5)
+  softedge::host::RgbImage text(softedge::host::text_width("Hi", 1), softedge::host::text_height(1), {255, 255, 255});
   text.text(0, 0, "Hi", 1, {0, 0, 0});
   CHECK(text.at(0, 0).r == 0);  // the H's top-left pixel
 
-  const std::vector<uint8_t> png = tools::encode_png(image);
+  const std::vector<uint8_t> png = softedge::host::encode_png(image);
   REQUIRE(png.size() > 8);
   CHECK(std::string(png.begin(), png.begin() + 8) == "\x89PNG\r\n\x1a\n");
 }
@@ -74,22 +73,22 @@ TEST_CASE("RgbImage: clipped drawing, text size, PNG signature") {
 TEST_CASE("gallery: the grid's size, images in place, mistakes framed in red") {
   std::vector<std::vector<uint8_t>> pictures;
   for (int i = 0; i < 5; ++i) pictures.emplace_back(28 * 28, static_cast<uint8_t>(40 * i + 20));
-  std::vector<tools::GalleryItem> items;
+  std::vector<softedge::host::GalleryItem> items;
   for (int i = 0; i < 5; ++i) {
     const bool correct = i != 1 && i != 4;
     items.push_back({pictures[i].data(), "Ankle boot", correct ? "Ankle boot" : "Sneaker",
                      correct});
   }
   const std::vector<std::string> header = {"five images", "second line"};
-  const tools::RgbImage image = tools::render_gallery(items, 3, header);
-  const tools::GalleryLayout layout = tools::gallery_layout(items.size(), 3, 2);
+  const softedge::host::RgbImage image = softedge::host::render_gallery(items, 3, header);
+  const softedge::host::GalleryLayout layout = softedge::host::gallery_layout(items.size(), 3, 2);
   CHECK(layout.rows == 2);
   CHECK(image.width() == layout.width());
   CHECK(image.height() == layout.height());
-  CHECK(image.width() == 2 * tools::GalleryLayout::kMargin + 3 * tools::GalleryLayout::kTileWidth);
+  CHECK(image.width() == 2 * softedge::host::GalleryLayout::kMargin + 3 * softedge::host::GalleryLayout::kTileWidth);
 
-  const int side = tools::kGalleryImageSide * tools::kGalleryScale;
-  const int frame = tools::GalleryLayout::kFrame;
+  const int side = softedge::host::kGalleryImageSide * softedge::host::kGalleryScale;
+  const int frame = softedge::host::GalleryLayout::kFrame;
   for (size_t i = 0; i < items.size(); ++i) {
     CAPTURE(i);
     const int x = layout.image_x(i), y = layout.image_y(i);

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "gemm.h"
-#include "rng.h"
+#include "softedge/train/gemm.h"
+#include "softedge/train/rng.h"
 
 using namespace softedge::train;
 

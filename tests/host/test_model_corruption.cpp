@@ -239,8 +239,8 @@ Tally flip_bits_valid_crc(const Bytes& good, const std::vector<size_t>& bits,
   return tally;
 }
 
-Bytes float_model() { return softedge::encode_model(fixtures::mnist_linear_spec(11)); }
-Bytes int8_model() { return softedge::encode_model(fixtures::mnist_int8_spec(12)); }
+Bytes float_model() { return softedge::host::encode_model(fixtures::mnist_linear_spec(11)); }
+Bytes int8_model() { return softedge::host::encode_model(fixtures::mnist_int8_spec(12)); }
 
 // Every bit of the int8 model; of the float model, see the top of this file.
 std::vector<size_t> chosen_bits(const Bytes& good, bool is_float) {

@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "dataset.h"
-#include "network.h"
-#include "rng.h"
+#include "softedge/host/dataset.h"
+#include "softedge/train/network.h"
+#include "softedge/train/rng.h"
 
 using namespace softedge::train;
 
@@ -119,24 +119,24 @@ void gradient_check(const std::vector<uint32_t>& widths, float smoothing, uint64
 
 // A synthetic 10-class problem: each class a random 28x28 prototype, images the prototype
 // plus uniform noise, clamped to 0..255. `shift` moves every pixel (a different "camera").
-Split synthetic_split(uint32_t count, uint64_t seed, int noise) {
+softedge::host::Split synthetic_split(uint32_t count, uint64_t seed, int noise) {
   Rng prototypes_rng(12345);  // the same classes for every split
-  std::vector<int> prototypes(size_t{kNumClasses} * kImagePixels);
+  std::vector<int> prototypes(size_t{softedge::host::kNumClasses} * softedge::host::kImagePixels);
   for (int& p : prototypes) {
     p = prototypes_rng.next_unit() < 0.5 ? 0 : static_cast<int>(prototypes_rng.next_below(256));
   }
   Rng rng(seed);
-  Split split;
+  softedge::host::Split split;
   split.count = count;
-  split.pixels.resize(size_t{count} * kImagePixels);
+  split.pixels.resize(size_t{count} * softedge::host::kImagePixels);
   split.labels.resize(count);
   for (uint32_t r = 0; r < count; ++r) {
-    const uint32_t label = static_cast<uint32_t>(rng.next_below(kNumClasses));
+    const uint32_t label = static_cast<uint32_t>(rng.next_below(softedge::host::kNumClasses));
     split.labels[r] = static_cast<uint8_t>(label);
-    for (uint32_t i = 0; i < kImagePixels; ++i) {
-      const int v = prototypes[size_t{label} * kImagePixels + i] +
+    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
+      const int v = prototypes[size_t{label} * softedge::host::kImagePixels + i] +
                     static_cast<int>(rng.next_below(2 * noise + 1)) - noise;
-      split.pixels[size_t{r} * kImagePixels + i] = static_cast<uint8_t>(std::clamp(v, 0, 255));
+      split.pixels[size_t{r} * softedge::host::kImagePixels + i] = static_cast<uint8_t>(std::clamp(v, 0, 255));
     }
   }
   return split;
@@ -155,7 +155,7 @@ bool same_parameters(const std::vector<DenseParams>& a, const std::vector<DenseP
   return true;
 }
 
-double accuracy_of(const std::vector<uint32_t>& predicted, const Split& split) {
+double accuracy_of(const std::vector<uint32_t>& predicted, const softedge::host::Split& split) {
   uint32_t right = 0;
   for (uint32_t r = 0; r < split.count; ++r) right += predicted[r] == split.labels[r];
   return static_cast<double>(right) / split.count;
@@ -203,15 +203,15 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
   CHECK(root[255] == 1.0f);
   CHECK(root[64] == doctest::Approx(std::sqrt(64.0 / 255.0)));
 
-  Split split;
+  softedge::host::Split split;
   split.count = 4;
-  split.pixels.assign(size_t{4} * kImagePixels, 0);  // pixel 0 stays constant
+  split.pixels.assign(size_t{4} * softedge::host::kImagePixels, 0);  // pixel 0 stays constant
   split.labels = {0, 1, 2, 3};
   const uint8_t values[4] = {0, 255, 51, 102};
-  for (uint32_t r = 0; r < 4; ++r) split.pixels[size_t{r} * kImagePixels + 1] = values[r];
+  for (uint32_t r = 0; r < 4; ++r) split.pixels[size_t{r} * softedge::host::kImagePixels + 1] = values[r];
   const InputTransform t = make_input_transform(split, Curve::kLinear);
-  REQUIRE(t.mean.size() == kImagePixels);
-  REQUIRE(t.inv_std.size() == kImagePixels);
+  REQUIRE(t.mean.size() == softedge::host::kImagePixels);
+  REQUIRE(t.inv_std.size() == softedge::host::kImagePixels);
   const double mean = (0.0 + 1.0 + 0.2 + 0.4) / 4;
   double var = 0.0;
   for (double v : {0.0, 1.0, 0.2, 0.4}) var += (v - mean) * (v - mean);
@@ -221,35 +221,35 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
   CHECK(t.mean[0] == 0.0f);
   CHECK(t.inv_std[0] == doctest::Approx(1.0 / kMinPixelStd));  // constant pixel: floored std
 
-  std::vector<float> features(size_t{4} * kImagePixels);
+  std::vector<float> features(size_t{4} * softedge::host::kImagePixels);
   apply_input_transform(t, split.pixels.data(), 4, features.data());
   for (uint32_t r = 0; r < 4; ++r) {
-    for (uint32_t i = 0; i < kImagePixels; ++i) {
-      const uint8_t p = split.pixels[size_t{r} * kImagePixels + i];
+    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
+      const uint8_t p = split.pixels[size_t{r} * softedge::host::kImagePixels + i];
       const double expected = (t.value_of_pixel[p] - t.mean[i]) * t.inv_std[i];
-      REQUIRE(close(features[size_t{r} * kImagePixels + i], expected, 1e-6, 1e-6));
+      REQUIRE(close(features[size_t{r} * softedge::host::kImagePixels + i], expected, 1e-6, 1e-6));
     }
   }
-  CHECK_THROWS_AS(make_input_transform(Split{}, Curve::kSqrt), std::invalid_argument);
+  CHECK_THROWS_AS(make_input_transform(softedge::host::Split{}, Curve::kSqrt), std::invalid_argument);
 }
 
 TEST_CASE("fold_input_transform: the folded layer on curve values equals the layer on features") {
   Rng rng(9);
   InputTransform t;
   t.value_of_pixel = pixel_curve(Curve::kSqrt);
-  t.mean.resize(kImagePixels);
-  t.inv_std.resize(kImagePixels);
-  for (uint32_t i = 0; i < kImagePixels; ++i) {
+  t.mean.resize(softedge::host::kImagePixels);
+  t.inv_std.resize(softedge::host::kImagePixels);
+  for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
     t.mean[i] = static_cast<float>(rng.next_unit() * 0.6);
     t.inv_std[i] = static_cast<float>(0.5 + rng.next_unit() * 4.0);
   }
-  const DenseParams layer = random_layer(kImagePixels, 12, 0.05, rng);
+  const DenseParams layer = random_layer(softedge::host::kImagePixels, 12, 0.05, rng);
   const DenseParams folded = fold_input_transform(layer, t);
   REQUIRE(folded.in == layer.in);
   REQUIRE(folded.out == layer.out);
 
   const uint32_t rows = 5;
-  std::vector<uint8_t> pixels(size_t{rows} * kImagePixels);
+  std::vector<uint8_t> pixels(size_t{rows} * softedge::host::kImagePixels);
   for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.next_below(256));
   std::vector<float> features(pixels.size()), values(pixels.size());
   apply_input_transform(t, pixels.data(), rows, features.data());
@@ -281,8 +281,8 @@ TEST_CASE("network: the validation rows are a deterministic sample of the traini
 }
 
 TEST_CASE("network: training is deterministic for a seed, whatever the thread count") {
-  const Split train = synthetic_split(700, 1, 90);
-  const Split test = synthetic_split(200, 2, 90);
+  const softedge::host::Split train = synthetic_split(700, 1, 90);
+  const softedge::host::Split test = synthetic_split(200, 2, 90);
   const InputTransform t = make_input_transform(train, Curve::kSqrt);
   NetworkConfig config;
   config.hidden = {64, 12};  // 3.3 M multiply-adds per step: big enough for the second thread
@@ -312,8 +312,8 @@ TEST_CASE("network: training is deterministic for a seed, whatever the thread co
 }
 
 TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is the best one") {
-  const Split train = synthetic_split(3000, 3, 120);
-  const Split test = synthetic_split(1000, 4, 120);
+  const softedge::host::Split train = synthetic_split(3000, 3, 120);
+  const softedge::host::Split test = synthetic_split(1000, 4, 120);
   const InputTransform t = make_input_transform(train, Curve::kSqrt);
   for (const std::vector<uint32_t>& hidden : {std::vector<uint32_t>{}, std::vector<uint32_t>{32}}) {
     NetworkConfig config;
@@ -338,8 +338,8 @@ TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is 
     CHECK(steps == 6 * ((2500 + 63) / 64));  // 2,500 training rows in batches of 64
     CHECK(last_total == steps);
     REQUIRE(r.layers.size() == hidden.size() + 1);
-    CHECK(r.layers.front().in == kImagePixels);
-    CHECK(r.layers.back().out == kNumClasses);
+    CHECK(r.layers.front().in == softedge::host::kImagePixels);
+    CHECK(r.layers.back().out == softedge::host::kNumClasses);
     REQUIRE(r.best_epoch >= 1);
     REQUIRE(r.best_epoch <= 6);
     const NetworkEpochReport& best = r.history[r.best_epoch - 1];
@@ -371,7 +371,7 @@ TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is 
 }
 
 TEST_CASE("network: unusable settings and splits are rejected") {
-  const Split train = synthetic_split(50, 5, 10);
+  const softedge::host::Split train = synthetic_split(50, 5, 10);
   const InputTransform t = make_input_transform(train, Curve::kLinear);
   NetworkConfig config;
   config.epochs = 1;
@@ -384,7 +384,7 @@ TEST_CASE("network: unusable settings and splits are rejected") {
   config.max_lr = 0.0f;
   CHECK_THROWS_AS(train_network(train, nullptr, t, config, {}), std::invalid_argument);
   config.max_lr = 1e-3f;
-  Split bad = train;
+  softedge::host::Split bad = train;
   bad.labels[3] = 10;
   CHECK_THROWS_AS(train_network(bad, nullptr, t, config, {}), std::invalid_argument);
   InputTransform short_transform = t;

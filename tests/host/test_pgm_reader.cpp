@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pgm_reader.h"
+#include "softedge/tools/pgm_reader.h"
 
 namespace {
 

@@ -5,31 +5,31 @@
 #include <stdexcept>
 #include <vector>
 
-#include "evaluation.h"
-#include "quantize.h"
-#include "rng.h"
-#include "training.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/host/quantize.h"
+#include "softedge/train/rng.h"
+#include "softedge/train/training.h"
 
 using namespace softedge::train;
 
 namespace {
 
 // A float 784 -> 10 model with weights of varied magnitude per output row.
-softedge::ModelSpec float_model(uint64_t seed) {
+softedge::host::ModelSpec float_model(uint64_t seed) {
   Rng rng(seed);
-  LinearParams params = init_linear(kImagePixels, kNumClasses, 0.01f, rng);
-  for (uint32_t o = 0; o < kNumClasses; ++o) {
-    for (uint32_t i = 0; i < kImagePixels; ++i) params.weights[o * kImagePixels + i] *= 1.0f + o;
+  LinearParams params = init_linear(softedge::host::kImagePixels, softedge::host::kNumClasses, 0.01f, rng);
+  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
+    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) params.weights[o * softedge::host::kImagePixels + i] *= 1.0f + o;
     params.bias[o] = static_cast<float>(rng.next_normal() * 0.1);
   }
   return make_model_spec(params);
 }
 
-Split random_images(uint32_t count, uint64_t seed) {
+softedge::host::Split random_images(uint32_t count, uint64_t seed) {
   Rng rng(seed);
-  Split split;
+  softedge::host::Split split;
   split.count = count;
-  for (size_t i = 0; i < size_t{count} * kImagePixels; ++i) {
+  for (size_t i = 0; i < size_t{count} * softedge::host::kImagePixels; ++i) {
     // Mostly dark with bright strokes, like clothing photos: a mean far from zero.
     split.pixels.push_back(rng.next_unit() < 0.5 ? 0 : static_cast<uint8_t>(rng.next_below(256)));
   }
@@ -38,8 +38,8 @@ Split random_images(uint32_t count, uint64_t seed) {
 }
 
 // Float logits of the spec's first layer on one image (double precision).
-double float_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
-  const softedge::DenseLayerSpec& layer = spec.layers[0];
+double float_logit(const softedge::host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const softedge::host::DenseLayerSpec& layer = spec.layers[0];
   double sum = layer.bias[o];
   for (uint32_t i = 0; i < layer.in_features; ++i) {
     sum += layer.weights[o * layer.in_features + i] *
@@ -48,8 +48,8 @@ double float_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint3
   return sum;
 }
 
-double int8_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
-  const softedge::DenseLayerSpec& layer = spec.layers[0];
+double int8_logit(const softedge::host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const softedge::host::DenseLayerSpec& layer = spec.layers[0];
   int64_t acc = layer.bias_i32[o];
   for (uint32_t i = 0; i < layer.in_features; ++i) acc += int64_t{pixels[i]} * layer.weights_i8[o * layer.in_features + i];
   return static_cast<double>(static_cast<float>(acc) * layer.scales[o]);
@@ -58,21 +58,21 @@ double int8_logit(const softedge::ModelSpec& spec, const uint8_t* pixels, uint32
 }  // namespace
 
 TEST_CASE("weights are symmetric per output channel, within half a step of the float weights") {
-  const softedge::ModelSpec source = float_model(1);
-  const softedge::ModelSpec q = quantize_int8(source, nullptr);
-  const softedge::DenseLayerSpec& layer = q.layers[0];
+  const softedge::host::ModelSpec source = float_model(1);
+  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, nullptr);
+  const softedge::host::DenseLayerSpec& layer = q.layers[0];
   REQUIRE(layer.weight_type == softedge::format::DType::kInt8);
   CHECK(q.input_bias == 0.0f);
-  for (uint32_t o = 0; o < kNumClasses; ++o) {
-    const float* w = &source.layers[0].weights[o * kImagePixels];
-    const float largest = std::fabs(*std::max_element(w, w + kImagePixels, [](float a, float b) {
+  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
+    const float* w = &source.layers[0].weights[o * softedge::host::kImagePixels];
+    const float largest = std::fabs(*std::max_element(w, w + softedge::host::kImagePixels, [](float a, float b) {
       return std::fabs(a) < std::fabs(b);
     }));
     const double weight_scale = layer.scales[o] / double{source.input_scale};
     CHECK(weight_scale == doctest::Approx(largest / 127.0).epsilon(1e-6));
     int max_q = 0;
-    for (uint32_t i = 0; i < kImagePixels; ++i) {
-      const int8_t qi = layer.weights_i8[o * kImagePixels + i];
+    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
+      const int8_t qi = layer.weights_i8[o * softedge::host::kImagePixels + i];
       max_q = std::max(max_q, std::abs(int{qi}));
       CHECK(std::fabs(qi * weight_scale - w[i]) <= 0.5 * weight_scale * (1 + 1e-6));
     }
@@ -81,16 +81,16 @@ TEST_CASE("weights are symmetric per output channel, within half a step of the f
 }
 
 TEST_CASE("an input bias is folded into the int8 bias") {
-  softedge::ModelSpec source = float_model(2);
+  softedge::host::ModelSpec source = float_model(2);
   source.input_bias = -0.25f;  // feature = pixel / 255 - 0.25
-  const softedge::ModelSpec q = quantize_int8(source, nullptr);
-  const Split images = random_images(20, 3);
+  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, nullptr);
+  const softedge::host::Split images = random_images(20, 3);
   for (uint32_t n = 0; n < images.count; ++n) {
-    const uint8_t* pixels = &images.pixels[n * kImagePixels];
-    for (uint32_t o = 0; o < kNumClasses; ++o) {
+    const uint8_t* pixels = &images.pixels[n * softedge::host::kImagePixels];
+    for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
       const double exact = float_logit(source, pixels, o);
       // Rounding 784 weights by up to half a step each bounds the error.
-      const double step = q.layers[0].scales[o] * 255.0 * kImagePixels * 0.5;
+      const double step = q.layers[0].scales[o] * 255.0 * softedge::host::kImagePixels * 0.5;
       CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= step);
       CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= 0.05);
     }
@@ -98,14 +98,14 @@ TEST_CASE("an input bias is folded into the int8 bias") {
 }
 
 TEST_CASE("calibration removes the mean logit error on the calibration images") {
-  const softedge::ModelSpec source = float_model(4);
-  const Split images = random_images(300, 5);
-  const softedge::ModelSpec plain = quantize_int8(source, nullptr);
-  const softedge::ModelSpec calibrated = quantize_int8(source, &images);
-  for (uint32_t o = 0; o < kNumClasses; ++o) {
+  const softedge::host::ModelSpec source = float_model(4);
+  const softedge::host::Split images = random_images(300, 5);
+  const softedge::host::ModelSpec plain = softedge::host::quantize_int8(source, nullptr);
+  const softedge::host::ModelSpec calibrated = softedge::host::quantize_int8(source, &images);
+  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
     double plain_error = 0.0, calibrated_error = 0.0;
     for (uint32_t n = 0; n < images.count; ++n) {
-      const uint8_t* pixels = &images.pixels[n * kImagePixels];
+      const uint8_t* pixels = &images.pixels[n * softedge::host::kImagePixels];
       const double exact = float_logit(source, pixels, o);
       plain_error += int8_logit(plain, pixels, o) - exact;
       calibrated_error += int8_logit(calibrated, pixels, o) - exact;
@@ -120,60 +120,60 @@ TEST_CASE("calibration removes the mean logit error on the calibration images") 
 }
 
 TEST_CASE("the quantized model runs in the runtime and agrees with the float model") {
-  const softedge::ModelSpec source = float_model(6);
-  const Split images = random_images(400, 7);
-  const std::vector<uint8_t> float_file = softedge::encode_model(source);
-  const std::vector<uint8_t> int8_file = softedge::encode_model(quantize_int8(source, &images));
+  const softedge::host::ModelSpec source = float_model(6);
+  const softedge::host::Split images = random_images(400, 7);
+  const std::vector<uint8_t> float_file = softedge::host::encode_model(source);
+  const std::vector<uint8_t> int8_file = softedge::host::encode_model(softedge::host::quantize_int8(source, &images));
   CHECK(int8_file.size() <= 8500);
   CHECK(int8_file.size() * 3 < float_file.size());
-  const Int8Comparison c = compare_int8(float_file, int8_file, images);
+  const softedge::host::Int8Comparison c = softedge::host::compare_int8(float_file, int8_file, images);
   CHECK(c.agreement >= 0.97);
   CHECK(std::fabs(c.int8_accuracy - c.float_accuracy) <= 0.03);
 }
 
 TEST_CASE("an int8 model cannot be quantized again") {
-  const softedge::ModelSpec q = quantize_int8(float_model(8), nullptr);
-  CHECK_THROWS_AS(quantize_int8(q, nullptr), std::invalid_argument);
+  const softedge::host::ModelSpec q = softedge::host::quantize_int8(float_model(8), nullptr);
+  CHECK_THROWS_AS(softedge::host::quantize_int8(q, nullptr), std::invalid_argument);
 }
 
 TEST_CASE("a network with hidden layers quantizes to int8 all the way and agrees with float") {
   Rng rng(11);
-  softedge::ModelSpec source = float_model(12);
-  const LinearParams hidden = init_linear(kImagePixels, 32, 0.05f, rng);
-  const LinearParams last = init_linear(32, kNumClasses, 0.3f, rng);
+  softedge::host::ModelSpec source = float_model(12);
+  const LinearParams hidden = init_linear(softedge::host::kImagePixels, 32, 0.05f, rng);
+  const LinearParams last = init_linear(32, softedge::host::kNumClasses, 0.3f, rng);
   source.layers[0].out_features = 32;
   source.layers[0].activation = softedge::format::Activation::kRelu;
   source.layers[0].weights.assign(hidden.weights.begin(), hidden.weights.end());
   source.layers[0].bias.assign(32, 0.05f);
-  softedge::DenseLayerSpec output;
+  softedge::host::DenseLayerSpec output;
   output.in_features = 32;
-  output.out_features = kNumClasses;
+  output.out_features = softedge::host::kNumClasses;
   output.weights.assign(last.weights.begin(), last.weights.end());
-  output.bias.assign(kNumClasses, 0.0f);
+  output.bias.assign(softedge::host::kNumClasses, 0.0f);
   source.layers.push_back(output);
 
-  const Split images = random_images(300, 13);
-  CHECK_THROWS_AS(quantize_int8(source, nullptr), std::invalid_argument);  // ranges unknown
-  const softedge::ModelSpec q = quantize_int8(source, &images);
+  const softedge::host::Split images = random_images(300, 13);
+  CHECK_THROWS_AS(softedge::host::quantize_int8(source, nullptr), std::invalid_argument);  // ranges unknown
+  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, &images);
   REQUIRE(q.layers.size() == 2);
   CHECK(q.layers[0].weight_type == softedge::format::DType::kInt8);
   CHECK(q.layers[0].output_scale > 0.0f);
   CHECK(q.layers[0].requant.size() == 64);
   CHECK(q.layers[1].output_scale == 0.0f);
-  CHECK(q.layers[1].scales.size() == kNumClasses);
-  const Int8Comparison c =
-      compare_int8(softedge::encode_model(source), softedge::encode_model(q), images);
+  CHECK(q.layers[1].scales.size() == softedge::host::kNumClasses);
+  const softedge::host::Int8Comparison c =
+      softedge::host::compare_int8(softedge::host::encode_model(source), softedge::host::encode_model(q), images);
   CHECK(c.agreement >= 0.95);
 }
 
 TEST_CASE("requantization pairs represent the multiplier to 31 bits") {
   for (double multiplier : {1e-6, 0.001234, 0.5, 0.75, 0.9999999, 1.0, 3.5}) {
     int32_t m = 0, shift = 0;
-    requant_pair(multiplier, &m, &shift);
+    softedge::host::requant_pair(multiplier, &m, &shift);
     CHECK(m >= (1 << 30));
     CHECK(std::ldexp(static_cast<double>(m), -(31 + shift)) == doctest::Approx(multiplier).epsilon(1e-9));
   }
   int32_t m, shift;
-  CHECK_THROWS_AS(requant_pair(0.0, &m, &shift), std::invalid_argument);
-  CHECK_THROWS_AS(requant_pair(1e12, &m, &shift), std::invalid_argument);
+  CHECK_THROWS_AS(softedge::host::requant_pair(0.0, &m, &shift), std::invalid_argument);
+  CHECK_THROWS_AS(softedge::host::requant_pair(1e12, &m, &shift), std::invalid_argument);
 }

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "softmax_regression.h"
-#include "training.h"
+#include "softedge/train/softmax_regression.h"
+#include "softedge/train/training.h"
 
 using namespace softedge::train;
 
@@ -82,12 +82,12 @@ TEST_CASE("softmax cross-entropy is finite for logits of +-1e4") {
 
 TEST_CASE("training is deterministic for a seed and learns a separable toy problem") {
   // Class c lights up the pixels of row c: trivially separable.
-  Split train;
+  softedge::host::Split train;
   train.count = 300;
   for (uint32_t n = 0; n < train.count; ++n) {
-    const uint8_t label = static_cast<uint8_t>(n % kNumClasses);
-    std::vector<uint8_t> image(kImagePixels, 0);
-    for (uint32_t col = 0; col < kImageCols; ++col) image[label * kImageCols + col] = 200 + n % 50;
+    const uint8_t label = static_cast<uint8_t>(n % softedge::host::kNumClasses);
+    std::vector<uint8_t> image(softedge::host::kImagePixels, 0);
+    for (uint32_t col = 0; col < softedge::host::kImageCols; ++col) image[label * softedge::host::kImageCols + col] = 200 + n % 50;
     train.pixels.insert(train.pixels.end(), image.begin(), image.end());
     train.labels.push_back(label);
   }
@@ -97,12 +97,12 @@ TEST_CASE("training is deterministic for a seed and learns a separable toy probl
   config.seed = 3;
   int calls = 0;
   const TrainResult first = train_softmax_regression(train, &train, config,
-                                                     [&calls](const EpochReport&) { ++calls; });
+                                                     [&calls](const softedge::host::EpochReport&) { ++calls; });
   const TrainResult second = train_softmax_regression(train, &train, config, nullptr);
   CHECK(calls == 5);
   CHECK(first.params.weights == second.params.weights);
   CHECK(first.params.bias == second.params.bias);
-  CHECK(encode_model(make_model_spec(first.params)) == encode_model(make_model_spec(second.params)));
+  CHECK(softedge::host::encode_model(make_model_spec(first.params)) == softedge::host::encode_model(make_model_spec(second.params)));
   CHECK(first.epochs.back().train_loss < first.epochs.front().train_loss);
   CHECK(first.epochs.back().test_accuracy == 1.0);
 

@@ -11,14 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
+#include "softedge/host/dataset.h"
 #include "host_fixtures.h"
 #include "softedge/format.h"
-#include "softedge/model_writer.h"
+#include "softedge/host/model_writer.h"
 #include "softedge/version.h"
 
 namespace fs = std::filesystem;
-namespace train = softedge::train;
 
 namespace {
 
@@ -30,12 +29,12 @@ constexpr uint32_t kBandRows = 2;  // class c "lights up" rows [2c, 2c + 2)
 
 // Softmax regression whose class c sums the pixels of its own band of rows: an image whose
 // only bright pixels are band c should be classified as c.
-softedge::ModelSpec band_model(uint32_t classes = kClasses) {
-  softedge::ModelSpec spec;
+softedge::host::ModelSpec band_model(uint32_t classes = kClasses) {
+  softedge::host::ModelSpec spec;
   for (uint32_t c = 0; c < classes; ++c) {
-    spec.class_names.push_back(train::kFashionMnistClassNames[c % train::kNumClasses]);
+    spec.class_names.push_back(softedge::host::kFashionMnistClassNames[c % softedge::host::kNumClasses]);
   }
-  softedge::DenseLayerSpec layer;
+  softedge::host::DenseLayerSpec layer;
   layer.in_features = kPixels;
   layer.out_features = classes;
   layer.weights.assign(static_cast<size_t>(classes) * kPixels, 0.0f);
@@ -56,8 +55,8 @@ std::vector<uint8_t> band_image(uint32_t band) {
 }
 
 // What the model should predict, computed from its weights (not from the runtime).
-uint32_t expected_class(const softedge::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
-  const softedge::DenseLayerSpec& layer = spec.layers.at(0);
+uint32_t expected_class(const softedge::host::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
+  const softedge::host::DenseLayerSpec& layer = spec.layers.at(0);
   uint32_t best = 0;
   double best_logit = 0;
   for (uint32_t o = 0; o < layer.out_features; ++o) {
@@ -98,7 +97,7 @@ class Fixture {
   Fixture() : tmp_("softedge-tools") {
     spec = band_model();
     model = dir() / "model.sedg";
-    write_bytes(model, softedge::encode_model(spec));
+    write_bytes(model, softedge::host::encode_model(spec));
   }
   const fs::path& dir() const { return tmp_.root(); }
 
@@ -112,7 +111,7 @@ class Fixture {
     return {WEXITSTATUS(status), read_text(out), read_text(err)};
   }
 
-  softedge::ModelSpec spec;
+  softedge::host::ModelSpec spec;
   fs::path model;
 
  private:
@@ -186,7 +185,7 @@ TEST_CASE("softedge cli: model file errors name the file") {
     }
   }
   SUBCASE("one flipped byte is a checksum failure") {
-    std::vector<uint8_t> bytes = softedge::encode_model(f.spec);
+    std::vector<uint8_t> bytes = softedge::host::encode_model(f.spec);
     // The low mantissa byte of the first weight (1.0f): still a finite weight, so only the
     // CRC can notice.
     using namespace softedge::format;
@@ -375,7 +374,7 @@ TEST_CASE("softedge cli: eval and predict --index on a tiny data directory") {
 
   SUBCASE("a model that is not 784 -> 10 is refused with a clear message") {
     fs::path three = f.dir() / "three.sedg";
-    write_bytes(three, softedge::encode_model(band_model(3)));
+    write_bytes(three, softedge::host::encode_model(band_model(3)));
     RunResult bad = f.run("eval " + quoted(three) + " --data " + quoted(data));
     CHECK(bad.exit_code == 1);
     CHECK(contains(bad.err, three.string()));
@@ -387,7 +386,7 @@ TEST_CASE("softedge cli: export-c writes the model bytes as an aligned C array")
   Fixture f;
   RunResult r = f.run("export-c " + quoted(f.model) + " --name my_model");
   REQUIRE(r.exit_code == 0);
-  const std::vector<uint8_t> file = softedge::encode_model(f.spec);
+  const std::vector<uint8_t> file = softedge::host::encode_model(f.spec);
   CHECK(contains(r.out, "#define MY_MODEL_SIZE " + std::to_string(file.size()) + "u"));
   CHECK(contains(r.out, "#define MY_MODEL_NUM_CLASSES 10u"));
   CHECK(contains(r.out, "static const uint8_t my_model[" + std::to_string(file.size()) +

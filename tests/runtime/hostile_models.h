@@ -17,7 +17,7 @@
 #include "softedge/crc32.h"
 #include "softedge/format.h"
 #include "softedge/model.h"
-#include "softedge/model_writer.h"
+#include "softedge/host/model_writer.h"
 
 namespace fixtures {
 
@@ -40,19 +40,19 @@ inline uint32_t entry_field(const Bytes& f, uint32_t layer, uint32_t field) {
 
 // 4 x 4 -> 3 float32 (v1): header 64, table 64..96, names 96..117, weights 128..320, bias
 // 320..332.
-inline Bytes tiny_float() { return softedge::encode_model(linear_spec(4, 4, 3, 21)); }
+inline Bytes tiny_float() { return softedge::host::encode_model(linear_spec(4, 4, 3, 21)); }
 
 // The same shape with an int8 layer (v2).
 inline Bytes tiny_int8() {
-  softedge::ModelSpec spec = linear_spec(4, 4, 3, 22);
-  softedge::DenseLayerSpec& layer = spec.layers[0];
+  softedge::host::ModelSpec spec = linear_spec(4, 4, 3, 22);
+  softedge::host::DenseLayerSpec& layer = spec.layers[0];
   layer.weight_type = fmt::DType::kInt8;
   layer.weights.clear();
   layer.bias.clear();
   layer.weights_i8.assign(48, 3);
   layer.bias_i32 = {100, -200, 300};
   layer.scales = {0.5f, 0.25f, 0.125f};
-  return softedge::encode_model(spec);
+  return softedge::host::encode_model(spec);
 }
 
 // tiny_int8() with 256 more bytes at offset 320 holding an input lookup table (lut(p) = 255 - p),
@@ -69,11 +69,11 @@ inline Bytes int8_with_lut() {
 
 // 4 x 4 -> 5 (ReLU) -> 3, float32.
 inline Bytes two_layers() {
-  softedge::ModelSpec spec = linear_spec(4, 4, 3, 23);
+  softedge::host::ModelSpec spec = linear_spec(4, 4, 3, 23);
   spec.layers.clear();
   spec.layers.push_back(dense_layer(16, 5, 24, 0.1f, fmt::Activation::kRelu));
   spec.layers.push_back(dense_layer(5, 3, 25));
-  return softedge::encode_model(spec);
+  return softedge::host::encode_model(spec);
 }
 
 }  // namespace hostile_detail
@@ -199,8 +199,8 @@ inline std::vector<HostileCase> hostile_cases() {
       entry32(1, layer::kInFeatures, 4), Status::kBadDimensions);
   {
     // Last layer 4 wide, num_classes 3 (and exactly 3 names, so the names are fine).
-    softedge::ModelSpec spec = linear_spec(4, 4, 4, 26);
-    Bytes f = softedge::encode_model(spec);
+    softedge::host::ModelSpec spec = linear_spec(4, 4, 4, 26);
+    Bytes f = softedge::host::encode_model(spec);
     fmt::write_u16(&f[header::kNumClasses], 3);
     fmt::write_u32(&f[header::kClassNamesSize], fmt::read_u32(&f[header::kClassNamesSize]) - 7);
     refresh_crc(f);

@@ -10,7 +10,7 @@
 #include "softedge/format.h"
 #include "softedge/inference.h"
 #include "softedge/model.h"
-#include "softedge/model_writer.h"
+#include "softedge/host/model_writer.h"
 
 namespace fixtures {
 
@@ -36,11 +36,11 @@ inline std::vector<uint8_t> pixels(size_t count, uint32_t seed) {
 }
 
 // A dense layer with reproducible weights of magnitude about `scale`.
-inline softedge::DenseLayerSpec dense_layer(uint32_t in, uint32_t out, uint32_t seed,
+inline softedge::host::DenseLayerSpec dense_layer(uint32_t in, uint32_t out, uint32_t seed,
                                              float scale = 0.1f,
                                              softedge::format::Activation act =
                                                  softedge::format::Activation::kNone) {
-  softedge::DenseLayerSpec layer;
+  softedge::host::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -57,9 +57,9 @@ inline std::vector<std::string> class_names(uint32_t count) {
 }
 
 // Input height x width, one dense layer to `classes` outputs.
-inline softedge::ModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t classes,
+inline softedge::host::ModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t classes,
                                             uint32_t seed = 1) {
-  softedge::ModelSpec spec;
+  softedge::host::ModelSpec spec;
   spec.input_height = height;
   spec.input_width = width;
   spec.input_channels = 1;
@@ -69,14 +69,14 @@ inline softedge::ModelSpec linear_spec(uint16_t height, uint16_t width, uint32_t
 }
 
 // The Fashion-MNIST shape: 28 x 28 -> 10.
-inline softedge::ModelSpec mnist_linear_spec(uint32_t seed = 1) {
+inline softedge::host::ModelSpec mnist_linear_spec(uint32_t seed = 1) {
   return linear_spec(28, 28, 10, seed);
 }
 
 // The same shape with an int8 layer: weights in [-127, 127], biases and scales reproducible.
-inline softedge::ModelSpec mnist_int8_spec(uint32_t seed = 5) {
-  softedge::ModelSpec spec = mnist_linear_spec(seed);
-  softedge::DenseLayerSpec& layer = spec.layers[0];
+inline softedge::host::ModelSpec mnist_int8_spec(uint32_t seed = 5) {
+  softedge::host::ModelSpec spec = mnist_linear_spec(seed);
+  softedge::host::DenseLayerSpec& layer = spec.layers[0];
   layer.weight_type = softedge::format::DType::kInt8;
   layer.weights.clear();
   layer.bias.clear();
@@ -96,8 +96,8 @@ struct LoadedModel {
   softedge::Status status;
   std::vector<uint8_t> scratch;
 
-  explicit LoadedModel(const softedge::ModelSpec& spec)
-      : bytes(softedge::encode_model(spec)),
+  explicit LoadedModel(const softedge::host::ModelSpec& spec)
+      : bytes(softedge::host::encode_model(spec)),
         status(softedge::load(bytes.data(), bytes.size(), &model)),
         scratch(softedge::scratch_bytes(model)) {}
 };

@@ -26,7 +26,7 @@ TEST_CASE("C API: every status has the C++ value and message") {
 }
 
 TEST_CASE("C API: load, sizes and class names of float and int8 models") {
-  for (const softedge::ModelSpec& spec :
+  for (const softedge::host::ModelSpec& spec :
        {fixtures::mnist_linear_spec(3), fixtures::mnist_int8_spec(4)}) {
     fixtures::LoadedModel cpp(spec);
     REQUIRE(cpp.status == Status::kOk);
@@ -43,7 +43,7 @@ TEST_CASE("C API: load, sizes and class names of float and int8 models") {
 }
 
 TEST_CASE("C API: infer_u8 and infer_batch_u8 equal the C++ calls bit for bit") {
-  for (const softedge::ModelSpec& spec :
+  for (const softedge::host::ModelSpec& spec :
        {fixtures::mnist_linear_spec(7), fixtures::mnist_int8_spec(8)}) {
     fixtures::LoadedModel cpp(spec);
     REQUIRE(cpp.status == Status::kOk);

@@ -16,11 +16,11 @@ using softedge::Status;
 namespace {
 
 // Straight from the spec in double precision: preprocessing, dense layers, ReLU, softmax.
-std::vector<double> reference_probabilities(const softedge::ModelSpec& spec,
+std::vector<double> reference_probabilities(const softedge::host::ModelSpec& spec,
                                             const std::vector<uint8_t>& pixels) {
   std::vector<double> x;
   for (uint8_t p : pixels) x.push_back(static_cast<double>(p) * spec.input_scale + spec.input_bias);
-  for (const softedge::DenseLayerSpec& layer : spec.layers) {
+  for (const softedge::host::DenseLayerSpec& layer : spec.layers) {
     std::vector<double> y(layer.out_features);
     for (uint32_t o = 0; o < layer.out_features; ++o) {
       double sum = layer.bias[o];
@@ -38,7 +38,7 @@ std::vector<double> reference_probabilities(const softedge::ModelSpec& spec,
 }  // namespace
 
 TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
-  softedge::ModelSpec spec = fixtures::mnist_linear_spec(11);
+  softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(11);
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -59,7 +59,7 @@ TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
 }
 
 TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference") {
-  softedge::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
+  softedge::host::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
   spec.input_bias = -0.5f;
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(36, 23, 3, 0.3f, softedge::format::Activation::kRelu));

@@ -18,12 +18,12 @@ namespace fmt = softedge::format;
 namespace {
 
 // 6x6 pixels -> 7 (int8, ReLU, uint8 outputs) -> 3 (int8, float logits), with a lookup table.
-softedge::ModelSpec hidden_spec() {
-  softedge::ModelSpec spec = fixtures::linear_spec(6, 6, 3);
+softedge::host::ModelSpec hidden_spec() {
+  softedge::host::ModelSpec spec = fixtures::linear_spec(6, 6, 3);
   spec.input_lut.resize(256);
   for (int p = 0; p < 256; ++p) spec.input_lut[p] = static_cast<uint8_t>(std::lround(std::sqrt(p / 255.0) * 255.0));
   fixtures::Values values(11);
-  softedge::DenseLayerSpec hidden;
+  softedge::host::DenseLayerSpec hidden;
   hidden.in_features = 36;
   hidden.out_features = 7;
   hidden.activation = fmt::Activation::kRelu;
@@ -35,7 +35,7 @@ softedge::ModelSpec hidden_spec() {
     hidden.requant.push_back((1 << 30) + static_cast<int32_t>((values.next() + 1.0f) * 5e8f));
     hidden.requant.push_back(9 + o % 3);  // multipliers of 2^-10..2^-12: activations across 0..255
   }
-  softedge::DenseLayerSpec last;
+  softedge::host::DenseLayerSpec last;
   last.in_features = 7;
   last.out_features = 3;
   last.weight_type = fmt::DType::kInt8;
@@ -49,10 +49,10 @@ softedge::ModelSpec hidden_spec() {
 }
 
 // The definition in format.h, written out in int64 arithmetic.
-std::vector<float> reference_logits(const softedge::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
+std::vector<float> reference_logits(const softedge::host::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
   std::vector<int64_t> x;
   for (uint8_t p : pixels) x.push_back(spec.input_lut[p]);
-  const softedge::DenseLayerSpec& hidden = spec.layers[0];
+  const softedge::host::DenseLayerSpec& hidden = spec.layers[0];
   std::vector<int64_t> activations;
   for (uint32_t o = 0; o < hidden.out_features; ++o) {
     int64_t acc = hidden.bias_i32[o];
@@ -62,7 +62,7 @@ std::vector<float> reference_logits(const softedge::ModelSpec& spec, const std::
     const int64_t q = product <= 0 ? 0 : (product + (int64_t{1} << (n - 1))) >> n;
     activations.push_back(q > 255 ? 255 : q);
   }
-  const softedge::DenseLayerSpec& last = spec.layers[1];
+  const softedge::host::DenseLayerSpec& last = spec.layers[1];
   std::vector<float> logits;
   for (uint32_t o = 0; o < last.out_features; ++o) {
     int64_t acc = last.bias_i32[o];
@@ -75,7 +75,7 @@ std::vector<float> reference_logits(const softedge::ModelSpec& spec, const std::
 }  // namespace
 
 TEST_CASE("an int8 network with a hidden layer and a lookup table gives the reference on every kernel set") {
-  const softedge::ModelSpec spec = hidden_spec();
+  const softedge::host::ModelSpec spec = hidden_spec();
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
   CHECK(m.model.version == fmt::kVersion2);
@@ -105,7 +105,7 @@ TEST_CASE("an int8 network with a hidden layer and a lookup table gives the refe
 }
 
 TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place") {
-  const std::vector<uint8_t> good = softedge::encode_model(hidden_spec());
+  const std::vector<uint8_t> good = softedge::host::encode_model(hidden_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint8_t* second = &good[table + fmt::kLayerEntrySize];
   const uint32_t requant = fmt::read_u32(&good[table + fmt::layer::kScaleOffset]);
@@ -148,12 +148,12 @@ TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place
 }
 
 TEST_CASE("the writer refuses chains the loader would reject") {
-  softedge::ModelSpec spec = hidden_spec();
+  softedge::host::ModelSpec spec = hidden_spec();
   spec.layers[1].output_scale = 0.1f;  // uint8 outputs on the last layer
   spec.layers[1].requant = {1 << 30, 0, 1 << 30, 0, 1 << 30, 0};
   spec.layers[1].activation = fmt::Activation::kRelu;
-  CHECK_THROWS_AS(softedge::encode_model(spec), std::invalid_argument);
+  CHECK_THROWS_AS(softedge::host::encode_model(spec), std::invalid_argument);
   spec = hidden_spec();
   spec.input_lut.resize(100);
-  CHECK_THROWS_AS(softedge::encode_model(spec), std::invalid_argument);
+  CHECK_THROWS_AS(softedge::host::encode_model(spec), std::invalid_argument);
 }

@@ -1,5 +1,5 @@
 // class_names.cpp — see class_names.h.
-#include "class_names.h"
+#include "softedge/tools/class_names.h"
 
 #include <cstdint>
 #include <cstdio>

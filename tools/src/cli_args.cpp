@@ -1,5 +1,5 @@
 // cli_args.cpp — see cli_args.h.
-#include "cli_args.h"
+#include "softedge/tools/cli_args.h"
 
 #include <cctype>
 #include <cerrno>

@@ -6,16 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "confusion_chart.h"
-#include "dataset.h"
-#include "evaluation.h"
-#include "file_named_errors.h"
-#include "json_text.h"
-#include "loaded_model.h"
-#include "model_file.h"
-#include "output_paths.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/confusion_chart.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/host/json_text.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/file_io.h"
+#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -39,10 +39,10 @@ struct Evaluation {
   }
 };
 
-Evaluation evaluate(const LoadedModel& loaded, const train::Split& split) {
+Evaluation evaluate(const LoadedModel& loaded, const host::Split& split) {
   const Model& model = loaded.model();
   const std::vector<uint32_t> predicted =
-      naming_file(loaded.path(), [&] { return train::predict_classes(model, split); });
+      naming_file(loaded.path(), [&] { return host::predict_classes(model, split); });
 
   Evaluation e;
   e.classes = model.num_classes;
@@ -95,17 +95,17 @@ void print_text(const LoadedModel& loaded, const std::string& data_dir, const Ev
 }
 
 void print_json(const LoadedModel& loaded, const std::string& data_dir, const Evaluation& e) {
-  std::string out = "{\"model\":" + json_string(loaded.path()) +
-                    ",\"data\":" + json_string(data_dir) +
-                    ",\"accuracy\":" + json_number(static_cast<double>(e.correct) / e.total) +
+  std::string out = "{\"model\":" + host::json_string(loaded.path()) +
+                    ",\"data\":" + host::json_string(data_dir) +
+                    ",\"accuracy\":" + host::json_number(static_cast<double>(e.correct) / e.total) +
                     ",\"correct\":" + std::to_string(e.correct) +
                     ",\"total\":" + std::to_string(e.total) + ",\"per_class\":[";
   for (uint32_t c = 0; c < e.classes; ++c) {
     uint32_t total = e.class_total(c);
     std::string accuracy =
-        total == 0 ? "null" : json_number(static_cast<double>(e.count(c, c)) / total);
+        total == 0 ? "null" : host::json_number(static_cast<double>(e.count(c, c)) / total);
     out += std::string(c ? "," : "") + "{\"class\":" + std::to_string(c) +
-           ",\"name\":" + json_string(class_name(loaded.model(), c)) +
+           ",\"name\":" + host::json_string(class_name(loaded.model(), c)) +
            ",\"accuracy\":" + accuracy +
            ",\"correct\":" + std::to_string(e.count(c, c)) +
            ",\"total\":" + std::to_string(total) + "}";
@@ -118,7 +118,7 @@ void print_json(const LoadedModel& loaded, const std::string& data_dir, const Ev
     }
     out += "]";
   }
-  out += "],\"kernel\":" + json_string(active_kernels().name) + "}";
+  out += "],\"kernel\":" + host::json_string(active_kernels().name) + "}";
   std::printf("%s\n", out.c_str());
 }
 
@@ -131,7 +131,7 @@ void write_confusion_picture(const std::string& path, const LoadedModel& loaded,
   for (size_t at = images.size(); at > 3; at -= 3) images.insert(at - 3, ",");
   char accuracy[64];
   std::snprintf(accuracy, sizeof accuracy, "test accuracy %.2f%% on ", 100.0 * e.correct / e.total);
-  write_confusion_matrix_svg(path, names, e.confusion,
+  host::write_confusion_matrix_svg(path, names, e.confusion,
                              model.substr(model.find_last_of('/') + 1) + ": " + accuracy +
                                  images + " images");
 }
@@ -148,12 +148,12 @@ int run_eval(const std::vector<std::string>& args) {
   }
 
   // Outputs checked before any work: not the model, not each other, in a writable place.
-  train::check_output_paths({parsed.positional[0]},
+  host::check_output_paths({parsed.positional[0]},
                             {parsed.value("confusion"), parsed.value("predictions")});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
-  std::string data_dir = train::find_test_data_dir(parsed.value("data"));
-  train::Split split = train::load_split(data_dir, "t10k");
+  std::string data_dir = host::find_test_data_dir(parsed.value("data"));
+  host::Split split = host::load_split(data_dir, "t10k");
   if (split.count == 0) throw std::runtime_error(data_dir + ": the test split has no images");
 
   Evaluation e = evaluate(loaded, split);
@@ -163,7 +163,7 @@ int run_eval(const std::vector<std::string>& args) {
     // One class index per line, test image order: for comparing with another framework.
     std::string lines;
     for (uint32_t c : e.predicted) lines += std::to_string(c) + "\n";
-    train::write_file_atomically(parsed.value("predictions"),
+    host::write_file_atomically(parsed.value("predictions"),
                                  std::vector<uint8_t>(lines.begin(), lines.end()));
   }
   if (parsed.has("json")) {

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "dataset.h"
-#include "evaluation.h"
-#include "file_named_errors.h"
-#include "loaded_model.h"
-#include "model_file.h"
-#include "output_paths.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/file_io.h"
+#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -65,7 +65,7 @@ std::string define(const std::string& name, const std::string& suffix, size_t va
 }
 
 std::string header_text(const LoadedModel& loaded, const std::vector<uint8_t>& file,
-                        const std::string& name, const train::Split* images,
+                        const std::string& name, const host::Split* images,
                         const std::vector<uint32_t>& expected) {
   const Model& m = loaded.model();
   char crc[16];
@@ -122,25 +122,25 @@ int run_export_c(const std::vector<std::string>& args) {
   const std::string name = parsed.value("name", "softedge_model_data");
   if (!is_c_identifier(name)) throw UsageError("--name must be a C identifier: '" + name + "'");
 
-  train::check_output_paths({parsed.positional[0]}, {parsed.value("out")});
+  host::check_output_paths({parsed.positional[0]}, {parsed.value("out")});
   const LoadedModel loaded(parsed.positional[0]);
   const std::vector<uint8_t> file = loaded.file_bytes();
-  train::Split images;
+  host::Split images;
   std::vector<uint32_t> expected;
   const bool with_images = parsed.has("test-images");
   if (with_images) {
     const uint32_t count = parse_uint(parsed.value("test-images"), "--test-images", 1, 1000);
     require_fashion_mnist_model(loaded);
-    const train::Split test = train::load_split(train::find_test_data_dir(parsed.value("data")), "t10k");
+    const host::Split test = host::load_split(host::find_test_data_dir(parsed.value("data")), "t10k");
     images.count = std::min(count, test.count);
-    images.pixels.assign(test.pixels.begin(), test.pixels.begin() + size_t{images.count} * train::kImagePixels);
+    images.pixels.assign(test.pixels.begin(), test.pixels.begin() + size_t{images.count} * host::kImagePixels);
     images.labels.assign(test.labels.begin(), test.labels.begin() + images.count);
     expected = naming_file(loaded.path(),
-                           [&] { return train::predict_classes(loaded.model(), images); });
+                           [&] { return host::predict_classes(loaded.model(), images); });
   }
   const std::string text = header_text(loaded, file, name, with_images ? &images : nullptr, expected);
   if (parsed.has("out")) {
-    train::write_file_atomically(parsed.value("out"), std::vector<uint8_t>(text.begin(), text.end()));
+    host::write_file_atomically(parsed.value("out"), std::vector<uint8_t>(text.begin(), text.end()));
   } else {
     std::fwrite(text.data(), 1, text.size(), stdout);
   }

@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "dequantize.h"
-#include "loaded_model.h"
-#include "model_file.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/tools/dequantize.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/file_io.h"
 #include "onnx/checker.h"
-#include "onnx_export.h"
-#include "output_paths.h"
+#include "softedge/tools/onnx_export.h"
+#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -24,9 +24,9 @@ int run_export_onnx(const std::vector<std::string>& args) {
   if (parsed.positional.size() != 2) throw UsageError("expected MODEL.sedg and OUT.onnx");
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
 
-  train::check_output_paths({in_path}, {out_path});
+  host::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);
-  const ModelSpec spec = spec_of(loaded.model());
+  const host::ModelSpec spec = host::spec_of(loaded.model());
   const bool int8 = spec.layers[0].weight_type == format::DType::kInt8;
   const std::string description =
       "softedge model " + in_path.substr(in_path.find_last_of('/') + 1) +
@@ -42,7 +42,7 @@ int run_export_onnx(const std::vector<std::string>& args) {
   std::string bytes;
   if (!model.SerializeToString(&bytes))
     throw std::runtime_error(out_path + ": cannot serialize the ONNX model");
-  train::write_file_atomically(out_path, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  host::write_file_atomically(out_path, std::vector<uint8_t>(bytes.begin(), bytes.end()));
 
   const Model& m = loaded.model();
   std::printf("wrote %s (%zu bytes): ONNX opset %lld, %d nodes, onnx.checker passes\n",

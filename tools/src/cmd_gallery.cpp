@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "dataset.h"
-#include "evaluation.h"
-#include "file_named_errors.h"
-#include "gallery_image.h"
-#include "loaded_model.h"
-#include "output_paths.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/host/gallery_image.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -40,11 +40,11 @@ int run_gallery(const std::vector<std::string>& args) {
                                ? parse_uint(parsed.value("columns"), "--columns", 1, kMaxColumns)
                                : kDefaultColumns;
 
-  train::check_output_paths({parsed.positional[0]}, {out});
+  host::check_output_paths({parsed.positional[0]}, {out});
   LoadedModel loaded(parsed.positional[0]);
   require_fashion_mnist_model(loaded);
-  const std::string data_dir = train::find_test_data_dir(parsed.value("data"));
-  const train::Split test = train::load_split(data_dir, "t10k");
+  const std::string data_dir = host::find_test_data_dir(parsed.value("data"));
+  const host::Split test = host::load_split(data_dir, "t10k");
   if (start >= test.count) {
     throw std::runtime_error("--start " + std::to_string(start) + " is out of range: the test " +
                              "split in " + data_dir + " has " + std::to_string(test.count) +
@@ -53,20 +53,20 @@ int run_gallery(const std::vector<std::string>& args) {
   count = std::min(count, test.count - start);  // near the end, show what there is
 
   // The chosen images as a split of their own, classified by the runtime.
-  train::Split shown;
+  host::Split shown;
   shown.count = count;
-  const auto first_pixel = test.pixels.begin() + static_cast<size_t>(start) * train::kImagePixels;
-  shown.pixels.assign(first_pixel, first_pixel + static_cast<size_t>(count) * train::kImagePixels);
+  const auto first_pixel = test.pixels.begin() + static_cast<size_t>(start) * host::kImagePixels;
+  shown.pixels.assign(first_pixel, first_pixel + static_cast<size_t>(count) * host::kImagePixels);
   shown.labels.assign(test.labels.begin() + start, test.labels.begin() + start + count);
   const std::vector<uint32_t> predicted =
-      naming_file(loaded.path(), [&] { return train::predict_classes(loaded.model(), shown); });
+      naming_file(loaded.path(), [&] { return host::predict_classes(loaded.model(), shown); });
 
-  std::vector<GalleryItem> items;
+  std::vector<host::GalleryItem> items;
   uint32_t right = 0;
   for (uint32_t i = 0; i < count; ++i) {
     const bool correct = predicted[i] == shown.labels[i];
     right += correct ? 1 : 0;
-    items.push_back({shown.pixels.data() + static_cast<size_t>(i) * train::kImagePixels,
+    items.push_back({shown.pixels.data() + static_cast<size_t>(i) * host::kImagePixels,
                      loaded.class_label(shown.labels[i]), loaded.class_label(predicted[i]),
                      correct});
   }
@@ -78,8 +78,8 @@ int run_gallery(const std::vector<std::string>& args) {
       model + ", " + range + ": " + std::to_string(right) + " of " + std::to_string(count) +
           " right",
       "true class, then prediction (red: wrong)"};
-  const RgbImage picture = render_gallery(items, static_cast<int>(columns), header);
-  write_png_file(out, picture);
+  const host::RgbImage picture = host::render_gallery(items, static_cast<int>(columns), header);
+  host::write_png_file(out, picture);
 
   std::printf("%s: %s, %u right, %u wrong (%dx%d pixels)\n", out.c_str(), range.c_str(), right,
               count - right, picture.width(), picture.height());

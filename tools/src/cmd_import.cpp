@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "bounded_file.h"
-#include "cli_args.h"
-#include "commands.h"
-#include "json_text.h"
-#include "model_file.h"
-#include "onnx_import.h"
-#include "onnx_import_check.h"
-#include "output_paths.h"
+#include "softedge/host/bounded_file.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/json_text.h"
+#include "softedge/host/file_io.h"
+#include "softedge/tools/onnx_import.h"
+#include "softedge/tools/onnx_import_check.h"
+#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -42,7 +42,7 @@ void parse_input_shape(const std::string& text, ImportOptions* options) {
 
 // One name per line; a final line break is optional, "\r\n" line ends are fine.
 std::vector<std::string> read_class_names(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file_at_most(path, kMaxClassNamesFileBytes);
+  const std::vector<uint8_t> bytes = host::read_file_at_most(path, kMaxClassNamesFileBytes);
   std::string text(bytes.begin(), bytes.end());
   if (!text.empty() && text.back() == '\n') text.pop_back();
   std::vector<std::string> names;
@@ -100,7 +100,7 @@ void print_text(const std::string& in_path, const std::string& out_path, const I
   std::printf("preprocessing: %s\n", m.preprocessing_note.c_str());
   std::printf("class names: %s\n", m.class_names_note.c_str());
   std::printf("layers:");
-  for (const DenseLayerSpec& l : m.spec.layers) {
+  for (const host::DenseLayerSpec& l : m.spec.layers) {
     std::printf(" %u->%u%s", l.in_features, l.out_features,
                 l.activation == format::Activation::kRelu ? " relu," : ",");
   }
@@ -115,7 +115,7 @@ void print_text(const std::string& in_path, const std::string& out_path, const I
 void print_json(const std::string& in_path, const std::string& out_path, const ImportedModel& m,
                 const ImportCheck& check, size_t bytes, double seconds) {
   std::string layers;
-  for (const DenseLayerSpec& l : m.spec.layers) {
+  for (const host::DenseLayerSpec& l : m.spec.layers) {
     layers += std::string(layers.empty() ? "" : ",") + "{\"in\":" + std::to_string(l.in_features) +
               ",\"out\":" + std::to_string(l.out_features) +
               ",\"relu\":" + (l.activation == format::Activation::kRelu ? "true" : "false") + "}";
@@ -125,12 +125,12 @@ void print_json(const std::string& in_path, const std::string& out_path, const I
       "\"input\":[%u,%u,%u],\"input_scale\":%s,\"input_bias\":%s,\"lookup_table\":%s,"
       "\"layers\":[%s],\"class_names\":%s,\"check_images\":%u,\"check_same_top_class\":%u,"
       "\"check_max_delta\":%s,\"seconds\":%s}\n",
-      json_string(in_path).c_str(), json_string(out_path).c_str(), static_cast<long long>(m.opset),
-      json_string(m.producer).c_str(), bytes, m.spec.input_height, m.spec.input_width,
-      m.spec.input_channels, json_number(m.spec.input_scale).c_str(),
-      json_number(m.spec.input_bias).c_str(), m.spec.input_lut.empty() ? "false" : "true",
-      layers.c_str(), json_string(m.class_names_note).c_str(), check.images, check.same_top_class,
-      json_number(check.max_delta).c_str(), json_number(seconds).c_str());
+      host::json_string(in_path).c_str(), host::json_string(out_path).c_str(), static_cast<long long>(m.opset),
+      host::json_string(m.producer).c_str(), bytes, m.spec.input_height, m.spec.input_width,
+      m.spec.input_channels, host::json_number(m.spec.input_scale).c_str(),
+      host::json_number(m.spec.input_bias).c_str(), m.spec.input_lut.empty() ? "false" : "true",
+      layers.c_str(), host::json_string(m.class_names_note).c_str(), check.images, check.same_top_class,
+      host::json_number(check.max_delta).c_str(), host::json_number(seconds).c_str());
 }
 
 int run_import(const std::vector<std::string>& args) {
@@ -143,16 +143,16 @@ int run_import(const std::vector<std::string>& args) {
                                               {"json", false}});
   if (parsed.positional.size() != 2) throw UsageError("expected MODEL.onnx and OUT.sedg");
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
-  train::check_output_paths({in_path, parsed.value("classes")}, {out_path});
+  host::check_output_paths({in_path, parsed.value("classes")}, {out_path});
   const ImportOptions options = options_from(parsed);
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> bytes = read_file_at_most(in_path, kMaxOnnxFileBytes);
+  const std::vector<uint8_t> bytes = host::read_file_at_most(in_path, kMaxOnnxFileBytes);
   const onnx::ModelProto model = parse_onnx(in_path, bytes.data(), bytes.size());
   const ImportedModel imported = import_onnx(model, in_path, options);
   std::vector<uint8_t> encoded;
   try {
-    encoded = encode_model(imported.spec);
+    encoded = host::encode_model(imported.spec);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(in_path +
                              ": the converted model is not a valid softedge model: " + e.what());
@@ -165,7 +165,7 @@ int run_import(const std::vector<std::string>& args) {
                              " over " + std::to_string(check.images) + " check images (limit " +
                              std::to_string(check.tolerance) + "); nothing written");
   }
-  train::write_file_atomically(out_path, encoded);
+  host::write_file_atomically(out_path, encoded);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (parsed.has("json")) {

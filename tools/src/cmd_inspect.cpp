@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "json_text.h"
-#include "loaded_model.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/json_text.h"
+#include "softedge/tools/loaded_model.h"
 
 namespace softedge {
 namespace tools {
@@ -105,18 +105,18 @@ void print_json(const LoadedModel& loaded) {
   const Model& m = loaded.model();
   char crc[16];
   std::snprintf(crc, sizeof crc, "0x%08x", static_cast<unsigned>(m.crc32));
-  std::string out = "{\"model\":" + json_string(loaded.path()) +
+  std::string out = "{\"model\":" + host::json_string(loaded.path()) +
                     ",\"version\":" + std::to_string(m.version) +
                     ",\"file_size\":" + std::to_string(m.file_size) +
-                    ",\"crc32\":" + json_string(crc) + ",\"checksum_ok\":true" +
+                    ",\"crc32\":" + host::json_string(crc) + ",\"checksum_ok\":true" +
                     ",\"input\":{\"height\":" + std::to_string(m.input_height) +
                     ",\"width\":" + std::to_string(m.input_width) +
                     ",\"channels\":" + std::to_string(m.input_channels) +
                     ",\"size\":" + std::to_string(m.input_size) +
-                    ",\"scale\":" + json_number(m.input_scale) +
-                    ",\"bias\":" + json_number(m.input_bias) + "},\"classes\":[";
+                    ",\"scale\":" + host::json_number(m.input_scale) +
+                    ",\"bias\":" + host::json_number(m.input_bias) + "},\"classes\":[";
   for (uint32_t c = 0; c < m.num_classes; ++c) {
-    out += (c ? "," : "") + json_string(class_name(m, c));
+    out += (c ? "," : "") + host::json_string(class_name(m, c));
   }
   out += "],\"layers\":[";
   uint64_t total_parameters = 0, total_bytes = 0;
@@ -128,8 +128,8 @@ void print_json(const LoadedModel& loaded) {
     out += std::string(i ? "," : "") + "{\"kind\":\"dense\",\"in_features\":" +
            std::to_string(layer.in_features) +
            ",\"out_features\":" + std::to_string(layer.out_features) +
-           ",\"activation\":" + json_string(activation_name(layer.activation)) +
-           ",\"weight_type\":" + json_string(dtype_name(layer.weight_type)) +
+           ",\"activation\":" + host::json_string(activation_name(layer.activation)) +
+           ",\"weight_type\":" + host::json_string(dtype_name(layer.weight_type)) +
            ",\"parameters\":" + std::to_string(size.parameters) +
            ",\"bytes\":" + std::to_string(size.bytes) + "}";
   }

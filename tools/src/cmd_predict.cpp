@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "dataset.h"
-#include "image_reader.h"
-#include "json_text.h"
-#include "loaded_model.h"
-#include "output_paths.h"
-#include "predict_all.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/dataset.h"
+#include "softedge/tools/image_reader.h"
+#include "softedge/host/json_text.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/output_paths.h"
+#include "softedge/tools/predict_all.h"
 
 namespace softedge {
 namespace tools {
@@ -34,8 +34,8 @@ struct Image {
 Image image_from_test_split(const LoadedModel& loaded, uint32_t index,
                             const std::string& data_option) {
   require_fashion_mnist_model(loaded);
-  std::string data_dir = train::find_test_data_dir(data_option);
-  train::Split split = train::load_split(data_dir, "t10k");
+  std::string data_dir = host::find_test_data_dir(data_option);
+  host::Split split = host::load_split(data_dir, "t10k");
   if (index >= split.count) {
     throw std::runtime_error("--index " + std::to_string(index) + " is out of range: the test " +
                              "split in " + data_dir + " has " + std::to_string(split.count) +
@@ -43,8 +43,8 @@ Image image_from_test_split(const LoadedModel& loaded, uint32_t index,
   }
   Image image;
   image.description = "test image " + std::to_string(index) + " of " + data_dir;
-  const uint8_t* first = split.pixels.data() + static_cast<size_t>(index) * train::kImagePixels;
-  image.pixels.assign(first, first + train::kImagePixels);
+  const uint8_t* first = split.pixels.data() + static_cast<size_t>(index) * host::kImagePixels;
+  image.pixels.assign(first, first + host::kImagePixels);
   image.index = static_cast<int>(index);
   image.true_label = split.labels[index];
   return image;
@@ -86,7 +86,7 @@ int run_predict(const std::vector<std::string>& args) {
       throw UsageError("--data is for the test split: give it or a DIR of images, not both");
     }
     if (parsed.has("csv") && parsed.has("json")) throw UsageError("give --csv or --json, not both");
-    train::check_output_paths({parsed.positional[0]}, {parsed.value("csv")});
+    host::check_output_paths({parsed.positional[0]}, {parsed.value("csv")});
     predict_all(LoadedModel(parsed.positional[0]), parsed.value("data"), image_dir,
                 parsed.value("csv"), parsed.has("json"));
     return 0;
@@ -127,17 +127,17 @@ int run_predict(const std::vector<std::string>& args) {
   order.resize(std::min<size_t>(top, order.size()));
 
   if (parsed.has("json")) {
-    std::string out = "{\"image\":" + json_string(image.description);
+    std::string out = "{\"image\":" + host::json_string(image.description);
     if (image.true_label >= 0) {
       out += ",\"index\":" + std::to_string(image.index) +
              ",\"true_class\":" + std::to_string(image.true_label) +
-             ",\"true_name\":" + json_string(class_name(model, image.true_label));
+             ",\"true_name\":" + host::json_string(class_name(model, image.true_label));
     }
     out += ",\"top\":[";
     for (size_t rank = 0; rank < order.size(); ++rank) {
       out += std::string(rank ? "," : "") + "{\"class\":" + std::to_string(order[rank]) +
-             ",\"name\":" + json_string(class_name(model, order[rank])) +
-             ",\"probability\":" + json_number(probabilities[order[rank]]) + "}";
+             ",\"name\":" + host::json_string(class_name(model, order[rank])) +
+             ",\"probability\":" + host::json_number(probabilities[order[rank]]) + "}";
     }
     std::printf("%s]}\n", out.c_str());
     return 0;

@@ -5,16 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "dataset.h"
-#include "evaluation.h"
-#include "file_named_errors.h"
-#include "json_text.h"
-#include "loaded_model.h"
-#include "model_file.h"
-#include "output_paths.h"
-#include "quantize.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/host/json_text.h"
+#include "softedge/tools/loaded_model.h"
+#include "softedge/host/file_io.h"
+#include "softedge/host/output_paths.h"
+#include "softedge/host/quantize.h"
 
 namespace softedge {
 namespace tools {
@@ -23,7 +23,7 @@ namespace {
 
 // The runtime must accept the int8 model (e.g. scales that overflow float are rejected).
 void require_loadable(const std::string& in_path, const std::vector<uint8_t>& file) {
-  const AlignedBytes bytes(file);
+  const host::AlignedBytes bytes(file);
   Model model;
   const Status status = load(bytes.data(), bytes.size(), &model);
   if (status != Status::kOk) {
@@ -39,31 +39,31 @@ int run_quantize(const std::vector<std::string>& args) {
   const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
   const bool calibrate = !parsed.has("no-calibration");
 
-  train::check_output_paths({in_path}, {out_path});
+  host::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);
   if (loaded.model().layers[0].weight_type != format::DType::kFloat32) {
     throw std::runtime_error(in_path + ": already an int8 model");
   }
   const std::vector<uint8_t> float_file = loaded.file_bytes();
   // Calibration and the comparison need Fashion-MNIST; --no-calibration needs no data.
-  train::Dataset data;
+  host::Dataset data;
   if (calibrate) {
     require_fashion_mnist_model(loaded);
-    data = train::load_fashion_mnist(parsed.value("data"));
+    data = host::load_fashion_mnist(parsed.value("data"));
   }
   // Validate everything, then write, then report: the int8 model is checked by the runtime
   // (and compared) before anything is written, so a failure leaves OUT as it was.
   const std::vector<uint8_t> int8_file = naming_file(in_path, [&] {
-    return encode_model(
-        train::quantize_int8(spec_of(loaded.model()), calibrate ? &data.train : nullptr));
+    return host::encode_model(
+        host::quantize_int8(host::spec_of(loaded.model()), calibrate ? &data.train : nullptr));
   });
-  train::Int8Comparison c;
+  host::Int8Comparison c;
   if (calibrate) {
-    c = naming_file(in_path, [&] { return train::compare_int8(float_file, int8_file, data.test); });
+    c = naming_file(in_path, [&] { return host::compare_int8(float_file, int8_file, data.test); });
   } else {
     require_loadable(in_path, int8_file);
   }
-  train::write_file_atomically(out_path, int8_file);
+  host::write_file_atomically(out_path, int8_file);
   if (!calibrate) {
     std::printf("wrote %s (%zu bytes, int8; float model %zu bytes); no calibration, no comparison\n",
                 out_path.c_str(), int8_file.size(), float_file.size());
@@ -74,16 +74,16 @@ int run_quantize(const std::vector<std::string>& args) {
     std::printf("{\"model\":%s,\"int8_model\":%s,\"float_bytes\":%zu,\"int8_bytes\":%zu,"
                 "\"calibration_images\":%u,\"float_accuracy\":%s,\"int8_accuracy\":%s,"
                 "\"agreement\":%s}\n",
-                json_string(in_path).c_str(), json_string(out_path).c_str(), float_file.size(),
-                int8_file.size(), std::min(data.train.count, train::kCalibrationImages),
-                json_number(c.float_accuracy).c_str(),
-                json_number(c.int8_accuracy).c_str(), json_number(c.agreement).c_str());
+                host::json_string(in_path).c_str(), host::json_string(out_path).c_str(), float_file.size(),
+                int8_file.size(), std::min(data.train.count, host::kCalibrationImages),
+                host::json_number(c.float_accuracy).c_str(),
+                host::json_number(c.int8_accuracy).c_str(), host::json_number(c.agreement).c_str());
     return 0;
   }
   std::printf("wrote %s (%zu bytes, int8; the float model is %zu bytes)\n", out_path.c_str(),
               int8_file.size(), float_file.size());
   std::printf("calibration: activation ranges and bias correction from %u training images\n",
-              std::min(data.train.count, train::kCalibrationImages));
+              std::min(data.train.count, host::kCalibrationImages));
   std::printf("test accuracy: float %.4f, int8 %.4f (%+.2f points)\n", c.float_accuracy,
               c.int8_accuracy, 100.0 * (c.int8_accuracy - c.float_accuracy));
   std::printf("same top class as the float model: %.2f%% of %u test images\n",

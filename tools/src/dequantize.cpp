@@ -1,17 +1,17 @@
 // dequantize.cpp — see dequantize.h.
-#include "dequantize.h"
+#include "softedge/tools/dequantize.h"
 
 #include <cmath>
 
 namespace softedge {
 namespace tools {
 
-ModelSpec dequantized(const ModelSpec& spec) {
+host::ModelSpec dequantized(const host::ModelSpec& spec) {
   if (spec.layers.empty() || spec.layers[0].weight_type != format::DType::kInt8) return spec;
-  ModelSpec out = spec;
+  host::ModelSpec out = spec;
   out.input_scale = 1.0f;  // an int8 layer 0 reads lut(pixel) itself
   out.input_bias = 0.0f;
-  for (DenseLayerSpec& layer : out.layers) {
+  for (host::DenseLayerSpec& layer : out.layers) {
     if (layer.weight_type != format::DType::kInt8) continue;
     const bool uint8_outputs = layer.output_scale > 0.0f;
     layer.weights.resize(layer.weights_i8.size());

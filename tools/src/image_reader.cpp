@@ -1,13 +1,13 @@
 // image_reader.cpp — see image_reader.h.
-#include "image_reader.h"
+#include "softedge/tools/image_reader.h"
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
 
-#include "bounded_file.h"
-#include "pgm_reader.h"
+#include "softedge/host/bounded_file.h"
+#include "softedge/tools/pgm_reader.h"
 
 // stb's PNG and JPEG decoders, compiled here with internal linkage.
 #define STB_IMAGE_IMPLEMENTATION
@@ -93,7 +93,7 @@ std::vector<uint8_t> resample_box(const std::vector<uint8_t>& pixels, uint32_t f
 }
 
 InputImage read_input_image(const std::string& path, uint32_t width, uint32_t height) {
-  const std::vector<uint8_t> bytes = read_file_at_most(path, kMaxImageFileBytes);
+  const std::vector<uint8_t> bytes = host::read_file_at_most(path, kMaxImageFileBytes);
   InputImage image;
   if (bytes.size() >= 2 && bytes[0] == 'P' && bytes[1] == '5') {
     image.pixels = parse_pgm(bytes.data(), bytes.size(), path, width, height);

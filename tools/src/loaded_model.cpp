@@ -1,14 +1,14 @@
 // loaded_model.cpp — see loaded_model.h.
-#include "loaded_model.h"
+#include "softedge/tools/loaded_model.h"
 
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
-#include "bounded_file.h"
-#include "class_names.h"
-#include "dataset.h"
-#include "model_file.h"
+#include "softedge/host/bounded_file.h"
+#include "softedge/tools/class_names.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/file_io.h"
 
 namespace softedge {
 namespace tools {
@@ -35,7 +35,7 @@ constexpr size_t kMaxModelFileBytes = size_t{1} << 30;
 }  // namespace
 
 LoadedModel::LoadedModel(const std::string& path) : path_(path) {
-  storage_ = AlignedBytes(read_file_at_most(path, kMaxModelFileBytes));  // names the file
+  storage_ = host::AlignedBytes(host::read_file_at_most(path, kMaxModelFileBytes));  // names the file
   const uint8_t* data = storage_.data();
 
   Status status = load(data, storage_.size(), &model_);
@@ -63,17 +63,17 @@ std::string LoadedModel::class_label(uint32_t index) const {
 
 void require_fashion_mnist_model(const LoadedModel& loaded) {
   const Model& m = loaded.model();
-  if (m.input_size != train::kImagePixels) {
+  if (m.input_size != host::kImagePixels) {
     throw std::runtime_error(
         loaded.path() + ": the model takes " + std::to_string(m.input_size) + " input values (" +
         std::to_string(m.input_height) + "x" + std::to_string(m.input_width) + "x" +
         std::to_string(m.input_channels) + "), but Fashion-MNIST images have " +
-        std::to_string(train::kImagePixels) + " (28x28)");
+        std::to_string(host::kImagePixels) + " (28x28)");
   }
-  if (m.num_classes != train::kNumClasses) {
+  if (m.num_classes != host::kNumClasses) {
     throw std::runtime_error(loaded.path() + ": the model has " + std::to_string(m.num_classes) +
                              " classes, but Fashion-MNIST has " +
-                             std::to_string(train::kNumClasses) + " labels");
+                             std::to_string(host::kNumClasses) + " labels");
   }
 }
 

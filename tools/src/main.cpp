@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
-#include "commands.h"
-#include "kernel_override.h"
-#include "version_banner.h"
+#include "softedge/tools/cli_args.h"
+#include "softedge/tools/commands.h"
+#include "softedge/host/kernel_override.h"
+#include "softedge/host/version_banner.h"
 
 namespace {
 
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args[0] == "--version") {
-    std::fputs(softedge::train::version_banner("softedge").c_str(), stdout);
+    std::fputs(softedge::host::version_banner("softedge").c_str(), stdout);
     return 0;
   }
 
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    softedge::train::apply_kernel_override();
+    softedge::host::apply_kernel_override();
     return command->run(args);
   } catch (const softedge::tools::UsageError& e) {
     std::fprintf(stderr, "softedge %s: %s\nusage: %s\n(see 'softedge %s --help')\n",

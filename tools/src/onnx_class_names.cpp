@@ -1,16 +1,16 @@
 // onnx_class_names.cpp — see onnx_class_names.h.
-#include "onnx_class_names.h"
+#include "softedge/tools/onnx_class_names.h"
 
 #include <algorithm>
 
-#include "class_names.h"
-#include "dataset.h"
+#include "softedge/tools/class_names.h"
+#include "softedge/host/dataset.h"
 
 namespace softedge {
 namespace tools {
 
 ClassNames pick_class_names(const onnx::ModelProto& model, const ImportOptions& options,
-                            uint32_t classes, const ModelSpec& spec, const std::string& context) {
+                            uint32_t classes, const host::ModelSpec& spec, const std::string& context) {
   const auto& props = model.metadata_props();
   const auto stored =
       std::find_if(props.begin(), props.end(),
@@ -27,10 +27,10 @@ ClassNames pick_class_names(const onnx::ModelProto& model, const ImportOptions& 
       start = end + 1;
     }
     result.origin = std::string("from the model's metadata (") + kClassNamesKey + ")";
-  } else if (classes == train::kNumClasses && spec.input_height == 28 && spec.input_width == 28 &&
+  } else if (classes == host::kNumClasses && spec.input_height == 28 && spec.input_width == 28 &&
              spec.input_channels == 1) {
-    result.names.assign(train::kFashionMnistClassNames,
-                        train::kFashionMnistClassNames + train::kNumClasses);
+    result.names.assign(host::kFashionMnistClassNames,
+                        host::kFashionMnistClassNames + host::kNumClasses);
     result.origin = "Fashion-MNIST's (10 outputs, 28x28x1 input)";
   } else {
     for (uint32_t c = 0; c < classes; ++c) result.names.push_back("class" + std::to_string(c));

@@ -1,12 +1,12 @@
 // onnx_evaluator.cpp — see onnx_evaluator.h. Each operator follows its ONNX definition for
 // opsets 9 to 17; only the forms a dense network uses are implemented, the rest throw.
-#include "onnx_evaluator.h"
+#include "softedge/tools/onnx_evaluator.h"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
-#include "onnx_attributes.h"
+#include "softedge/tools/onnx_attributes.h"
 
 namespace softedge {
 namespace tools {

@@ -1,11 +1,11 @@
 // onnx_export.cpp — see onnx_export.h.
-#include "onnx_export.h"
+#include "softedge/tools/onnx_export.h"
 
 #include <stdexcept>
 #include <vector>
 
-#include "onnx_class_names.h"
-#include "onnx_tensor.h"
+#include "softedge/tools/onnx_class_names.h"
+#include "softedge/tools/onnx_tensor.h"
 
 namespace softedge {
 namespace tools {
@@ -62,7 +62,7 @@ std::vector<double> as_doubles(const std::vector<float>& values) {
 
 }  // namespace
 
-onnx::ModelProto export_onnx(const ModelSpec& spec, const std::string& description) {
+onnx::ModelProto export_onnx(const host::ModelSpec& spec, const std::string& description) {
   onnx::ModelProto model;
   model.set_ir_version(kIrVersion);
   model.set_producer_name("softedge");
@@ -110,7 +110,7 @@ onnx::ModelProto export_onnx(const ModelSpec& spec, const std::string& descripti
   x = "flat_features";
 
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const DenseLayerSpec& layer = spec.layers[l];
+    const host::DenseLayerSpec& layer = spec.layers[l];
     if (layer.weight_type != format::DType::kFloat32) {
       throw std::invalid_argument("export_onnx: layer " + std::to_string(l) + " is not float32");
     }

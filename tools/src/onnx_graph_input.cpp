@@ -1,9 +1,9 @@
 // onnx_graph_input.cpp — see onnx_graph_input.h.
-#include "onnx_graph_input.h"
+#include "softedge/tools/onnx_graph_input.h"
 
 #include <algorithm>
 
-#include "onnx_tensor.h"
+#include "softedge/tools/onnx_tensor.h"
 #include "softedge/format.h"
 
 namespace softedge {

@@ -3,7 +3,7 @@
 // then the output of each node that reads it. A node that reads only constants is folded by
 // the reference evaluator; a node that reads the activation becomes part of the model; any
 // other node means the graph is not a chain, and the import fails.
-#include "onnx_import.h"
+#include "softedge/tools/onnx_import.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,11 +11,11 @@
 #include <map>
 #include <set>
 
-#include "onnx_attributes.h"
-#include "onnx_class_names.h"
-#include "onnx_evaluator.h"
-#include "onnx_graph_input.h"
-#include "onnx_tensor.h"
+#include "softedge/tools/onnx_attributes.h"
+#include "softedge/tools/onnx_class_names.h"
+#include "softedge/tools/onnx_evaluator.h"
+#include "softedge/tools/onnx_graph_input.h"
+#include "softedge/tools/onnx_tensor.h"
 
 namespace softedge {
 namespace tools {
@@ -517,7 +517,7 @@ class Converter {
   }
 
   void close_layer() {
-    DenseLayerSpec spec;
+    host::DenseLayerSpec spec;
     spec.in_features = layer_->in;
     spec.out_features = layer_->out;
     spec.activation = layer_->relu ? format::Activation::kRelu : format::Activation::kNone;
@@ -549,7 +549,7 @@ class Converter {
       fail_graph("the graph has no Gemm or MatMul: no dense layer to import");
     if (layer_) close_layer();
     if (result_.logits_name.empty()) result_.logits_name = chain_;
-    ModelSpec& spec = result_.spec;
+    host::ModelSpec& spec = result_.spec;
     spec.layers = std::move(layers_);
     const uint32_t classes = spec.layers.back().out_features;
     if (classes > format::kMaxClasses) {
@@ -595,7 +595,7 @@ class Converter {
   std::string final_op_;
   double pre_scale_ = 1.0, pre_bias_ = 0.0;  // the graph's own input scaling
   std::optional<PendingLayer> layer_;
-  std::vector<DenseLayerSpec> layers_;
+  std::vector<host::DenseLayerSpec> layers_;
 };
 
 }  // namespace

@@ -1,12 +1,12 @@
 // onnx_import_check.cpp — see onnx_import_check.h.
-#include "onnx_import_check.h"
+#include "softedge/tools/onnx_import_check.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "onnx_evaluator.h"
-#include "softedge/aligned_bytes.h"
+#include "softedge/tools/onnx_evaluator.h"
+#include "softedge/host/aligned_bytes.h"
 #include "softedge/softedge.h"
 
 namespace softedge {
@@ -94,7 +94,7 @@ std::vector<double> log_softmax(const std::vector<double>& z) {
 
 ImportCheck check_import(const onnx::ModelProto& model, const ImportedModel& imported,
                          const std::vector<uint8_t>& model_bytes, const std::string& file) {
-  const AlignedBytes bytes(model_bytes);
+  const host::AlignedBytes bytes(model_bytes);
   Model runtime_model;
   const Status status = load(bytes.data(), bytes.size(), &runtime_model);
   if (status != Status::kOk) {

@@ -1,5 +1,5 @@
 // onnx_model_file.cpp — see onnx_model_file.h.
-#include "onnx_model_file.h"
+#include "softedge/tools/onnx_model_file.h"
 
 #include <algorithm>
 #include <climits>

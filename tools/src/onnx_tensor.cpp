@@ -1,5 +1,5 @@
 // onnx_tensor.cpp — see onnx_tensor.h.
-#include "onnx_tensor.h"
+#include "softedge/tools/onnx_tensor.h"
 
 #include <cstring>
 

@@ -1,9 +1,9 @@
 // pgm_reader.cpp — see pgm_reader.h.
-#include "pgm_reader.h"
+#include "softedge/tools/pgm_reader.h"
 
 #include <stdexcept>
 
-#include "bounded_file.h"
+#include "softedge/host/bounded_file.h"
 
 namespace softedge {
 namespace tools {
@@ -97,7 +97,7 @@ std::vector<uint8_t> parse_pgm(const uint8_t* data, size_t size, const std::stri
 std::vector<uint8_t> read_pgm(const std::string& path, uint32_t width, uint32_t height) {
   // A header and width x height bytes; trailing images are ignored, so read no more than that.
   constexpr size_t kMaxPgmBytes = size_t{64} << 20;
-  std::vector<uint8_t> bytes = read_file_at_most(path, kMaxPgmBytes);
+  std::vector<uint8_t> bytes = host::read_file_at_most(path, kMaxPgmBytes);
   return parse_pgm(bytes.data(), bytes.size(), path, width, height);
 }
 

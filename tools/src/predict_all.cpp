@@ -1,5 +1,5 @@
 // predict_all.cpp — see predict_all.h.
-#include "predict_all.h"
+#include "softedge/tools/predict_all.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,10 +8,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include "dataset.h"
-#include "image_reader.h"
-#include "json_text.h"
-#include "model_file.h"
+#include "softedge/host/dataset.h"
+#include "softedge/tools/image_reader.h"
+#include "softedge/host/json_text.h"
+#include "softedge/host/file_io.h"
 
 namespace softedge {
 namespace tools {
@@ -47,7 +47,7 @@ void run(const LoadedModel& loaded, Predictions* p) {
 
 Predictions from_test_split(const LoadedModel& loaded, const std::string& data_option) {
   require_fashion_mnist_model(loaded);
-  train::Split split = train::load_split(train::find_test_data_dir(data_option), "t10k");
+  host::Split split = host::load_split(host::find_test_data_dir(data_option), "t10k");
   Predictions p;
   p.count = split.count;
   p.pixels = std::move(split.pixels);
@@ -106,14 +106,14 @@ std::string csv_field(const std::string& text) {
 
 std::string as_json(const LoadedModel& loaded, const Predictions& p) {
   const uint32_t classes = loaded.model().num_classes;
-  std::string text = "{\"model\":" + json_string(loaded.path()) + ",\"images\":[";
+  std::string text = "{\"model\":" + host::json_string(loaded.path()) + ",\"images\":[";
   for (uint32_t i = 0; i < p.count; ++i) {
     text += std::string(i ? "," : "") + "{";
     if (p.files.empty()) {
       text += "\"index\":" + std::to_string(i) +
               ",\"true_class\":" + std::to_string(p.true_classes[i]);
     } else {
-      text += "\"file\":" + json_string(p.files[i]);
+      text += "\"file\":" + host::json_string(p.files[i]);
     }
     text += ",\"class\":" + std::to_string(p.classes[i]) + ",\"probabilities\":[";
     for (uint32_t c = 0; c < classes; ++c) {
@@ -150,7 +150,7 @@ void predict_all(const LoadedModel& loaded, const std::string& data_option,
                                     : from_directory(loaded, image_dir);
   run(loaded, &p);
   const std::string text = json ? as_json(loaded, p) : as_csv(loaded, p);
-  train::write_file_atomically(json || csv_path.empty() ? "-" : csv_path,
+  host::write_file_atomically(json || csv_path.empty() ? "-" : csv_path,
                                std::vector<uint8_t>(text.begin(), text.end()));
 }
 

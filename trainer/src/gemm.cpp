@@ -1,6 +1,6 @@
 // Register-blocked single-precision GEMM (see gemm.h). Built with -march=SOFTEDGE_TRAINER_ARCH,
 // so xsimd::batch<float> is the widest vector of the desktop it is built on.
-#include "gemm.h"
+#include "softedge/train/gemm.h"
 
 #include <xsimd/xsimd.hpp>
 
@@ -12,7 +12,7 @@
 #include <xmmintrin.h>
 #endif
 
-#include "aligned_vector.h"
+#include "softedge/train/aligned_vector.h"
 
 namespace softedge {
 namespace train {

@@ -7,7 +7,7 @@
 //   weight grad   dWᵀ = Xᵀ · dZ              gemm_atb  (dZ: rows x out)
 //   input grad    dX = dZ · (Wᵀ)ᵀ            gemm_abt  (only for layers after the first)
 // The results are handed out in the runtime's out x in layout.
-#include "network.h"
+#include "softedge/train/network.h"
 
 #include <xsimd/xsimd.hpp>
 
@@ -25,8 +25,8 @@
 #include <cstdio>
 #endif
 
-#include "gemm.h"
-#include "rng.h"
+#include "softedge/train/gemm.h"
+#include "softedge/train/rng.h"
 
 namespace softedge {
 namespace train {
@@ -296,20 +296,20 @@ void lookup_curve(const float* curve, const uint8_t* pixels, uint32_t count, flo
 
 void transform_row(const InputTransform& t, const float* scale, const float* shift,
                    const uint8_t* pixels, float* out) {
-  lookup_curve(t.value_of_pixel.data(), pixels, kImagePixels, out);
+  lookup_curve(t.value_of_pixel.data(), pixels, host::kImagePixels, out);
   uint32_t i = 0;
-  for (; i + kLanes <= kImagePixels; i += kLanes) {
+  for (; i + kLanes <= host::kImagePixels; i += kLanes) {
     const batch v = batch::load_unaligned(out + i);
     xsimd::fma(v, batch::load_unaligned(scale + i), batch::load_unaligned(shift + i))
         .store_unaligned(out + i);
   }
-  for (; i < kImagePixels; ++i) out[i] = out[i] * scale[i] + shift[i];
+  for (; i < host::kImagePixels; ++i) out[i] = out[i] * scale[i] + shift[i];
 }
 
 // A row's pixels are 13 cache lines somewhere in 47 MB: ask for them a few rows ahead.
 constexpr uint32_t kPrefetchRows = 4;
 void prefetch_pixels(const uint8_t* row) {
-  for (uint32_t offset = 0; offset < kImagePixels; offset += 64) __builtin_prefetch(row + offset);
+  for (uint32_t offset = 0; offset < host::kImagePixels; offset += 64) __builtin_prefetch(row + offset);
 }
 
 // (v - mean) * inv_std as v * scale + shift.
@@ -318,16 +318,16 @@ struct FeatureMap {
   AlignedVector<float> scale, shift;
 
   explicit FeatureMap(const InputTransform& t) : transform(&t) {
-    if (t.mean.size() != kImagePixels || t.inv_std.size() != kImagePixels) {
+    if (t.mean.size() != host::kImagePixels || t.inv_std.size() != host::kImagePixels) {
       throw std::invalid_argument("input transform: mean and inv_std need one value per pixel");
     }
     scale.assign(t.inv_std.begin(), t.inv_std.end());
-    shift.resize(kImagePixels);
-    for (uint32_t i = 0; i < kImagePixels; ++i) shift[i] = -t.mean[i] * t.inv_std[i];
+    shift.resize(host::kImagePixels);
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) shift[i] = -t.mean[i] * t.inv_std[i];
   }
 
   // Rows `indices[0, rows)` of `split` (or rows first.. when indices is null) into `out`.
-  void gather(const Split& split, const uint32_t* indices, uint32_t first, uint32_t rows,
+  void gather(const host::Split& split, const uint32_t* indices, uint32_t first, uint32_t rows,
               float* out, ThreadPool* team) const {
     const uint32_t chunks = (rows + kGatherChunkRows - 1) / kGatherChunkRows;
     parallel_for(rows >= 2 * kGatherChunkRows ? team : nullptr, chunks, [&](uint32_t chunk) {
@@ -335,15 +335,15 @@ struct FeatureMap {
       const uint32_t end = std::min(rows, begin + kGatherChunkRows);
       auto row_of = [&](uint32_t r) { return indices != nullptr ? indices[r] : first + r; };
       for (uint32_t r = begin; r < std::min(end, begin + kPrefetchRows); ++r) {
-        prefetch_pixels(&split.pixels[size_t{row_of(r)} * kImagePixels]);
+        prefetch_pixels(&split.pixels[size_t{row_of(r)} * host::kImagePixels]);
       }
       for (uint32_t r = begin; r < end; ++r) {
         if (r + kPrefetchRows < end) {
-          prefetch_pixels(&split.pixels[size_t{row_of(r + kPrefetchRows)} * kImagePixels]);
+          prefetch_pixels(&split.pixels[size_t{row_of(r + kPrefetchRows)} * host::kImagePixels]);
         }
         const uint32_t row = row_of(r);
         transform_row(*transform, scale.data(), shift.data(),
-                      &split.pixels[size_t{row} * kImagePixels], out + size_t{r} * kImagePixels);
+                      &split.pixels[size_t{row} * host::kImagePixels], out + size_t{r} * host::kImagePixels);
       }
     });
   }
@@ -455,7 +455,7 @@ struct Evaluation {
 };
 
 // Mean loss and accuracy over rows `indices` (or all rows when indices is empty) of `split`.
-Evaluation evaluate(Network& net, const FeatureMap& features, const Split& split,
+Evaluation evaluate(Network& net, const FeatureMap& features, const host::Split& split,
                     const std::vector<uint32_t>& indices, ThreadPool* team) {
   const uint32_t count = indices.empty() ? split.count : static_cast<uint32_t>(indices.size());
   net.reserve(std::min(count, kEvalRows));
@@ -481,14 +481,14 @@ Evaluation evaluate(Network& net, const FeatureMap& features, const Split& split
   return e;
 }
 
-void check_split(const Split& split, const char* what) {
-  if (split.pixels.size() != size_t{split.count} * kImagePixels ||
+void check_split(const host::Split& split, const char* what) {
+  if (split.pixels.size() != size_t{split.count} * host::kImagePixels ||
       split.labels.size() != split.count) {
     throw std::invalid_argument(std::string(what) +
                                 " split: pixels or labels do not match its count");
   }
   for (uint8_t label : split.labels) {
-    if (label >= kNumClasses) {
+    if (label >= host::kNumClasses) {
       throw std::invalid_argument(std::string(what) + " split: label " + std::to_string(label) +
                                   " is not a class (0-9)");
     }
@@ -512,29 +512,29 @@ std::array<float, 256> pixel_curve(Curve curve) {
 InputTransform identity_input_transform(Curve curve) {
   InputTransform t;
   t.value_of_pixel = pixel_curve(curve);
-  t.mean.assign(kImagePixels, 0.0f);
-  t.inv_std.assign(kImagePixels, 1.0f);
+  t.mean.assign(host::kImagePixels, 0.0f);
+  t.inv_std.assign(host::kImagePixels, 1.0f);
   return t;
 }
 
-InputTransform make_input_transform(const Split& train, Curve curve) {
+InputTransform make_input_transform(const host::Split& train, Curve curve) {
   return make_input_transform(train, pixel_curve(curve));
 }
 
-InputTransform make_input_transform(const Split& train, const std::array<float, 256>& curve) {
+InputTransform make_input_transform(const host::Split& train, const std::array<float, 256>& curve) {
   check_split(train, "training");
   if (train.count == 0) throw std::invalid_argument("input transform: the training split is empty");
   InputTransform t;
   t.value_of_pixel = curve;
   // Per pixel position, a histogram of the 256 values: exact sums in any order.
-  std::vector<uint32_t> histogram(size_t{kImagePixels} * 256, 0);
+  std::vector<uint32_t> histogram(size_t{host::kImagePixels} * 256, 0);
   for (uint32_t r = 0; r < train.count; ++r) {
-    const uint8_t* row = &train.pixels[size_t{r} * kImagePixels];
-    for (uint32_t i = 0; i < kImagePixels; ++i) ++histogram[size_t{i} * 256 + row[i]];
+    const uint8_t* row = &train.pixels[size_t{r} * host::kImagePixels];
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) ++histogram[size_t{i} * 256 + row[i]];
   }
-  t.mean.resize(kImagePixels);
-  t.inv_std.resize(kImagePixels);
-  for (uint32_t i = 0; i < kImagePixels; ++i) {
+  t.mean.resize(host::kImagePixels);
+  t.inv_std.resize(host::kImagePixels);
+  for (uint32_t i = 0; i < host::kImagePixels; ++i) {
     double sum = 0.0;
     for (int p = 0; p < 256; ++p) {
       sum += static_cast<double>(histogram[size_t{i} * 256 + p]) * t.value_of_pixel[p];
@@ -556,8 +556,8 @@ void apply_input_transform(const InputTransform& transform, const uint8_t* pixel
                            float* features) {
   const FeatureMap map(transform);
   for (uint32_t r = 0; r < rows; ++r) {
-    transform_row(transform, map.scale.data(), map.shift.data(), pixels + size_t{r} * kImagePixels,
-                  features + size_t{r} * kImagePixels);
+    transform_row(transform, map.scale.data(), map.shift.data(), pixels + size_t{r} * host::kImagePixels,
+                  features + size_t{r} * host::kImagePixels);
   }
 }
 
@@ -608,7 +608,7 @@ std::vector<uint32_t> validation_rows(uint32_t train_count, const NetworkConfig&
 }
 
 NetworkResult train_network(
-    const Split& train, const Split* test, const InputTransform& transform,
+    const host::Split& train, const host::Split* test, const InputTransform& transform,
     const NetworkConfig& config, const std::function<void(const NetworkEpochReport&)>& on_epoch,
     const std::function<void(uint64_t steps_done, uint64_t total_steps)>& on_step) {
   check_split(train, "training");
@@ -634,8 +634,8 @@ NetworkResult train_network(
   // A second thread pays from about 2^21 multiply-adds per step (784-32-10 and up); softmax
   // regression (10^6) trains faster on one. The results are the same either way.
   uint64_t step_work = 0;
-  for (size_t l = 0, in = kImagePixels; l <= config.hidden.size(); ++l) {
-    const uint64_t out = l < config.hidden.size() ? config.hidden[l] : kNumClasses;
+  for (size_t l = 0, in = host::kImagePixels; l <= config.hidden.size(); ++l) {
+    const uint64_t out = l < config.hidden.size() ? config.hidden[l] : host::kNumClasses;
     step_work += uint64_t{config.batch_size} * in * out;
     in = out;
   }
@@ -659,9 +659,9 @@ NetworkResult train_network(
 
   // He initialization (N(0, 2/in)) for ReLU layers; N(0, 1/in) for the output layer; b = 0.
   Rng rng(config.seed);
-  std::vector<uint32_t> widths = {kImagePixels};
+  std::vector<uint32_t> widths = {host::kImagePixels};
   widths.insert(widths.end(), config.hidden.begin(), config.hidden.end());
-  widths.push_back(kNumClasses);
+  widths.push_back(host::kNumClasses);
   std::vector<Layer> initial;
   for (size_t l = 0; l + 1 < widths.size(); ++l) {
     Layer layer;
@@ -801,11 +801,11 @@ void network_logits(const std::vector<DenseParams>& layers, const float* feature
 }
 
 std::vector<uint32_t> network_predict(const std::vector<DenseParams>& layers,
-                                      const InputTransform& transform, const Split& split,
+                                      const InputTransform& transform, const host::Split& split,
                                       uint32_t threads) {
   check_split(split, "evaluation");
   Network net(layers_from_params(layers));
-  if (net.inputs() != kImagePixels) {
+  if (net.inputs() != host::kImagePixels) {
     throw std::invalid_argument("network_predict: the first layer does not take 784 pixels");
   }
   const FeatureMap features(transform);

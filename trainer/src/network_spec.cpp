@@ -1,4 +1,4 @@
-#include "network_spec.h"
+#include "softedge/train/network_spec.h"
 
 #include <utility>
 
@@ -6,11 +6,11 @@ namespace softedge {
 namespace train {
 
 void append_network_layers(const NetworkResult& result, const InputTransform& transform,
-                           ModelSpec* spec) {
+                           host::ModelSpec* spec) {
   for (size_t l = 0; l < result.layers.size(); ++l) {
     const DenseParams params =
         l == 0 ? fold_input_transform(result.layers[0], transform) : result.layers[l];
-    DenseLayerSpec layer;
+    host::DenseLayerSpec layer;
     layer.in_features = params.in;
     layer.out_features = params.out;
     layer.activation = l + 1 < result.layers.size() ? format::Activation::kRelu

@@ -1,7 +1,7 @@
 // The lesson's model and its gradient step. The forward pass runs through the runtime's
 // dispatched dense kernel (the code that ships); the weight update is an xsimd kernel
 // built for the desktop's own ISA (SOFTEDGE_TRAINER_ARCH).
-#include "softmax_regression.h"
+#include "softedge/train/softmax_regression.h"
 
 #include <xsimd/xsimd.hpp>
 

@@ -4,8 +4,6 @@
 // the default trains a dense network (no hidden layer unless --hidden) with AdamW and a
 // one-cycle schedule on a square-root pixel curve, keeping the epoch with the best accuracy
 // on a validation split carved from the training images.
-#include <getopt.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -17,216 +15,25 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "evaluation.h"
-#include "kernel_override.h"
-#include "model_file.h"
-#include "network.h"
-#include "network_spec.h"
-#include "output_paths.h"
-#include "progress_bar.h"
-#include "quantize.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/evaluation.h"
+#include "softedge/host/kernel_override.h"
+#include "softedge/host/file_io.h"
+#include "softedge/train/network.h"
+#include "softedge/train/network_spec.h"
+#include "softedge/host/output_paths.h"
+#include "softedge/train/progress_bar.h"
+#include "softedge/host/quantize.h"
 #include "softedge/kernels.h"
-#include "training.h"
-#include "version_banner.h"
-#include "training_curves.h"
-#include "json_text.h"
+#include "softedge/train/train_options.h"
+#include "softedge/train/training.h"
+#include "softedge/host/version_banner.h"
+#include "softedge/host/training_curves.h"
+#include "softedge/host/json_text.h"
 
 namespace {
 
 using namespace softedge::train;
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
-const char kUsage[] =
-    "usage: softedge-train [options]\n"
-    "\n"
-    "Trains a classifier for Fashion-MNIST and writes a softedge model file. The test\n"
-    "accuracy it reports is measured through the softedge runtime, on the written file.\n"
-    "\n"
-    "By default: a dense network (softmax regression unless --hidden) trained with AdamW and\n"
-    "a one-cycle learning rate on a square-root pixel curve (a lookup table in the model),\n"
-    "keeping the epoch with the best accuracy on a validation split of the training images.\n"
-    "\n"
-    "options:\n"
-    "  --preset d2l         the d2l.ai lesson exactly instead: softmax regression, plain SGD,\n"
-    "                       batch 256, lr 0.1, 10 epochs, W ~ N(0, 0.01), b = 0, pixels/255\n"
-    "  --hidden LIST        hidden ReLU layers, e.g. 256 or 256,128 (default: none)\n"
-    "  --epochs N           passes over the training set (default: tuned per shape)\n"
-    "  --batch-size N       minibatch size\n"
-    "  --lr X               learning rate (the one-cycle peak by default)\n"
-    "  --threads N          training threads (default 2; the lesson preset uses 1)\n"
-    "  --validation N       training images held out to choose the epoch (default 5000, or\n"
-    "                       a tenth of smaller training sets; 0: keep the last epoch)\n"
-    "  --seed N             random seed (default 0): the same seed and thread count give the\n"
-    "                       same model file, byte for byte\n"
-    "  --out FILE           model file to write (default model.sedg), written atomically\n"
-    "  --int8 FILE          also write an int8 model (as softedge quantize, calibrated on\n"
-    "                       training images) and compare it with the float model\n"
-    "  --plot FILE          the training curves (loss and accuracies per epoch) as an SVG\n"
-    "  --data DIR           Fashion-MNIST directory (else $SOFTEDGE_DATA, ./data/FashionMNIST/raw,\n"
-    "                       ./data, /usr/share/datasets/fashion-mnist)\n"
-    "  --json               print a JSON summary on stdout (epoch lines go to stderr)\n"
-    "  -h, --help           this help\n"
-    "  --version            the version and the model format versions read and written\n"
-    "\n"
-    "A progress bar is drawn on stderr when it is a terminal. Environment:\n"
-    "SOFTEDGE_KERNEL=NAME forces a runtime kernel set (e.g. scalar, avx2).\n";
-
-struct Options {
-  bool lesson = false;  // --preset d2l
-  std::vector<uint32_t> hidden;
-  // Values given on the command line (0 / negative: not given, use the path's default).
-  uint32_t epochs = 0;
-  uint32_t batch_size = 0;
-  float lr = 0.0f;
-  uint32_t threads = 2;
-  int64_t validation = -1;
-  uint64_t seed = 0;
-  std::string out = "model.sedg";
-  std::string int8_out;  // empty: no int8 model
-  std::string plot;      // empty: no chart
-  std::string data;
-  bool json = false;
-};
-
-bool parse_unsigned(const char* text, uint64_t max, uint64_t* value) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long parsed = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || parsed > max) return false;
-  *value = parsed;
-  return true;
-}
-
-// "256,128" -> {256, 128}; every width 1..65536.
-bool parse_widths(const char* text, std::vector<uint32_t>* widths) {
-  widths->clear();
-  std::string item;
-  for (const char* p = text;; ++p) {
-    if (*p == ',' || *p == '\0') {
-      uint64_t width = 0;
-      if (!parse_unsigned(item.c_str(), 65536, &width) || width == 0) return false;
-      widths->push_back(static_cast<uint32_t>(width));
-      item.clear();
-      if (*p == '\0') break;
-    } else {
-      item += *p;
-    }
-  }
-  return widths->size() + 1 <= softedge::format::kMaxLayers;
-}
-
-// Returns -1 to go on, else the exit code.
-int parse_options(int argc, char** argv, Options* options) {
-  enum { kPreset = 1000, kHidden, kEpochs, kBatch, kLr, kThreads, kValidation, kSeed, kOut,
-         kInt8, kPlot, kData, kJson };
-  static const option kLong[] = {
-      {"preset", required_argument, nullptr, kPreset},
-      {"hidden", required_argument, nullptr, kHidden},
-      {"epochs", required_argument, nullptr, kEpochs},
-      {"batch-size", required_argument, nullptr, kBatch},
-      {"lr", required_argument, nullptr, kLr},
-      {"threads", required_argument, nullptr, kThreads},
-      {"validation", required_argument, nullptr, kValidation},
-      {"seed", required_argument, nullptr, kSeed},
-      {"out", required_argument, nullptr, kOut},
-      {"int8", required_argument, nullptr, kInt8},
-      {"plot", required_argument, nullptr, kPlot},
-      {"data", required_argument, nullptr, kData},
-      {"json", no_argument, nullptr, kJson},
-      {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},
-      {nullptr, 0, nullptr, 0}};
-  int opt;
-  uint64_t number = 0;
-  opterr = 0;
-  // "+": stop at the first non-option (no reordering), so argv[token] is the option just read.
-  int token = optind, index = -1;
-  while ((opt = getopt_long(argc, argv, "+h", kLong, &index)) != -1) {
-    const char* bad = nullptr;
-    // getopt_long takes any unambiguous prefix (--ep for --epochs); the tool's parser does
-    // not, and neither does this one: the same rules in both binaries.
-    if (index >= 0 && opt != '?') {
-      const std::string text = std::string(argv[token]).substr(0, std::string(argv[token]).find('='));
-      if (text != std::string("--") + kLong[index].name) {
-        std::fprintf(stderr, "softedge-train: unknown option '%s' (did you mean --%s?)\n%s",
-                     text.c_str(), kLong[index].name, kUsage);
-        return kExitUsage;
-      }
-    }
-    token = optind;
-    index = -1;
-    switch (opt) {
-      case 'h': std::fputs(kUsage, stdout); return kExitOk;
-      case 'V': std::fputs(softedge::train::version_banner("softedge-train").c_str(), stdout);
-        return kExitOk;
-      case kPreset:
-        if (std::strcmp(optarg, "d2l") != 0) bad = "--preset (known: d2l)";
-        else options->lesson = true;
-        break;
-      case kHidden:
-        if (!parse_widths(optarg, &options->hidden)) bad = "--hidden (e.g. 256,128; at most 7)";
-        break;
-      case kEpochs:
-        if (!parse_unsigned(optarg, 100000, &number) || number == 0) bad = "--epochs";
-        else options->epochs = static_cast<uint32_t>(number);
-        break;
-      case kBatch:
-        if (!parse_unsigned(optarg, 60000, &number) || number == 0) bad = "--batch-size";
-        else options->batch_size = static_cast<uint32_t>(number);
-        break;
-      case kLr: {
-        char* end = nullptr;
-        const float lr = std::strtof(optarg, &end);
-        if (end == optarg || *end != '\0' || !(lr > 0.0f) || !std::isfinite(lr)) bad = "--lr";
-        else options->lr = lr;
-        break;
-      }
-      case kThreads:
-        if (!parse_unsigned(optarg, 64, &number) || number == 0) bad = "--threads";
-        else options->threads = static_cast<uint32_t>(number);
-        break;
-      case kValidation:
-        if (!parse_unsigned(optarg, 50000, &number)) bad = "--validation";
-        else options->validation = static_cast<int64_t>(number);
-        break;
-      case kSeed:
-        if (!parse_unsigned(optarg, UINT64_MAX, &number)) bad = "--seed";
-        else options->seed = number;
-        break;
-      case kOut: options->out = optarg; break;
-      case kInt8: options->int8_out = optarg; break;
-      case kPlot: options->plot = optarg; break;
-      case kData: options->data = optarg; break;
-      case kJson: options->json = true; break;
-      default:
-        std::fprintf(stderr, "softedge-train: unknown or incomplete option '%s'\n%s",
-                     argv[optind - 1], kUsage);
-        return kExitUsage;
-    }
-    if (bad != nullptr) {
-      std::fprintf(stderr, "softedge-train: bad value '%s' for %s\n", optarg, bad);
-      return kExitUsage;
-    }
-  }
-  if (optind < argc) {
-    std::fprintf(stderr, "softedge-train: unexpected argument '%s'\n%s", argv[optind], kUsage);
-    return kExitUsage;
-  }
-  if (options->lesson && (!options->hidden.empty() || options->validation >= 0)) {
-    std::fprintf(stderr, "softedge-train: --preset d2l is the lesson's softmax regression: "
-                         "no --hidden or --validation\n");
-    return kExitUsage;
-  }
-  if (options->out.empty()) {
-    std::fprintf(stderr, "softedge-train: --out needs a file name\n");
-    return kExitUsage;
-  }
-  return -1;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -234,8 +41,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // What either path hands on: the model, the per-epoch figures, the epoch kept.
 struct Trained {
-  ModelSpec spec;
-  std::vector<EpochReport> history;
+  softedge::host::ModelSpec spec;
+  std::vector<softedge::host::EpochReport> history;
   uint32_t kept_epoch = 0;
   std::string description;  // for the chart's title and the JSON
   std::string settings_json;  // every hyperparameter as used, a JSON object
@@ -268,7 +75,7 @@ class EpochPrinter {
  public:
   EpochPrinter(FILE* stream, uint32_t epochs) : stream_(stream), epochs_(epochs), bar_(stderr) {}
 
-  void print(const EpochReport& e) {
+  void print(const softedge::host::EpochReport& e) {
     bar_.clear();
     std::fprintf(stream_, "epoch %u, loss %.6f, acc %.6f", e.epoch, e.train_loss,
                  e.train_accuracy);
@@ -293,7 +100,7 @@ class EpochPrinter {
   double last_loss_ = -1.0;  // none before the first epoch ends
 };
 
-Trained train_lesson(const Options& options, const Dataset& data, FILE* epoch_stream) {
+Trained train_lesson(const Options& options, const softedge::host::Dataset& data, FILE* epoch_stream) {
   TrainConfig config;  // the lesson's settings
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
@@ -301,7 +108,7 @@ Trained train_lesson(const Options& options, const Dataset& data, FILE* epoch_st
   config.seed = options.seed;
   EpochPrinter printer(epoch_stream, config.epochs);
   const TrainResult result = train_softmax_regression(
-      data.train, &data.test, config, [&printer](const EpochReport& e) { printer.print(e); });
+      data.train, &data.test, config, [&printer](const softedge::host::EpochReport& e) { printer.print(e); });
   printer.done();
   const std::string init = ", \"init_stddev\": " +
                            setting(config.init_stddev) +
@@ -326,7 +133,7 @@ std::array<float, 256> lookup_table_curve(std::vector<uint8_t>* table) {
   return quantized;
 }
 
-Trained train_default(const Options& options, const Dataset& data, FILE* epoch_stream) {
+Trained train_default(const Options& options, const softedge::host::Dataset& data, FILE* epoch_stream) {
   NetworkConfig config = default_network_config(options.hidden);
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
@@ -340,14 +147,14 @@ Trained train_default(const Options& options, const Dataset& data, FILE* epoch_s
   config.threads = options.threads;
   config.seed = options.seed;
 
-  ModelSpec spec = fashion_mnist_spec();
+  softedge::host::ModelSpec spec = fashion_mnist_spec();
   const std::array<float, 256> curve = lookup_table_curve(&spec.input_lut);
   const InputTransform transform = make_input_transform(data.train, curve);
   EpochPrinter printer(epoch_stream, config.epochs);
-  std::vector<EpochReport> history;
+  std::vector<softedge::host::EpochReport> history;
   const NetworkResult result = train_network(
       data.train, &data.test, transform, config, [&](const NetworkEpochReport& n) {
-        EpochReport e;
+        softedge::host::EpochReport e;
         e.epoch = n.epoch;
         e.train_loss = n.train_loss;
         e.train_accuracy = n.train_accuracy;
@@ -376,34 +183,34 @@ Trained train_default(const Options& options, const Dataset& data, FILE* epoch_s
 
 struct Int8Result {
   std::vector<uint8_t> file;
-  Int8Comparison comparison;
+  softedge::host::Int8Comparison comparison;
 };
 
 // Quantizes the trained model and compares it with the float model on the test set.
-Int8Result make_int8(const std::vector<uint8_t>& float_file, const ModelSpec& float_spec,
-                     const Dataset& data) {
-  std::vector<uint8_t> int8_file = encode_model(quantize_int8(float_spec, &data.train));
-  const Int8Comparison comparison = compare_int8(float_file, int8_file, data.test);
+Int8Result make_int8(const std::vector<uint8_t>& float_file, const softedge::host::ModelSpec& float_spec,
+                     const softedge::host::Dataset& data) {
+  std::vector<uint8_t> int8_file = softedge::host::encode_model(softedge::host::quantize_int8(float_spec, &data.train));
+  const softedge::host::Int8Comparison comparison = softedge::host::compare_int8(float_file, int8_file, data.test);
   return Int8Result{std::move(int8_file), comparison};
 }
 
 // A figure that may be unknown (the reports use -1 for that): null in JSON, not -1.
 std::string json_figure(double value) {
-  return value < 0 ? "null" : softedge::tools::json_number(value);
+  return value < 0 ? "null" : softedge::host::json_number(value);
 }
 
 void print_json(const Trained& trained, double test_accuracy, size_t model_bytes,
                 const Int8Result* int8, double load_seconds, double total_seconds,
                 const std::vector<std::string>& command_line) {
-  using softedge::tools::json_string;
+  using softedge::host::json_string;
   std::string argv;
-  for (const std::string& arg : command_line) argv += (argv.empty() ? "" : ", ") + json_string(arg);
+  for (const std::string& arg : command_line) argv += (argv.empty() ? "" : ", ") + softedge::host::json_string(arg);
   std::printf("{\"training\": %s, \"command_line\": [%s],\n \"settings\": %s,\n"
               " \"kept_epoch\": %u,\n \"history\": [",
-              json_string(trained.description).c_str(), argv.c_str(),
+              softedge::host::json_string(trained.description).c_str(), argv.c_str(),
               trained.settings_json.c_str(), trained.kept_epoch);
   for (size_t i = 0; i < trained.history.size(); ++i) {
-    const EpochReport& e = trained.history[i];
+    const softedge::host::EpochReport& e = trained.history[i];
     // With the epoch chosen on validation, test figures per epoch would invite choosing on
     // the test set: they are left out.
     const std::string test = trained.chosen_on_validation
@@ -435,16 +242,16 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   try {
-    apply_kernel_override();
+    softedge::host::apply_kernel_override();
     // A wrong output path is reported now, not after minutes of training.
-    check_output_paths({}, {options.out, options.int8_out, options.plot});
-    const Dataset data = load_fashion_mnist(options.data);
+    softedge::host::check_output_paths({}, {options.out, options.int8_out, options.plot});
+    const softedge::host::Dataset data = softedge::host::load_fashion_mnist(options.data);
     const double load_seconds = seconds_since(start);
     std::fprintf(stderr, "softedge-train: Fashion-MNIST from %s (%u train, %u test images)\n",
                  data.directory.c_str(), data.train.count, data.test.count);
     // The test accuracy is part of every run's report: no test images, no training.
     if (data.test.count == 0) {
-      throw FileError(data.directory + ": the test split (t10k) has no images");
+      throw softedge::host::FileError(data.directory + ": the test split (t10k) has no images");
     }
 
     FILE* epoch_stream = options.json ? stderr : stdout;
@@ -452,14 +259,14 @@ int main(int argc, char** argv) {
                                            : train_default(options, data, epoch_stream);
     // Validate everything, then write, then report: a failure below leaves every output as
     // it was. The device's accuracy: the file's bytes through the runtime.
-    const std::vector<uint8_t> file = encode_model(trained.spec);
+    const std::vector<uint8_t> file = softedge::host::encode_model(trained.spec);
     const double test_accuracy = runtime_accuracy(file, data.test);
     Int8Result int8;
     if (!options.int8_out.empty()) int8 = make_int8(file, trained.spec, data);
-    write_file_atomically(options.out, file);
-    if (!options.int8_out.empty()) write_file_atomically(options.int8_out, int8.file);
+    softedge::host::write_file_atomically(options.out, file);
+    if (!options.int8_out.empty()) softedge::host::write_file_atomically(options.int8_out, int8.file);
     if (!options.plot.empty()) {
-      softedge::tools::write_training_curves_svg(options.plot, trained.history,
+      softedge::host::write_training_curves_svg(options.plot, trained.history,
                                                  trained.description);
     }
     const double total_seconds = seconds_since(start);

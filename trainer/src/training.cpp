@@ -1,10 +1,10 @@
-#include "training.h"
+#include "softedge/train/training.h"
 
 #include <numeric>
 #include <stdexcept>
 #include <string>
 
-#include "evaluation.h"
+#include "softedge/host/evaluation.h"
 #include "softedge/kernels.h"
 #include "softedge/model.h"
 
@@ -17,14 +17,14 @@ namespace {
 // row waits for memory in turn.
 constexpr uint32_t kPrefetchRows = 8;
 
-void prefetch_row(const Split& split, uint32_t index) {
-  const uint8_t* row = &split.pixels[size_t{index} * kImagePixels];
-  for (uint32_t offset = 0; offset < kImagePixels; offset += 64) __builtin_prefetch(row + offset);
+void prefetch_row(const host::Split& split, uint32_t index) {
+  const uint8_t* row = &split.pixels[size_t{index} * host::kImagePixels];
+  for (uint32_t offset = 0; offset < host::kImagePixels; offset += 64) __builtin_prefetch(row + offset);
 }
 
-void gather_batch(const Split& split, const std::vector<uint32_t>& order, size_t first,
+void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, size_t first,
                   uint32_t rows, AlignedVector<float>& features, std::vector<uint8_t>& labels) {
-  features.resize(size_t{rows} * kImagePixels);
+  features.resize(size_t{rows} * host::kImagePixels);
   labels.resize(rows);
   // The runtime's own preprocessing kernel: features match what the device computes.
   const KernelSet& kernels = active_kernels();
@@ -32,23 +32,23 @@ void gather_batch(const Split& split, const std::vector<uint32_t>& order, size_t
   for (uint32_t r = 0; r < rows; ++r) {
     if (r + kPrefetchRows < rows) prefetch_row(split, order[first + r + kPrefetchRows]);
     const uint32_t index = order[first + r];
-    kernels.pixels_to_f32(&split.pixels[size_t{index} * kImagePixels], kImagePixels, kPixelScale,
-                          0.0f, &features[size_t{r} * kImagePixels]);
+    kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels, kPixelScale,
+                          0.0f, &features[size_t{r} * host::kImagePixels]);
     labels[r] = split.labels[index];
   }
 }
 
 }  // namespace
 
-TrainResult train_softmax_regression(const Split& train, const Split* test,
+TrainResult train_softmax_regression(const host::Split& train, const host::Split* test,
                                      const TrainConfig& config,
-                                     const std::function<void(const EpochReport&)>& on_epoch) {
+                                     const std::function<void(const host::EpochReport&)>& on_epoch) {
   if (train.count == 0 || config.batch_size == 0 || config.epochs == 0) {
     throw std::invalid_argument("training needs data, a batch size and at least one epoch");
   }
   Rng rng(config.seed);
   TrainResult result;
-  result.params = init_linear(kImagePixels, kNumClasses, config.init_stddev, rng);
+  result.params = init_linear(host::kImagePixels, host::kNumClasses, config.init_stddev, rng);
 
   std::vector<uint32_t> order(train.count);
   std::iota(order.begin(), order.end(), 0u);
@@ -68,12 +68,12 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
       loss_sum += batch.loss_sum;
       correct += batch.correct;
     }
-    EpochReport report;
+    host::EpochReport report;
     report.epoch = epoch;
     report.train_loss = loss_sum / train.count;
     report.train_accuracy = static_cast<double>(correct) / train.count;
     if (test != nullptr) {
-      report.test_accuracy = runtime_accuracy(encode_model(make_model_spec(result.params)), *test);
+      report.test_accuracy = runtime_accuracy(host::encode_model(make_model_spec(result.params)), *test);
     }
     result.epochs.push_back(report);
     if (on_epoch) on_epoch(report);
@@ -81,20 +81,20 @@ TrainResult train_softmax_regression(const Split& train, const Split* test,
   return result;
 }
 
-ModelSpec fashion_mnist_spec() {
-  ModelSpec spec;
-  spec.input_height = kImageRows;
-  spec.input_width = kImageCols;
+host::ModelSpec fashion_mnist_spec() {
+  host::ModelSpec spec;
+  spec.input_height = host::kImageRows;
+  spec.input_width = host::kImageCols;
   spec.input_channels = 1;
   spec.input_scale = kPixelScale;
   spec.input_bias = 0.0f;
-  spec.class_names.assign(kFashionMnistClassNames, kFashionMnistClassNames + kNumClasses);
+  spec.class_names.assign(host::kFashionMnistClassNames, host::kFashionMnistClassNames + host::kNumClasses);
   return spec;
 }
 
-ModelSpec make_model_spec(const LinearParams& params) {
-  ModelSpec spec = fashion_mnist_spec();
-  DenseLayerSpec layer;
+host::ModelSpec make_model_spec(const LinearParams& params) {
+  host::ModelSpec spec = fashion_mnist_spec();
+  host::DenseLayerSpec layer;
   layer.in_features = params.in_features;
   layer.out_features = params.out_features;
   layer.weights.assign(params.weights.begin(), params.weights.end());
@@ -103,8 +103,8 @@ ModelSpec make_model_spec(const LinearParams& params) {
   return spec;
 }
 
-double runtime_accuracy(const std::vector<uint8_t>& model_file, const Split& split) {
-  return accuracy(predict_classes(model_file, split), split);
+double runtime_accuracy(const std::vector<uint8_t>& model_file, const host::Split& split) {
+  return host::accuracy(host::predict_classes(model_file, split), split);
 }
 
 }  // namespace train
