@@ -10,7 +10,7 @@
 // stb's PNG writer, compiled here with internal linkage (no clash with another copy).
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_STATIC
-#include "stb_image_write.h"
+#include <stb_image_write.h>
 
 namespace softedge {
 namespace host {

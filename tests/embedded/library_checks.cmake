@@ -12,12 +12,12 @@ add_test(NAME embedded/no-heap-symbols
          COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DLIBRARY=$<TARGET_FILE:softedge_runtime>
                  -P ${CMAKE_CURRENT_LIST_DIR}/check_symbols.cmake)
 
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo|MinSizeRel)$")
+if(SOFTEDGE_CALLGRAPH_DIR AND CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo|MinSizeRel)$")
   add_test(NAME embedded/stack-bound
            COMMAND sh -c "awk -f \"$1\" -v limit=$2 -v frame_limit=$3 \"$4\"/*.ci" stack-bound
                    ${CMAKE_CURRENT_LIST_DIR}/stack_bound.awk ${SOFTEDGE_MAX_STACK_BYTES}
                    ${SOFTEDGE_MAX_FRAME_BYTES}
-                   ${CMAKE_BINARY_DIR}/runtime/CMakeFiles/softedge_runtime.dir/src)
+                   ${SOFTEDGE_CALLGRAPH_DIR})
 endif()
 
 add_test(NAME embedded/size

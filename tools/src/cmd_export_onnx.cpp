@@ -10,7 +10,7 @@
 #include "softedge/tools/dequantize.h"
 #include "softedge/tools/loaded_model.h"
 #include "softedge/host/file_io.h"
-#include "onnx/checker.h"
+#include <onnx/checker.h>
 #include "softedge/tools/onnx_export.h"
 #include "softedge/host/output_paths.h"
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <climits>
 
-#include "onnx/checker.h"
+#include <onnx/checker.h>
 
 namespace softedge {
 namespace tools {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 #include "softedge/tools/onnx_tensor.h"
 
 namespace softedge {

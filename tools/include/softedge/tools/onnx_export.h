@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 #include "softedge/host/model_writer.h"
 
 namespace softedge {

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 #include "softedge/tools/onnx_model_file.h"
 #include "softedge/host/model_writer.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 #include "softedge/tools/onnx_import.h"
 
 namespace softedge {

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 
 namespace softedge {
 namespace tools {

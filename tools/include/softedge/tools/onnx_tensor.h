@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_pb.h"
+#include <onnx/onnx_pb.h>
 
 namespace softedge {
 namespace tools {
