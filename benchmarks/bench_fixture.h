@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "softedge/host/dataset.h"
 #include "softedge/host/aligned_bytes.h"
+#include "softedge/host/dataset.h"
 #include "softedge/model.h"
 
 namespace bench {

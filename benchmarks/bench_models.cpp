@@ -5,42 +5,43 @@
 #include <exception>
 
 #include "bench_fixture.h"
-#include "softedge/train/network.h"
-#include "softedge/train/network_spec.h"
 #include "softedge/host/quantize.h"
+#include "softedge/train/input_transform.h"
+#include "softedge/train/model_spec.h"
+#include "softedge/train/network_trainer.h"
 #include "softedge/train/training.h"
+
+namespace host = softedge::host;
 
 namespace bench {
 namespace {
 
-using softedge::host::ModelSpec;
+using host::ModelSpec;
 
-softedge::host::ModelSpec softmax_regression_spec(const softedge::host::Split& train) {
+host::ModelSpec softmax_regression_spec(const host::Split& train) {
   softedge::train::TrainConfig config;
   config.epochs = 1;
   const auto trained = softedge::train::train_softmax_regression(train, nullptr, config, nullptr);
-  return softedge::train::make_model_spec(trained.params);
+  return softedge::train::make_model_spec({trained.params});
 }
 
 // 784-256-10 with ReLU, the first layer folded onto the pixel curve's values. The same
 // conversion as softedge-train's (trainer/src/train_main.cpp), minus the lookup table.
-softedge::host::ModelSpec mlp_spec(const softedge::host::Split& train) {
+host::ModelSpec mlp_spec(const host::Split& train) {
   using namespace softedge::train;
   NetworkConfig config = default_network_config({256});
   config.epochs = 1;
   config.validation_size = 0;
   const InputTransform transform = make_input_transform(train, Curve::kLinear);
   const NetworkResult result = train_network(train, nullptr, transform, config, {});
-  softedge::host::ModelSpec spec = fashion_mnist_spec();
-  softedge::train::append_network_layers(result, transform, &spec);
-  return spec;
+  return make_model_spec(fold_input_transform(result.layers, transform));
 }
 
-void add(Fixture* f, const char* name, const char* float_name, const softedge::host::ModelSpec& spec) {
+void add(Fixture* f, const char* name, const char* float_name, const host::ModelSpec& spec) {
   BenchModel& m = f->models.emplace_back();
   m.name = name;
   m.float_name = float_name;
-  m.file = softedge::host::AlignedBytes(softedge::host::encode_model(spec));
+  m.file = host::AlignedBytes(host::encode_model(spec));
   if (softedge::load(m.file.data(), m.file.size(), &m.model) != softedge::Status::kOk) {
     std::fprintf(stderr, "softedge_bench: the runtime rejected the %s benchmark model\n", name);
     std::exit(1);
@@ -53,14 +54,14 @@ const Fixture& fixture() {
   static const Fixture* loaded = [] {
     auto* f = new Fixture;
     try {
-      f->data = softedge::host::load_fashion_mnist("");
-      const softedge::host::ModelSpec d2l = softmax_regression_spec(f->data.train);
-      const softedge::host::ModelSpec mlp = mlp_spec(f->data.train);
+      f->data = host::load_fashion_mnist("");
+      const host::ModelSpec d2l = softmax_regression_spec(f->data.train);
+      const host::ModelSpec mlp = mlp_spec(f->data.train);
       f->models.reserve(4);
       add(f, kModelNames[0], "", d2l);
-      add(f, kModelNames[1], kModelNames[0], softedge::host::quantize_int8(d2l, &f->data.train));
+      add(f, kModelNames[1], kModelNames[0], host::quantize_int8(d2l, &f->data.train));
       add(f, kModelNames[2], "", mlp);
-      add(f, kModelNames[3], kModelNames[2], softedge::host::quantize_int8(mlp, &f->data.train));
+      add(f, kModelNames[3], kModelNames[2], host::quantize_int8(mlp, &f->data.train));
     } catch (const std::exception& error) {
       std::fprintf(stderr, "softedge_bench: %s\n", error.what());
       std::exit(1);

@@ -67,7 +67,8 @@ std::vector<LayerStats> calibrate(const ModelSpec& model, const Split& images) {
 }
 
 // One dense layer to int8: weights, bias in accumulator units with the rounding shift taken
-// out, and either float output scales or requantization to `output_scale`.
+// out, and, by the layer's mode, float output scales (output_scale 0) or requantization to
+// `output_scale`.
 DenseLayerSpec quantize_layer(const DenseLayerSpec& source, double input_bias, float input_scale,
                               const std::vector<double>& mean_input, float output_scale) {
   const uint32_t in = source.in_features;
@@ -78,8 +79,9 @@ DenseLayerSpec quantize_layer(const DenseLayerSpec& source, double input_bias, f
   layer.weight_type = format::DType::kInt8;
   layer.output_scale = output_scale;
   layer.weights_i8.resize(source.weights.size());
-  // Keeps bias + in * 255 * 128 inside int32 (the loader's overflow rule).
-  const double bias_limit = static_cast<double>(INT32_MAX) - static_cast<double>(in) * 255.0 * 128.0;
+  // Keeps |bias| + in * 255 * 128 inside int32 (the loader's overflow rule, format.h).
+  const double bias_limit =
+      static_cast<double>(INT32_MAX) - static_cast<double>(in) * format::kMaxInt8Product;
   for (uint32_t o = 0; o < source.out_features; ++o) {
     const float* w = &source.weights[size_t{o} * in];
     int8_t* q = &layer.weights_i8[size_t{o} * in];
@@ -105,13 +107,19 @@ DenseLayerSpec quantize_layer(const DenseLayerSpec& source, double input_bias, f
                                   ": its bias is too large for an int32 accumulator");
     }
     layer.bias_i32.push_back(static_cast<int32_t>(bias_units));
-    if (output_scale == 0.0f) {
-      layer.scales.push_back(static_cast<float>(unit));
-    } else {
-      int32_t m, shift;
-      requant_pair(unit / output_scale, &m, &shift);
-      layer.requant.push_back(m);
-      layer.requant.push_back(shift);
+    switch (layer_mode(layer)) {
+      case format::LayerMode::kInt8FloatOutput:
+        layer.scales.push_back(static_cast<float>(unit));
+        break;
+      case format::LayerMode::kInt8Uint8Output: {
+        int32_t m, shift;
+        requant_pair(unit / output_scale, &m, &shift);
+        layer.requant.push_back(m);
+        layer.requant.push_back(shift);
+        break;
+      }
+      case format::LayerMode::kFloat32:
+        break;  // not reached: the layer is int8
     }
   }
   return layer;
@@ -127,7 +135,8 @@ void requant_pair(double multiplier, int32_t* m, int32_t* shift) {
     mantissa >>= 1;
     ++exponent;
   }
-  if (!(multiplier > 0.0) || -exponent < -30 || -exponent > 31) {
+  if (!(multiplier > 0.0) ||
+      !format::valid_requant_pair(static_cast<int32_t>(mantissa), -exponent)) {
     throw std::invalid_argument("requantization multiplier out of range");
   }
   *m = static_cast<int32_t>(mantissa);

@@ -1,6 +1,6 @@
 // training_curves.cpp — see training_curves.h.
-#include "softedge/host/training_curves.h"
 #include "softedge/host/file_io.h"
+#include "softedge/host/training_curves.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,31 +1,42 @@
-// kernel_sets.h — the kernel sets compiled into this build (internal to the runtime). Each
-// set's file is compiled only when SOFTEDGE_KERNELS names it (runtime/CMakeLists.txt), which
-// defines SOFTEDGE_HAVE_KERNELS_<NAME>.
-#ifndef SOFTEDGE_RUNTIME_KERNEL_SETS_H
-#define SOFTEDGE_RUNTIME_KERNEL_SETS_H
-
-#include "softedge/kernels.h"
-
-// Any x86 SIMD set: the run-time CPU checks are needed.
-#if defined(SOFTEDGE_HAVE_KERNELS_SSE2) || defined(SOFTEDGE_HAVE_KERNELS_AVX2) || \
-    defined(SOFTEDGE_HAVE_KERNELS_AVX512) || defined(SOFTEDGE_HAVE_KERNELS_AVX512VNNI)
-#define SOFTEDGE_HAVE_X86_SIMD_KERNELS 1
+// kernel_sets.h — the table of kernel sets (internal to the runtime): one row per set, from the
+// most portable to the fastest, with the cpu:: features (softedge/kernels.h) its instructions
+// need. Inference uses the last row whose features this CPU has.
+//
+// A set's functions and name are defined in its own kernels_<isa>.cpp; it is compiled in when
+// SOFTEDGE_KERNELS names it (runtime/CMakeLists.txt, one softedge_kernel_set() call per set),
+// which defines SOFTEDGE_HAVE_KERNELS_<NAME>. Each row expands
+// SOFTEDGE_KERNEL_SET(variable, required features), which the includer defines: no include
+// guard (kernel_requirements.h and kernel_registry.cpp read the table more than once).
+#if defined(SOFTEDGE_HAVE_KERNELS_SCALAR)
+SOFTEDGE_KERNEL_SET(kScalarKernels, 0)
 #endif
-
-namespace softedge {
-namespace detail {
-
-extern const KernelSet kScalarKernels;
-extern const KernelSet kSse2Kernels;
-extern const KernelSet kAvx2Kernels;
-extern const KernelSet kAvx512Kernels;
-extern const KernelSet kAvx512VnniKernels;
-extern const KernelSet kNeonKernels;         // "neon" on armv7, "neon64" on aarch64
-extern const KernelSet kNeonDotprodKernels;  // "neon64dot"
-extern const KernelSet kCortexMDspKernels;   // "cmdsp": Cortex-M4/M7/M55 DSP extension
-extern const KernelSet kCortexMMveKernels;   // "cmmve": Cortex-M55 Helium
-
-}  // namespace detail
-}  // namespace softedge
-
+#if defined(SOFTEDGE_HAVE_KERNELS_CMDSP)
+SOFTEDGE_KERNEL_SET(kCortexMDspKernels, cpu::kArmDsp)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_CMMVE)
+SOFTEDGE_KERNEL_SET(kCortexMMveKernels, cpu::kArmMve)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_SSE2)
+SOFTEDGE_KERNEL_SET(kSse2Kernels, cpu::kSse2)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX2)
+SOFTEDGE_KERNEL_SET(kAvx2Kernels, cpu::kAvx2 | cpu::kFma)
+#endif
+// xsimd's float kernels use AVX-512 DQ, the int8 kernels BW and VL; the flags include FMA.
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512)
+SOFTEDGE_KERNEL_SET(kAvx512Kernels,
+                    cpu::kAvx512F | cpu::kAvx512Dq | cpu::kAvx512Bw | cpu::kAvx512Vl | cpu::kFma)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512VNNI)
+SOFTEDGE_KERNEL_SET(kAvx512VnniKernels, cpu::kAvx512F | cpu::kAvx512Dq | cpu::kAvx512Bw |
+                                            cpu::kAvx512Vl | cpu::kFma | cpu::kAvx512Vnni)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON)
+SOFTEDGE_KERNEL_SET(kNeonKernels, cpu::kNeon)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON64)
+SOFTEDGE_KERNEL_SET(kNeon64Kernels, cpu::kNeon)
+#endif
+#if defined(SOFTEDGE_HAVE_KERNELS_NEON64DOT)
+SOFTEDGE_KERNEL_SET(kNeonDotprodKernels, cpu::kNeon | cpu::kNeonDotprod)
 #endif

@@ -4,7 +4,6 @@
 #include <arm_acle.h>
 #include <string.h>
 
-#include "kernel_sets.h"
 #include "kernels_int8.h"
 #include "kernels_scalar.h"
 
@@ -58,7 +57,8 @@ inline void dot_two_rows(const uint8_t* x, const int8_t* w0, const int8_t* w1, u
 
 }  // namespace
 
-SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(kCortexMDspKernels, "cmdsp", dense_u8s8_in_pairs<dot_two_rows>);
+SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(kCortexMDspKernels, "cmdsp",
+                                        dense_u8s8_in_pairs<dot_two_rows>);
 
 }  // namespace detail
 }  // namespace softedge

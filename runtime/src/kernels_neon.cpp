@@ -42,14 +42,16 @@ struct DotNeon {
       }
     }
 #pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
+    for (uint32_t r = 0; r < ROWS; ++r)
+      sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
   }
 };
 
 }  // namespace
 
 #if defined(__aarch64__)
-SOFTEDGE_DEFINE_XSIMD_KERNELS(kNeonKernels, "neon64", xsimd::neon64, SOFTEDGE_DENSE_U8S8(DotNeon));
+SOFTEDGE_DEFINE_XSIMD_KERNELS(kNeon64Kernels, "neon64", xsimd::neon64,
+                              SOFTEDGE_DENSE_U8S8(DotNeon));
 #else
 SOFTEDGE_DEFINE_XSIMD_KERNELS(kNeonKernels, "neon", xsimd::neon, SOFTEDGE_DENSE_U8S8(DotNeon));
 #endif

@@ -4,8 +4,6 @@
 
 #include <math.h>
 
-#include "kernel_sets.h"
-
 namespace softedge {
 namespace detail {
 
@@ -68,9 +66,10 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
   return true;
 }
 
-const KernelSet kScalarKernels = {"scalar",           dense_f32_scalar,
-                                  dense_u8_f32_scalar, dense_u8s8_i32_scalar,
-                                  pixels_to_f32_scalar, softmax_f32_scalar};
+// The Cortex-M sets compile this file for their float kernels even without the scalar set.
+#if defined(SOFTEDGE_HAVE_KERNELS_SCALAR)
+SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(kScalarKernels, "scalar", dense_u8s8_i32_scalar);
+#endif
 
 }  // namespace detail
 }  // namespace softedge

@@ -5,6 +5,9 @@
 
 #include <stdint.h>
 
+#include "kernel_requirements.h"
+#include "softedge/kernels.h"
+
 namespace softedge {
 namespace detail {
 
@@ -22,10 +25,14 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
 }  // namespace detail
 }  // namespace softedge
 
-// A kernel set of the reference float kernels and softmax with this ISA's int8 kernel (for
-// cores whose only vector unit is integer, or none: the Cortex-M sets).
+// A kernel set of the reference float kernels and softmax with this ISA's int8 kernel (the
+// reference set itself, and cores whose only vector unit is integer: the Cortex-M sets), with
+// the CPU features its row of the table (kernel_sets.h) gives it. Declared extern first: the
+// table refers to it from kernel_registry.cpp.
 #define SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(variable, name, dense_u8s8)                \
+  extern const ::softedge::KernelSet variable;                                             \
   const ::softedge::KernelSet variable = {name,                                            \
+                                          ::softedge::detail::required_features::variable, \
                                           ::softedge::detail::dense_f32_scalar,             \
                                           ::softedge::detail::dense_u8_f32_scalar,          \
                                           dense_u8s8,                                       \

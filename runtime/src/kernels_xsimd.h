@@ -11,8 +11,9 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "kernel_sets.h"
+#include "kernel_requirements.h"
 #include "simd_io.h"
+#include "softedge/kernels.h"
 
 namespace softedge {
 namespace detail {
@@ -230,10 +231,14 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
 }  // namespace detail
 }  // namespace softedge
 
-// A kernel set: the float kernels above for `arch`, and this ISA's int8 kernel.
+// A kernel set: its name, the CPU features its row of the table (kernel_sets.h) gives it,
+// the float kernels above for `arch`, and this ISA's int8 kernel. Declared extern first: the
+// table refers to it from kernel_registry.cpp.
 #define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)          \
+  extern const ::softedge::KernelSet variable;                                    \
   const ::softedge::KernelSet variable = {                                        \
       name,                                                                       \
+      ::softedge::detail::required_features::variable,                            \
       ::softedge::detail::dense_f32_xsimd<arch>,                                 \
       ::softedge::detail::dense_u8_f32_xsimd<arch>,                              \
       dense_u8s8,                                                                 \

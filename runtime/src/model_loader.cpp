@@ -1,12 +1,13 @@
 // load(): validate a model file completely before anything reads its tensors.
 //
 // Order: magic, version, header size and file size first (so a wrong or newer file gets
-// its own error, not a checksum error), then the CRC, then every structural field. The CRC alone is not trusted: a hostile file can
-// carry a valid CRC, so each offset and size is checked in 64-bit arithmetic against the
-// file, and the regions the file declares (header, layer table, names, tensors) must not
-// overlap.
+// its own error, not a checksum error), then the CRC, then every structural field. The CRC alone is
+// not trusted: a hostile file can carry a valid CRC, so each offset and size is checked in 64-bit
+// arithmetic against the file, and the regions the file declares (header, layer table, names,
+// tensors) must not overlap.
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "softedge/crc32.h"
 #include "softedge/model.h"
@@ -66,68 +67,66 @@ Status check_class_names(const Model* model) {
   return Status::kOk;
 }
 
-// A tensor of `count` elements of `element_size` bytes at the offset stored at entry[field].
-bool place_tensor(const uint8_t* entry, uint32_t field, uint64_t count, uint32_t element_size,
-                  uint32_t file_size, RegionList* regions, uint32_t* offset) {
+// The tensor of `bytes` bytes at the offset stored at entry[field].
+bool place_tensor(const uint8_t* entry, uint32_t field, uint32_t file_size, RegionList* regions,
+                  uint32_t* offset, uint64_t bytes) {
   *offset = read_u32(entry + field);
-  return *offset % kTensorAlignment == 0 &&
-         regions->add(*offset, count * element_size, file_size);
+  return *offset % kTensorAlignment == 0 && regions->add(*offset, bytes, file_size);
 }
 
-// The most one int8 product can add: a pixel of 255 times a weight of -128.
-constexpr uint64_t kMaxInt8Term = 255u * 128u;
-
-Status load_float_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
-                          RegionList* regions, DenseLayer* layer) {
-  const uint64_t weight_count = static_cast<uint64_t>(layer->in_features) * layer->out_features;
-  uint32_t weight_offset, bias_offset;
-  if (read_u32(entry + layer::kScaleOffset) != 0) return Status::kBadLayerTable;
-  if (!place_tensor(entry, layer::kWeightOffset, weight_count, 4, file_size, regions, &weight_offset) ||
-      !place_tensor(entry, layer::kBiasOffset, layer->out_features, 4, file_size, regions, &bias_offset)) {
+// Places the layer's tensors, their sizes set by its mode (format.h), and points the view
+// at them.
+Status place_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
+                     RegionList* regions, DenseLayer* layer) {
+  const LayerTensorBytes bytes =
+      layer_tensor_bytes(layer->mode, layer->in_features, layer->out_features);
+  // A layer without a scale tensor (float32) has 0 in its place.
+  if (bytes.scales == 0 && read_u32(entry + layer::kScaleOffset) != 0) {
+    return Status::kBadLayerTable;
+  }
+  uint32_t weights, bias, scales = 0;
+  if (!place_tensor(entry, layer::kWeightOffset, file_size, regions, &weights, bytes.weights) ||
+      !place_tensor(entry, layer::kBiasOffset, file_size, regions, &bias, bytes.bias) ||
+      (bytes.scales != 0 &&
+       !place_tensor(entry, layer::kScaleOffset, file_size, regions, &scales, bytes.scales))) {
     return Status::kBadTensorOffset;
   }
-  layer->weights = reinterpret_cast<const float*>(data + weight_offset);
-  layer->bias = reinterpret_cast<const float*>(data + bias_offset);
-  if (!all_finite(layer->weights, weight_count) || !all_finite(layer->bias, layer->out_features)) {
-    return Status::kNonFiniteWeights;
+  switch (layer->mode) {
+    case LayerMode::kFloat32:
+      layer->weights = reinterpret_cast<const float*>(data + weights);
+      layer->bias = reinterpret_cast<const float*>(data + bias);
+      break;
+    case LayerMode::kInt8Uint8Output:
+      layer->requant = reinterpret_cast<const int32_t*>(data + scales);
+      layer->weights_i8 = reinterpret_cast<const int8_t*>(data + weights);
+      layer->bias_i32 = reinterpret_cast<const int32_t*>(data + bias);
+      break;
+    case LayerMode::kInt8FloatOutput:
+      layer->scales = reinterpret_cast<const float*>(data + scales);
+      layer->weights_i8 = reinterpret_cast<const int8_t*>(data + weights);
+      layer->bias_i32 = reinterpret_cast<const int32_t*>(data + bias);
+      break;
   }
   return Status::kOk;
 }
 
-// Fixed-point requantization pairs {m, shift} (format.h): m in [2^30, 2^31), shift in
-// [-30, 31], so (acc * m) >> (31 + shift) stays exact in int64.
-bool valid_requant(const int32_t* pair) {
-  return pair[0] >= (1 << 30) && pair[1] >= -30 && pair[1] <= 31;
-}
-
-Status load_int8_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_size,
-                         RegionList* regions, DenseLayer* layer) {
-  const uint64_t weight_count = static_cast<uint64_t>(layer->in_features) * layer->out_features;
-  const bool uint8_outputs = layer->output_scale != 0.0f;
-  const uint32_t scale_bytes = uint8_outputs ? 8 : 4;  // {m, shift} pairs or floats
-  uint32_t weight_offset, bias_offset, scale_offset;
-  if (!place_tensor(entry, layer::kWeightOffset, weight_count, 1, file_size, regions, &weight_offset) ||
-      !place_tensor(entry, layer::kBiasOffset, layer->out_features, 4, file_size, regions, &bias_offset) ||
-      !place_tensor(entry, layer::kScaleOffset, layer->out_features, scale_bytes, file_size, regions,
-                    &scale_offset)) {
-    return Status::kBadTensorOffset;
+// The values the kernels rely on. Float layers: finite weights and biases. int8 layers: an
+// accumulator that cannot overflow int32 whatever the inputs (a hostile file could otherwise
+// make the kernels' integer arithmetic undefined), and valid scales or requantization pairs.
+Status check_values(const DenseLayer& layer) {
+  if (layer.mode == LayerMode::kFloat32) {
+    const uint64_t weight_count = static_cast<uint64_t>(layer.in_features) * layer.out_features;
+    return all_finite(layer.weights, weight_count) && all_finite(layer.bias, layer.out_features)
+               ? Status::kOk
+               : Status::kNonFiniteWeights;
   }
-  layer->weights_i8 = reinterpret_cast<const int8_t*>(data + weight_offset);
-  layer->bias_i32 = reinterpret_cast<const int32_t*>(data + bias_offset);
-  if (uint8_outputs) {
-    layer->requant = reinterpret_cast<const int32_t*>(data + scale_offset);
-  } else {
-    layer->scales = reinterpret_cast<const float*>(data + scale_offset);
-  }
-  // The accumulator must not be able to overflow int32, whatever the inputs: a hostile file
-  // could otherwise make the kernels' integer arithmetic undefined.
-  const uint64_t input_range = static_cast<uint64_t>(layer->in_features) * kMaxInt8Term;
-  for (uint32_t o = 0; o < layer->out_features; ++o) {
-    const int64_t bias = layer->bias_i32[o];
+  const uint64_t input_range = static_cast<uint64_t>(layer.in_features) * kMaxInt8Product;
+  for (uint32_t o = 0; o < layer.out_features; ++o) {
+    const int64_t bias = layer.bias_i32[o];
     const uint64_t magnitude = static_cast<uint64_t>(bias < 0 ? -bias : bias) + input_range;
-    const bool scale_ok = uint8_outputs
-                              ? valid_requant(layer->requant + 2 * o)
-                              : layer->scales[o] > 0.0f && isfinite(layer->scales[o]);
+    const bool scale_ok = layer.mode == LayerMode::kInt8Uint8Output
+                              ? valid_requant_pair(layer.requant[2 * o], layer.requant[2 * o + 1])
+                              : layer.scales[o] > 0.0f && isfinite(layer.scales[o]);
     if (magnitude > INT32_MAX || !scale_ok) return Status::kBadQuantization;
   }
   return Status::kOk;
@@ -135,22 +134,20 @@ Status load_int8_tensors(const uint8_t* data, const uint8_t* entry, uint32_t fil
 
 // The type rules that chain layers: an int8 layer reads the pixels (first layer; the input
 // bias must be 0 as raw pixels have no place for it) or the uint8 outputs of an int8 layer;
-// uint8 outputs (output_scale > 0) come from a ReLU layer and feed an int8 layer.
-Status check_layer_chain(uint16_t version, uint32_t index, uint32_t layer_count, bool is_int8,
+// uint8 outputs come from a ReLU layer, not the last, and feed an int8 layer.
+Status check_layer_chain(uint16_t version, uint32_t index, uint32_t layer_count, LayerMode mode,
                          Activation activation, float output_scale, const Model& model,
                          const DenseLayer* previous) {
-  const bool previous_uint8 = previous != nullptr && previous->output_scale != 0.0f;
-  if (is_int8) {
-    if (version < kVersion2) return Status::kUnsupportedLayer;
-    if (previous == nullptr ? model.input_bias != 0.0f : !previous_uint8) {
-      return Status::kUnsupportedLayer;
-    }
-    if (output_scale != 0.0f &&
-        (!(output_scale > 0.0f) || !isfinite(output_scale) || activation != Activation::kRelu ||
-         index + 1 == layer_count)) {
-      return Status::kUnsupportedLayer;
-    }
-  } else if (previous_uint8) {
+  const bool previous_uint8 =
+      previous != nullptr && previous->mode == LayerMode::kInt8Uint8Output;
+  if (!is_int8(mode)) return previous_uint8 ? Status::kUnsupportedLayer : Status::kOk;
+  if (version < kVersion2) return Status::kUnsupportedLayer;
+  if (previous == nullptr ? model.input_bias != 0.0f : !previous_uint8) {
+    return Status::kUnsupportedLayer;
+  }
+  if (mode == LayerMode::kInt8Uint8Output &&
+      (!(output_scale > 0.0f) || !isfinite(output_scale) || activation != Activation::kRelu ||
+       index + 1 == layer_count)) {
     return Status::kUnsupportedLayer;
   }
   return Status::kOk;
@@ -168,29 +165,31 @@ Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uin
     return Status::kUnsupportedLayer;
   }
   const uint16_t weight_type = read_u16(entry + layer::kWeightType);
-  const bool is_int8 = weight_type == static_cast<uint16_t>(DType::kInt8);
-  if (weight_type != static_cast<uint16_t>(DType::kFloat32) && !is_int8) {
-    return Status::kUnsupportedLayer;
-  }
-  if (read_u16(entry + layer::kReserved16) != 0) return Status::kBadLayerTable;
-  if (!is_int8 && read_u32(entry + layer::kOutputScale) != 0) return Status::kBadLayerTable;
+  if (!known_weight_type(weight_type)) return Status::kUnsupportedLayer;
   const float output_scale = read_f32(entry + layer::kOutputScale);
+  const LayerMode mode = layer_mode(static_cast<DType>(weight_type), output_scale);
+  if (read_u16(entry + layer::kReserved16) != 0) return Status::kBadLayerTable;
+  // A float32 layer's output scale is all zero bits.
+  if (mode == LayerMode::kFloat32 && read_u32(entry + layer::kOutputScale) != 0) {
+    return Status::kBadLayerTable;
+  }
   const Status chain =
-      check_layer_chain(version, index, layer_count, is_int8, static_cast<Activation>(activation),
+      check_layer_chain(version, index, layer_count, mode, static_cast<Activation>(activation),
                         output_scale, model, index > 0 ? &model.layers[index - 1] : nullptr);
   if (chain != Status::kOk) return chain;
   const uint32_t in = read_u32(entry + layer::kInFeatures);
   const uint32_t out = read_u32(entry + layer::kOutFeatures);
   if (in != expected_in || out == 0 || out > kMaxFeatures) return Status::kBadDimensions;
 
-  *layer = DenseLayer{};
+  memset(layer, 0, sizeof *layer);  // the pointers of the other modes stay null
   layer->in_features = in;
   layer->out_features = out;
   layer->activation = static_cast<Activation>(activation);
   layer->weight_type = static_cast<DType>(weight_type);
-  layer->output_scale = is_int8 ? output_scale : 0.0f;
-  return is_int8 ? load_int8_tensors(data, entry, file_size, regions, layer)
-                 : load_float_tensors(data, entry, file_size, regions, layer);
+  layer->mode = mode;
+  layer->output_scale = is_int8(mode) ? output_scale : 0.0f;
+  const Status placed = place_tensors(data, entry, file_size, regions, layer);
+  return placed != Status::kOk ? placed : check_values(*layer);
 }
 
 Status load_checked(const uint8_t* data, size_t size, Model* model) {

@@ -4,10 +4,9 @@
 // Every input goes to parse_idx_images() and parse_idx_labels() as raw bytes. An input that
 // starts with the gzip magic (1f 8b) is also written to a file and read with read_idx_images()
 // (even sizes) or read_idx_labels() (odd sizes), which decompress it with zlib first (the .gz
-// path of the Fashion-MNIST files). The only exception allowed out is DataError, and its message must
-// start with the file's name; a parsed result must be self-consistent (count x 28 x 28
-// pixels, count labels of 0..9). Anything else (another exception, a crash, ASan/UBSan) is a
-// bug.
+// path of the Fashion-MNIST files). The only exception allowed out is DataError, and its message
+// must start with the file's name; a parsed result must be self-consistent (count x 28 x 28 pixels,
+// count labels of 0..9). Anything else (another exception, a crash, ASan/UBSan) is a bug.
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +16,8 @@
 #include <string>
 
 #include "softedge/host/idx_reader.h"
+
+namespace host = softedge::host;
 
 namespace {
 
@@ -31,12 +32,12 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-void check_images(const softedge::host::IdxImages& images) {
+void check_images(const host::IdxImages& images) {
   FUZZ_CHECK(images.rows == 28 && images.cols == 28);
   FUZZ_CHECK(images.pixels.size() == size_t{images.count} * 28 * 28);
 }
 
-void check_labels(const softedge::host::IdxLabels& labels) {
+void check_labels(const host::IdxLabels& labels) {
   FUZZ_CHECK(labels.labels.size() == labels.count);
   for (uint8_t label : labels.labels) FUZZ_CHECK(label <= 9);
 }
@@ -65,13 +66,13 @@ void write_file(const std::string& path, const uint8_t* data, size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string name = "fuzz-input.idx";
   try {
-    check_images(softedge::host::parse_idx_images(data, size, name));
-  } catch (const softedge::host::DataError& e) {
+    check_images(host::parse_idx_images(data, size, name));
+  } catch (const host::DataError& e) {
     FUZZ_CHECK(starts_with(e.what(), name + ": "));
   }
   try {
-    check_labels(softedge::host::parse_idx_labels(data, size, name));
-  } catch (const softedge::host::DataError& e) {
+    check_labels(host::parse_idx_labels(data, size, name));
+  } catch (const host::DataError& e) {
     FUZZ_CHECK(starts_with(e.what(), name + ": "));
   }
 
@@ -82,11 +83,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     write_file(path, data, size);
     try {
       if (size % 2 == 0) {
-        check_images(softedge::host::read_idx_images(path));
+        check_images(host::read_idx_images(path));
       } else {
-        check_labels(softedge::host::read_idx_labels(path));
+        check_labels(host::read_idx_labels(path));
       }
-    } catch (const softedge::host::DataError& e) {
+    } catch (const host::DataError& e) {
       FUZZ_CHECK(starts_with(e.what(), path + ": "));
     }
   }

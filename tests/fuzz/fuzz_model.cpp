@@ -87,7 +87,7 @@ void check_result(Status status, const softedge::Model& model, const float* prob
 
 bool every_layer_int8(const softedge::Model& model) {
   for (uint32_t l = 0; l < model.layer_count; ++l) {
-    if (model.layers[l].weight_type != fmt::DType::kInt8) return false;
+    if (!fmt::is_int8(model.layers[l].mode)) return false;
   }
   return true;
 }
@@ -150,7 +150,7 @@ KernelResult run_inference(const softedge::Model& model, const uint8_t* input, s
   for (size_t n = 0; n < compared; ++n) FUZZ_CHECK(classes_only[n] == result.top_classes[n]);
 
   // Float features: any bit pattern from the input.
-  const bool int8_first = model.layers[0].weight_type == fmt::DType::kInt8;
+  const bool int8_first = fmt::is_int8(model.layers[0].mode);
   std::vector<float> features(pixels_per_image);
   for (size_t i = 0; i < pixels_per_image; ++i) {
     uint8_t b[4];

@@ -11,9 +11,9 @@
 
 #include <vector>
 
+#include "softedge/host/model_writer.h"
 #include "softedge/tools/onnx_import.h"
 #include "softedge/tools/onnx_import_check.h"
-#include "softedge/host/model_writer.h"
 
 namespace {
 

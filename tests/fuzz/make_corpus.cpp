@@ -23,6 +23,8 @@
 #include "softedge/format.h"
 #include "softedge/host/model_writer.h"
 
+namespace host = softedge::host;
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -36,7 +38,8 @@ void write(const std::string& target, const std::string& name, const Bytes& byte
   const fs::path dir = g_root / target;
   fs::create_directories(dir);
   std::ofstream out(dir / ("seed-" + name), std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) {
     std::fprintf(stderr, "cannot write %s\n", (dir / name).c_str());
     std::exit(1);
@@ -55,9 +58,9 @@ struct Lcg {
   }
 };
 
-softedge::host::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t seed,
-                                     fmt::Activation act = fmt::Activation::kNone) {
-  softedge::host::DenseLayerSpec layer;
+host::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t seed,
+                                 fmt::Activation act = fmt::Activation::kNone) {
+  host::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -67,9 +70,9 @@ softedge::host::DenseLayerSpec float_layer(uint32_t in, uint32_t out, uint32_t s
   return layer;
 }
 
-softedge::host::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed,
-                                    fmt::Activation act = fmt::Activation::kNone) {
-  softedge::host::DenseLayerSpec layer;
+host::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed,
+                                fmt::Activation act = fmt::Activation::kNone) {
+  host::DenseLayerSpec layer;
   layer.in_features = in;
   layer.out_features = out;
   layer.activation = act;
@@ -85,8 +88,8 @@ softedge::host::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t se
   return layer;
 }
 
-softedge::host::ModelSpec spec(uint16_t height, uint16_t width, uint16_t channels, uint32_t classes) {
-  softedge::host::ModelSpec s;
+host::ModelSpec spec(uint16_t height, uint16_t width, uint16_t channels, uint32_t classes) {
+  host::ModelSpec s;
   s.input_height = height;
   s.input_width = width;
   s.input_channels = channels;
@@ -106,57 +109,59 @@ Bytes edited(const Bytes& good, const std::function<void(Bytes&)>& edit) {
   return file;
 }
 
-uint32_t table_of(const Bytes& file) { return fmt::read_u32(&file[fmt::header::kLayerTableOffset]); }
+uint32_t table_of(const Bytes& file) {
+  return fmt::read_u32(&file[fmt::header::kLayerTableOffset]);
+}
 
 void models() {
   // Valid: the real Fashion-MNIST sizes, float and int8.
-  softedge::host::ModelSpec mnist = spec(28, 28, 1, 10);
+  host::ModelSpec mnist = spec(28, 28, 1, 10);
   mnist.layers.push_back(float_layer(784, 10, 1));
-  write("model", "float-784x10.sedg", softedge::host::encode_model(mnist));
-  softedge::host::ModelSpec mnist8 = spec(28, 28, 1, 10);
+  write("model", "float-784x10.sedg", host::encode_model(mnist));
+  host::ModelSpec mnist8 = spec(28, 28, 1, 10);
   mnist8.layers.push_back(int8_layer(784, 10, 5));
-  write("model", "int8-784x10.sedg", softedge::host::encode_model(mnist8));
+  write("model", "int8-784x10.sedg", host::encode_model(mnist8));
 
   // Valid: tiny ones the fuzzer can mutate quickly.
-  softedge::host::ModelSpec tiny = spec(4, 4, 1, 3);
+  host::ModelSpec tiny = spec(4, 4, 1, 3);
   tiny.layers.push_back(float_layer(16, 3, 2));
-  const Bytes tiny_float = softedge::host::encode_model(tiny);
+  const Bytes tiny_float = host::encode_model(tiny);
   write("model", "float-4x4-3.sedg", tiny_float);
 
-  softedge::host::ModelSpec tiny8 = spec(4, 4, 1, 3);
+  host::ModelSpec tiny8 = spec(4, 4, 1, 3);
   tiny8.layers.push_back(int8_layer(16, 3, 3));
-  const Bytes tiny_int8 = softedge::host::encode_model(tiny8);
+  const Bytes tiny_int8 = host::encode_model(tiny8);
   write("model", "int8-4x4-3.sedg", tiny_int8);
 
-  softedge::host::ModelSpec odd = spec(3, 5, 1, 17);  // widths that are not a multiple of any vector
+  host::ModelSpec odd = spec(3, 5, 1, 17);  // widths that are not a multiple of any vector
   odd.layers.push_back(float_layer(15, 17, 4));
-  write("model", "float-3x5-17.sedg", softedge::host::encode_model(odd));
+  write("model", "float-3x5-17.sedg", host::encode_model(odd));
 
-  softedge::host::ModelSpec channels = spec(2, 2, 3, 2);
+  host::ModelSpec channels = spec(2, 2, 3, 2);
   channels.input_bias = -0.5f;  // a non-zero input bias: features go through scratch
   channels.layers.push_back(float_layer(12, 2, 6));
-  write("model", "float-2x2x3-input-bias.sedg", softedge::host::encode_model(channels));
+  write("model", "float-2x2x3-input-bias.sedg", host::encode_model(channels));
 
-  softedge::host::ModelSpec mlp = spec(4, 4, 1, 3);
+  host::ModelSpec mlp = spec(4, 4, 1, 3);
   mlp.layers.push_back(float_layer(16, 8, 7, fmt::Activation::kRelu));
   mlp.layers.push_back(float_layer(8, 5, 8, fmt::Activation::kRelu));
   mlp.layers.push_back(float_layer(5, 3, 9));
-  write("model", "float-mlp-16-8-5-3.sedg", softedge::host::encode_model(mlp));
+  write("model", "float-mlp-16-8-5-3.sedg", host::encode_model(mlp));
 
-  softedge::host::ModelSpec mixed = spec(4, 4, 1, 3);
+  host::ModelSpec mixed = spec(4, 4, 1, 3);
   mixed.layers.push_back(int8_layer(16, 6, 10, fmt::Activation::kRelu));
   mixed.layers.push_back(float_layer(6, 3, 11));
-  write("model", "int8-then-float-16-6-3.sedg", softedge::host::encode_model(mixed));
+  write("model", "int8-then-float-16-6-3.sedg", host::encode_model(mixed));
 
   // int8 hidden layers (uint8 activations, integer requantization) behind an input lookup
   // table: int8 16 -> 8 (ReLU, uint8 out) -> int8 8 -> 6 (ReLU, uint8 out) -> int8 6 -> 3.
-  softedge::host::ModelSpec deep = spec(4, 4, 1, 3);
+  host::ModelSpec deep = spec(4, 4, 1, 3);
   for (uint32_t p = 0; p < 256; ++p) deep.input_lut.push_back(static_cast<uint8_t>(255 - p));
   const uint32_t widths[4] = {16, 8, 6, 3};
   for (uint32_t l = 0; l < 3; ++l) {
     const bool last = l == 2;
-    softedge::host::DenseLayerSpec layer = int8_layer(widths[l], widths[l + 1], 20 + l,
-                                                last ? fmt::Activation::kNone : fmt::Activation::kRelu);
+    host::DenseLayerSpec layer = int8_layer(widths[l], widths[l + 1], 20 + l,
+                                            last ? fmt::Activation::kNone : fmt::Activation::kRelu);
     if (!last) {
       layer.output_scale = 0.05f;
       layer.scales.clear();
@@ -167,11 +172,11 @@ void models() {
     }
     deep.layers.push_back(layer);
   }
-  write("model", "int8-deep-lut-16-8-6-3.sedg", softedge::host::encode_model(deep));
+  write("model", "int8-deep-lut-16-8-6-3.sedg", host::encode_model(deep));
 
-  softedge::host::ModelSpec one = spec(1, 1, 1, 1);  // the smallest model: one input, one class
+  host::ModelSpec one = spec(1, 1, 1, 1);  // the smallest model: one input, one class
   one.layers.push_back(float_layer(1, 1, 12));
-  write("model", "float-1x1-1.sedg", softedge::host::encode_model(one));
+  write("model", "float-1x1-1.sedg", host::encode_model(one));
 
   // Valid files whose inference overflows: an int8 scale near FLT_MAX, a float input scale of
   // 1e38 (pixel 255 x 1e38 is infinite): kNonFiniteLogits, zero probabilities.
@@ -337,7 +342,8 @@ Bytes pgm(const std::string& header, size_t pixels) {
 
 void pgm_files() {
   write("pgm", "28x28.pgm", pgm("P5\n28 28\n255\n", 784));
-  write("pgm", "28x28-comments-crlf.pgm", pgm("P5\r\n# made by make_corpus\r\n28\t28 # w h\n255\r", 784));
+  write("pgm", "28x28-comments-crlf.pgm",
+        pgm("P5\r\n# made by make_corpus\r\n28\t28 # w h\n255\r", 784));
   write("pgm", "28x28-trailing-image.pgm", pgm("P5 28 28 255\n", 784 * 2));
   Bytes space_pixel = pgm("P5\n28 28\n255\n", 784);
   space_pixel[13] = ' ';  // the first pixel is a whitespace byte: data, not header

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "softedge/host/dataset.h"
 #include "host_fixtures.h"
+#include "softedge/host/dataset.h"
 
 using namespace softedge::host;
 
@@ -67,19 +67,19 @@ class EnvVar {
 // The DataError `f` throws (a failed check if none), checked to contain every one of `parts`.
 template <class F>
 std::string check_error(F&& f, std::initializer_list<std::string> parts) {
-  return fixtures::check_thrown<softedge::host::DataError>(f, "expected a DataError", "", parts);
+  return fixtures::check_thrown<DataError>(f, "expected a DataError", "", parts);
 }
 
 }  // namespace
 
 TEST_CASE("dataset: class names") {
-  CHECK(std::strcmp(softedge::host::kFashionMnistClassNames[0], "T-shirt/top") == 0);
-  CHECK(std::strcmp(softedge::host::kFashionMnistClassNames[6], "Shirt") == 0);
-  CHECK(std::strcmp(softedge::host::kFashionMnistClassNames[9], "Ankle boot") == 0);
+  CHECK(std::strcmp(kFashionMnistClassNames[0], "T-shirt/top") == 0);
+  CHECK(std::strcmp(kFashionMnistClassNames[6], "Shirt") == 0);
+  CHECK(std::strcmp(kFashionMnistClassNames[9], "Ankle boot") == 0);
 }
 
 TEST_CASE("dataset: the documented fallback places, in order") {
-  CHECK(softedge::host::default_data_dirs() == std::vector<std::string>{"./data/FashionMNIST/raw", "./data",
+  CHECK(default_data_dirs() == std::vector<std::string>{"./data/FashionMNIST/raw", "./data",
                                                         "/usr/share/datasets/fashion-mnist"});
 }
 
@@ -90,8 +90,8 @@ TEST_CASE("dataset: --data holding the files is used, ahead of $SOFTEDGE_DATA") 
   write_data_set(cli);
   write_data_set(env);
   EnvVar var("SOFTEDGE_DATA", env.c_str());
-  CHECK(softedge::host::find_data_dir(cli) == cli);
-  CHECK(softedge::host::find_data_dir(cli, {}) == cli);
+  CHECK(find_data_dir(cli) == cli);
+  CHECK(find_data_dir(cli, {}) == cli);
 }
 
 TEST_CASE("dataset: --data without the files is an error naming it, with no fallback") {
@@ -101,7 +101,7 @@ TEST_CASE("dataset: --data without the files is an error naming it, with no fall
   EnvVar var("SOFTEDGE_DATA", good.c_str());  // would be found if we fell back
 
   const std::string empty = tmp.sub("empty");
-  const std::string msg = check_error([&] { softedge::host::find_data_dir(empty, {good}); },
+  const std::string msg = check_error([&] { find_data_dir(empty, {good}); },
                                       {empty + ": ", "--data", "train-images-idx3-ubyte[.gz]",
                                        "t10k-labels-idx1-ubyte[.gz]", "apt-get install"});
   CHECK(msg.rfind(empty, 0) == 0);
@@ -109,12 +109,12 @@ TEST_CASE("dataset: --data without the files is an error naming it, with no fall
   const std::string partial = tmp.sub("partial");
   write_data_set(partial);
   fs::remove(fs::path(partial) / "t10k-labels-idx1-ubyte");
-  const std::string partial_msg =
-      check_error([&] { softedge::host::find_data_dir(partial); }, {partial, "missing t10k-labels-idx1-ubyte[.gz]"});
+  const std::string partial_msg = check_error([&] { find_data_dir(partial); },
+                                              {partial, "missing t10k-labels-idx1-ubyte[.gz]"});
   CHECK(partial_msg.find("[.gz],") == std::string::npos);  // only the one missing file
 
   const std::string nowhere = tmp.path() + "/does-not-exist";
-  check_error([&] { softedge::host::find_data_dir(nowhere); }, {nowhere, "no such directory"});
+  check_error([&] { find_data_dir(nowhere); }, {nowhere, "no such directory"});
 }
 
 TEST_CASE("dataset: commands that read only the test split need only the t10k files") {
@@ -123,13 +123,13 @@ TEST_CASE("dataset: commands that read only the test split need only the t10k fi
   write_data_set(test_only);
   REQUIRE(fs::remove(fs::path(test_only) / "train-images-idx3-ubyte.gz"));
   REQUIRE(fs::remove(fs::path(test_only) / "train-labels-idx1-ubyte.gz"));
-  CHECK(softedge::host::find_test_data_dir(test_only) == test_only);
-  CHECK(softedge::host::find_test_data_dir("", {tmp.path() + "/missing", test_only}) == test_only);
-  check_error([&] { softedge::host::find_data_dir(test_only); },
+  CHECK(find_test_data_dir(test_only) == test_only);
+  CHECK(find_test_data_dir("", {tmp.path() + "/missing", test_only}) == test_only);
+  check_error([&] { find_data_dir(test_only); },
               {test_only, "missing train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]"});
 
   REQUIRE(fs::remove(fs::path(test_only) / "t10k-labels-idx1-ubyte"));
-  check_error([&] { softedge::host::find_test_data_dir(test_only); },
+  check_error([&] { find_test_data_dir(test_only); },
               {test_only, "missing t10k-labels-idx1-ubyte[.gz]"});
 }
 
@@ -141,17 +141,17 @@ TEST_CASE("dataset: $SOFTEDGE_DATA is honoured, and an error when it lacks the f
   write_data_set(fallback);
   {
     EnvVar var("SOFTEDGE_DATA", env.c_str());
-    CHECK(softedge::host::find_data_dir("", {fallback}) == env);
+    CHECK(find_data_dir("", {fallback}) == env);
   }
   {
     const std::string empty = tmp.sub("empty");
     EnvVar var("SOFTEDGE_DATA", empty.c_str());
-    check_error([&] { softedge::host::find_data_dir("", {fallback}); },
+    check_error([&] { find_data_dir("", {fallback}); },
                 {empty, "$SOFTEDGE_DATA", "missing train-images-idx3-ubyte[.gz]"});
   }
   {
     EnvVar var("SOFTEDGE_DATA", "");  // set but empty counts as not set
-    CHECK(softedge::host::find_data_dir("", {fallback}) == fallback);
+    CHECK(find_data_dir("", {fallback}) == fallback);
   }
 }
 
@@ -161,8 +161,8 @@ TEST_CASE("dataset: the first fallback place holding the files wins") {
   const std::string a = tmp.sub("a"), b = tmp.sub("b"), c = tmp.sub("c");
   write_data_set(b);
   write_data_set(c);
-  CHECK(softedge::host::find_data_dir("", {a, b, c}) == b);
-  CHECK(softedge::host::find_data_dir("", {tmp.path() + "/missing", c}) == c);
+  CHECK(find_data_dir("", {a, b, c}) == b);
+  CHECK(find_data_dir("", {tmp.path() + "/missing", c}) == c);
 }
 
 TEST_CASE("dataset: not found lists every place looked and how to get the data") {
@@ -171,22 +171,23 @@ TEST_CASE("dataset: not found lists every place looked and how to get the data")
   const std::string partial = tmp.sub("partial");
   write_gz(fs::path(partial) / "train-images-idx3-ubyte.gz", idx_images(1, 28, 28, 0));
   const std::string missing = tmp.path() + "/missing";
-  check_error([&] { softedge::host::find_data_dir("", {missing, partial}); },
-              {"not found", "--data: not given", "$SOFTEDGE_DATA: not set",
-               missing + ": no such directory",
-               partial + ": missing train-labels-idx1-ubyte[.gz]",
-               "apt-get install dataset-fashion-mnist",
-               "github.com/zalandoresearch/fashion-mnist", "./data"});
+  check_error(
+      [&] {
+        find_data_dir("", {missing, partial});
+      },
+      {"not found", "--data: not given", "$SOFTEDGE_DATA: not set", missing + ": no such directory",
+       partial + ": missing train-labels-idx1-ubyte[.gz]", "apt-get install dataset-fashion-mnist",
+       "github.com/zalandoresearch/fashion-mnist", "./data"});
 }
 
 TEST_CASE("dataset: load_split reads gz and raw files, exact contents") {
   TempDir tmp;
   write_data_set(tmp.path());
-  const softedge::host::Split train = softedge::host::load_split(tmp.path(), "train");
+  const Split train = load_split(tmp.path(), "train");
   CHECK(train.count == 5);
   CHECK(train.pixels == Bytes(5 * 784, 11));
   CHECK(train.labels == Bytes{0, 1, 2, 3, 4});
-  const softedge::host::Split test = softedge::host::load_split(tmp.path(), "t10k");
+  const Split test = load_split(tmp.path(), "t10k");
   CHECK(test.count == 3);
   CHECK(test.pixels == Bytes(3 * 784, 22));
   CHECK(test.labels == Bytes{0, 1, 2});
@@ -196,14 +197,14 @@ TEST_CASE("dataset: with both NAME and NAME.gz present, the raw file is read") {
   TempDir tmp;
   write_data_set(tmp.path());
   write_bytes(fs::path(tmp.path()) / "train-images-idx3-ubyte", idx_images(5, 28, 28, 99));
-  CHECK(softedge::host::load_split(tmp.path(), "train").pixels == Bytes(5 * 784, 99));
+  CHECK(load_split(tmp.path(), "train").pixels == Bytes(5 * 784, 99));
 }
 
 TEST_CASE("dataset: image and label counts must agree") {
   TempDir tmp;
   write_data_set(tmp.path());
   write_bytes(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", idx_labels(cycling_labels(2)));
-  check_error([&] { softedge::host::load_split(tmp.path(), "t10k"); },
+  check_error([&] { load_split(tmp.path(), "t10k"); },
               {"t10k-images-idx3-ubyte: has 3 images", "t10k-labels-idx1-ubyte has 2 labels"});
 }
 
@@ -211,20 +212,20 @@ TEST_CASE("dataset: load_split names a missing file and passes on file errors") 
   TempDir tmp;
   write_data_set(tmp.path());
   fs::remove(fs::path(tmp.path()) / "train-labels-idx1-ubyte.gz");
-  check_error([&] { softedge::host::load_split(tmp.path(), "train"); },
+  check_error([&] { load_split(tmp.path(), "train"); },
               {"train-labels-idx1-ubyte: cannot open", "nor train-labels-idx1-ubyte.gz"});
 
   Bytes bad = idx_labels(cycling_labels(3));
   bad.back() = 10;
   write_bytes(fs::path(tmp.path()) / "t10k-labels-idx1-ubyte", bad);
-  check_error([&] { softedge::host::load_split(tmp.path(), "t10k"); },
+  check_error([&] { load_split(tmp.path(), "t10k"); },
               {"t10k-labels-idx1-ubyte: bad label at index 2: 10"});
 }
 
 TEST_CASE("dataset: load_fashion_mnist loads both splits from the directory found") {
   TempDir tmp;
   write_data_set(tmp.path());
-  const softedge::host::Dataset data = softedge::host::load_fashion_mnist(tmp.path());
+  const Dataset data = load_fashion_mnist(tmp.path());
   CHECK(data.directory == tmp.path());
   CHECK(data.train.count == 5);
   CHECK(data.test.count == 3);

@@ -1,4 +1,4 @@
-// The trainer's GEMM (trainer/src/gemm.h) against a naive double-precision product: every
+// The trainer's GEMM (softedge/train/gemm.h) against a naive double-precision product: every
 // shape kind, odd sizes and tails, strides wider than the matrices, bias and ReLU epilogues,
 // accumulation, and bit-identical results for 1, 2 and 3 threads. Plus the thread team itself.
 #include <doctest/doctest.h>
@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "softedge/format.h"
 #include "softedge/train/gemm.h"
 #include "softedge/train/rng.h"
+#include "softedge/train/thread_pool.h"
 
 using namespace softedge::train;
 
@@ -63,7 +65,8 @@ Operands make_operands(const Case& t, uint64_t seed) {
 }
 
 void run(const Case& t, Operands& o, ThreadPool* pool) {
-  const Activation act = t.relu ? Activation::kRelu : Activation::kNone;
+  const softedge::format::Activation act =
+      t.relu ? softedge::format::Activation::kRelu : softedge::format::Activation::kNone;
   const float* bias = t.bias ? o.bias.data() : nullptr;
   switch (t.kind) {
     case Kind::kAB:

@@ -114,12 +114,14 @@ std::pair<size_t, size_t> weight_bytes(const Bytes& file) {
   softedge::Model model;
   REQUIRE(softedge::load(file.data(), file.size(), &model) == Status::kOk);
   const softedge::DenseLayer& layer = model.layers[0];
-  const uint8_t* begin = layer.weights != nullptr
-                             ? reinterpret_cast<const uint8_t*>(layer.weights)
-                             : reinterpret_cast<const uint8_t*>(layer.weights_i8);
-  const size_t element = layer.weights != nullptr ? 4 : 1;
+  const bool int8 = softedge::format::is_int8(layer.mode);
+  const uint8_t* begin = int8 ? reinterpret_cast<const uint8_t*>(layer.weights_i8)
+                              : reinterpret_cast<const uint8_t*>(layer.weights);
   const size_t offset = static_cast<size_t>(begin - file.data());
-  return {offset, offset + size_t{layer.in_features} * layer.out_features * element};
+  const uint64_t bytes =
+      softedge::format::layer_tensor_bytes(layer.mode, layer.in_features, layer.out_features)
+          .weights;
+  return {offset, offset + static_cast<size_t>(bytes)};
 }
 
 bool exhaustive_requested() {
@@ -147,7 +149,8 @@ Tally every_truncation(const Bytes& good) {
   for (size_t size = 0; size < good.size(); ++size) {
     const Status status = softedge::load(file.bytes, size, &model);
     tally.add(status);
-    if (status == Status::kOk) FAIL("a " << size << "-byte prefix of a " << good.size() << "-byte model loaded");
+    if (status == Status::kOk)
+      FAIL("a " << size << "-byte prefix of a " << good.size() << "-byte model loaded");
     if (model.layer_count != 0) FAIL("a failed load left a half-filled Model");
   }
   return tally;

@@ -29,10 +29,10 @@ size_t entries(const fs::path& dir) {
 TEST_CASE("atomic writes replace the file whole and leave no temporary behind") {
   TempDir dir;
   const std::string path = (dir.root() / "model.sedg").string();
-  softedge::host::write_file_atomically(path, {1, 2, 3});
-  CHECK(softedge::host::read_file(path) == std::vector<uint8_t>{1, 2, 3});
-  softedge::host::write_file_atomically(path, {9, 8});
-  CHECK(softedge::host::read_file(path) == std::vector<uint8_t>{9, 8});
+  write_file_atomically(path, {1, 2, 3});
+  CHECK(read_file(path) == std::vector<uint8_t>{1, 2, 3});
+  write_file_atomically(path, {9, 8});
+  CHECK(read_file(path) == std::vector<uint8_t>{9, 8});
   CHECK(entries(dir.root()) == 1);
   struct stat info {};
   REQUIRE(stat(path.c_str(), &info) == 0);
@@ -42,21 +42,23 @@ TEST_CASE("atomic writes replace the file whole and leave no temporary behind") 
 TEST_CASE("a failed write names the file and keeps the previous model intact") {
   TempDir dir;
   const std::string path = (dir.root() / "model.sedg").string();
-  softedge::host::write_file_atomically(path, {1, 2, 3});
+  write_file_atomically(path, {1, 2, 3});
   // A directory where the model should go: the rename over it fails after the data is written.
   const std::string blocked = (dir.root() / "blocked").string();
   fs::create_directory(blocked);
   fs::create_directory(fs::path(blocked) / "child");  // non-empty: rename cannot replace it
-  CHECK_THROWS_WITH_AS(softedge::host::write_file_atomically(blocked, {4, 5}), doctest::Contains("blocked"), softedge::host::FileError);
+  CHECK_THROWS_WITH_AS(write_file_atomically(blocked, {4, 5}), doctest::Contains("blocked"),
+                       FileError);
   CHECK(entries(dir.root()) == 2);  // model.sedg and blocked/: the temporary was removed
 
   // Writing into a missing directory fails before anything exists.
   const std::string missing = (dir.root() / "no-such-dir" / "model.sedg").string();
-  CHECK_THROWS_WITH_AS(softedge::host::write_file_atomically(missing, {1}), doctest::Contains("no-such-dir"), softedge::host::FileError);
-  CHECK(softedge::host::read_file(path) == std::vector<uint8_t>{1, 2, 3});
+  CHECK_THROWS_WITH_AS(write_file_atomically(missing, {1}), doctest::Contains("no-such-dir"),
+                       FileError);
+  CHECK(read_file(path) == std::vector<uint8_t>{1, 2, 3});
 }
 
 TEST_CASE("reading a missing file names it") {
-  CHECK_THROWS_WITH_AS(softedge::host::read_file("/nonexistent/softedge.sedg"),
-                       doctest::Contains("/nonexistent/softedge.sedg"), softedge::host::FileError);
+  CHECK_THROWS_WITH_AS(read_file("/nonexistent/softedge.sedg"),
+                       doctest::Contains("/nonexistent/softedge.sedg"), FileError);
 }

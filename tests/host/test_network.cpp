@@ -1,6 +1,7 @@
-// The dense-network trainer (trainer/src/network.h): the backward pass against finite
-// differences, the input transform and its folding into the first layer, the validation split,
-// determinism across runs and thread counts, and learning a small synthetic problem.
+// The dense-network trainer (softedge/train/network_trainer.h) and its parts: the backward pass
+// against finite differences, the input transform and its folding into the first layer, the
+// validation split, AdamW and the one-cycle schedule against their definitions, determinism
+// across runs and thread counts, and learning a small synthetic problem.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,10 +12,19 @@
 #include <vector>
 
 #include "softedge/host/dataset.h"
+#include "softedge/train/adamw.h"
+#include "softedge/train/feature_map.h"
+#include "softedge/train/input_transform.h"
 #include "softedge/train/network.h"
+#include "softedge/train/network_evaluation.h"
+#include "softedge/train/network_trainer.h"
+#include "softedge/train/one_cycle.h"
 #include "softedge/train/rng.h"
+#include "softedge/train/thread_pool.h"
+#include "softedge/train/validation_split.h"
 
 using namespace softedge::train;
+namespace host = softedge::host;
 
 namespace {
 
@@ -26,8 +36,8 @@ bool close(double got, double expected, double relative, double absolute) {
 
 DenseParams random_layer(uint32_t in, uint32_t out, double scale, Rng& rng) {
   DenseParams p;
-  p.in = in;
-  p.out = out;
+  p.in_features = in;
+  p.out_features = out;
   p.weights.resize(size_t{in} * out);
   for (float& w : p.weights) w = static_cast<float>(rng.next_normal() * scale);
   p.bias.resize(out);
@@ -94,8 +104,8 @@ void gradient_check(const std::vector<uint32_t>& widths, float smoothing, uint64
   const double eps = 1e-5;
   size_t checked = 0;
   for (size_t l = 0; l < layers.size(); ++l) {
-    REQUIRE(gradient[l].in == layers[l].in);
-    REQUIRE(gradient[l].out == layers[l].out);
+    REQUIRE(gradient[l].in_features == layers[l].in_features);
+    REQUIRE(gradient[l].out_features == layers[l].out_features);
     for (size_t k = 0; k < w[l].size() + b[l].size(); ++k) {
       const bool is_bias = k >= w[l].size();
       std::vector<double>& param = is_bias ? b[l] : w[l];
@@ -119,24 +129,25 @@ void gradient_check(const std::vector<uint32_t>& widths, float smoothing, uint64
 
 // A synthetic 10-class problem: each class a random 28x28 prototype, images the prototype
 // plus uniform noise, clamped to 0..255. `shift` moves every pixel (a different "camera").
-softedge::host::Split synthetic_split(uint32_t count, uint64_t seed, int noise) {
+host::Split synthetic_split(uint32_t count, uint64_t seed, int noise) {
   Rng prototypes_rng(12345);  // the same classes for every split
-  std::vector<int> prototypes(size_t{softedge::host::kNumClasses} * softedge::host::kImagePixels);
+  std::vector<int> prototypes(size_t{host::kNumClasses} * host::kImagePixels);
   for (int& p : prototypes) {
     p = prototypes_rng.next_unit() < 0.5 ? 0 : static_cast<int>(prototypes_rng.next_below(256));
   }
   Rng rng(seed);
-  softedge::host::Split split;
+  host::Split split;
   split.count = count;
-  split.pixels.resize(size_t{count} * softedge::host::kImagePixels);
+  split.pixels.resize(size_t{count} * host::kImagePixels);
   split.labels.resize(count);
   for (uint32_t r = 0; r < count; ++r) {
-    const uint32_t label = static_cast<uint32_t>(rng.next_below(softedge::host::kNumClasses));
+    const uint32_t label = static_cast<uint32_t>(rng.next_below(host::kNumClasses));
     split.labels[r] = static_cast<uint8_t>(label);
-    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
-      const int v = prototypes[size_t{label} * softedge::host::kImagePixels + i] +
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) {
+      const int v = prototypes[size_t{label} * host::kImagePixels + i] +
                     static_cast<int>(rng.next_below(2 * noise + 1)) - noise;
-      split.pixels[size_t{r} * softedge::host::kImagePixels + i] = static_cast<uint8_t>(std::clamp(v, 0, 255));
+      split.pixels[size_t{r} * host::kImagePixels + i] =
+          static_cast<uint8_t>(std::clamp(v, 0, 255));
     }
   }
   return split;
@@ -145,7 +156,9 @@ softedge::host::Split synthetic_split(uint32_t count, uint64_t seed, int noise) 
 bool same_parameters(const std::vector<DenseParams>& a, const std::vector<DenseParams>& b) {
   if (a.size() != b.size()) return false;
   for (size_t l = 0; l < a.size(); ++l) {
-    if (a[l].in != b[l].in || a[l].out != b[l].out) return false;
+    if (a[l].in_features != b[l].in_features || a[l].out_features != b[l].out_features) {
+      return false;
+    }
     if (std::memcmp(a[l].weights.data(), b[l].weights.data(),
                     a[l].weights.size() * sizeof(float)) != 0 ||
         std::memcmp(a[l].bias.data(), b[l].bias.data(), a[l].bias.size() * sizeof(float)) != 0) {
@@ -155,7 +168,7 @@ bool same_parameters(const std::vector<DenseParams>& a, const std::vector<DenseP
   return true;
 }
 
-double accuracy_of(const std::vector<uint32_t>& predicted, const softedge::host::Split& split) {
+double accuracy_of(const std::vector<uint32_t>& predicted, const host::Split& split) {
   uint32_t right = 0;
   for (uint32_t r = 0; r < split.count; ++r) right += predicted[r] == split.labels[r];
   return static_cast<double>(right) / split.count;
@@ -203,15 +216,15 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
   CHECK(root[255] == 1.0f);
   CHECK(root[64] == doctest::Approx(std::sqrt(64.0 / 255.0)));
 
-  softedge::host::Split split;
+  host::Split split;
   split.count = 4;
-  split.pixels.assign(size_t{4} * softedge::host::kImagePixels, 0);  // pixel 0 stays constant
+  split.pixels.assign(size_t{4} * host::kImagePixels, 0);  // pixel 0 stays constant
   split.labels = {0, 1, 2, 3};
   const uint8_t values[4] = {0, 255, 51, 102};
-  for (uint32_t r = 0; r < 4; ++r) split.pixels[size_t{r} * softedge::host::kImagePixels + 1] = values[r];
+  for (uint32_t r = 0; r < 4; ++r) split.pixels[size_t{r} * host::kImagePixels + 1] = values[r];
   const InputTransform t = make_input_transform(split, Curve::kLinear);
-  REQUIRE(t.mean.size() == softedge::host::kImagePixels);
-  REQUIRE(t.inv_std.size() == softedge::host::kImagePixels);
+  REQUIRE(t.mean.size() == host::kImagePixels);
+  REQUIRE(t.inv_std.size() == host::kImagePixels);
   const double mean = (0.0 + 1.0 + 0.2 + 0.4) / 4;
   double var = 0.0;
   for (double v : {0.0, 1.0, 0.2, 0.4}) var += (v - mean) * (v - mean);
@@ -221,35 +234,35 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
   CHECK(t.mean[0] == 0.0f);
   CHECK(t.inv_std[0] == doctest::Approx(1.0 / kMinPixelStd));  // constant pixel: floored std
 
-  std::vector<float> features(size_t{4} * softedge::host::kImagePixels);
+  std::vector<float> features(size_t{4} * host::kImagePixels);
   apply_input_transform(t, split.pixels.data(), 4, features.data());
   for (uint32_t r = 0; r < 4; ++r) {
-    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
-      const uint8_t p = split.pixels[size_t{r} * softedge::host::kImagePixels + i];
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) {
+      const uint8_t p = split.pixels[size_t{r} * host::kImagePixels + i];
       const double expected = (t.value_of_pixel[p] - t.mean[i]) * t.inv_std[i];
-      REQUIRE(close(features[size_t{r} * softedge::host::kImagePixels + i], expected, 1e-6, 1e-6));
+      REQUIRE(close(features[size_t{r} * host::kImagePixels + i], expected, 1e-6, 1e-6));
     }
   }
-  CHECK_THROWS_AS(make_input_transform(softedge::host::Split{}, Curve::kSqrt), std::invalid_argument);
+  CHECK_THROWS_AS(make_input_transform(host::Split{}, Curve::kSqrt), std::invalid_argument);
 }
 
 TEST_CASE("fold_input_transform: the folded layer on curve values equals the layer on features") {
   Rng rng(9);
   InputTransform t;
   t.value_of_pixel = pixel_curve(Curve::kSqrt);
-  t.mean.resize(softedge::host::kImagePixels);
-  t.inv_std.resize(softedge::host::kImagePixels);
-  for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
+  t.mean.resize(host::kImagePixels);
+  t.inv_std.resize(host::kImagePixels);
+  for (uint32_t i = 0; i < host::kImagePixels; ++i) {
     t.mean[i] = static_cast<float>(rng.next_unit() * 0.6);
     t.inv_std[i] = static_cast<float>(0.5 + rng.next_unit() * 4.0);
   }
-  const DenseParams layer = random_layer(softedge::host::kImagePixels, 12, 0.05, rng);
+  const DenseParams layer = random_layer(host::kImagePixels, 12, 0.05, rng);
   const DenseParams folded = fold_input_transform(layer, t);
-  REQUIRE(folded.in == layer.in);
-  REQUIRE(folded.out == layer.out);
+  REQUIRE(folded.in_features == layer.in_features);
+  REQUIRE(folded.out_features == layer.out_features);
 
   const uint32_t rows = 5;
-  std::vector<uint8_t> pixels(size_t{rows} * softedge::host::kImagePixels);
+  std::vector<uint8_t> pixels(size_t{rows} * host::kImagePixels);
   for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.next_below(256));
   std::vector<float> features(pixels.size()), values(pixels.size());
   apply_input_transform(t, pixels.data(), rows, features.data());
@@ -265,24 +278,29 @@ TEST_CASE("fold_input_transform: the folded layer on curve values equals the lay
 }
 
 TEST_CASE("network: the validation rows are a deterministic sample of the training split") {
-  NetworkConfig config;
-  config.validation_size = 100;
-  config.seed = 4;
-  const std::vector<uint32_t> rows = validation_rows(1000, config);
+  const std::vector<uint32_t> rows = validation_rows(1000, 100, 4);
   REQUIRE(rows.size() == 100);
   CHECK(std::is_sorted(rows.begin(), rows.end()));
   CHECK(std::adjacent_find(rows.begin(), rows.end()) == rows.end());
   CHECK(rows.back() < 1000);
-  CHECK(validation_rows(1000, config) == rows);
-  config.seed = 5;
-  CHECK(validation_rows(1000, config) != rows);
-  config.validation_size = 0;
-  CHECK(validation_rows(1000, config).empty());
+  CHECK(validation_rows(1000, 100, 4) == rows);
+  CHECK(validation_rows(1000, 100, 5) != rows);
+  CHECK(validation_rows(1000, 0, 4).empty());
+  CHECK(validation_rows(10, 100, 4).size() == 10);  // at most every row
+
+  // The training rows are the others, in order.
+  const std::vector<uint32_t> rest = rows_except(1000, rows);
+  REQUIRE(rest.size() == 900);
+  CHECK(std::is_sorted(rest.begin(), rest.end()));
+  std::vector<uint32_t> all = rows;
+  all.insert(all.end(), rest.begin(), rest.end());
+  std::sort(all.begin(), all.end());
+  for (uint32_t r = 0; r < 1000; ++r) REQUIRE(all[r] == r);
 }
 
 TEST_CASE("network: training is deterministic for a seed, whatever the thread count") {
-  const softedge::host::Split train = synthetic_split(700, 1, 90);
-  const softedge::host::Split test = synthetic_split(200, 2, 90);
+  const host::Split train = synthetic_split(700, 1, 90);
+  const host::Split test = synthetic_split(200, 2, 90);
   const InputTransform t = make_input_transform(train, Curve::kSqrt);
   NetworkConfig config;
   config.hidden = {64, 12};  // 3.3 M multiply-adds per step: big enough for the second thread
@@ -312,8 +330,8 @@ TEST_CASE("network: training is deterministic for a seed, whatever the thread co
 }
 
 TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is the best one") {
-  const softedge::host::Split train = synthetic_split(3000, 3, 120);
-  const softedge::host::Split test = synthetic_split(1000, 4, 120);
+  const host::Split train = synthetic_split(3000, 3, 120);
+  const host::Split test = synthetic_split(1000, 4, 120);
   const InputTransform t = make_input_transform(train, Curve::kSqrt);
   for (const std::vector<uint32_t>& hidden : {std::vector<uint32_t>{}, std::vector<uint32_t>{32}}) {
     NetworkConfig config;
@@ -322,11 +340,11 @@ TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is 
     config.batch_size = 64;
     config.validation_size = 500;
     config.max_lr = 3e-3f;
-    std::vector<NetworkEpochReport> seen;
+    std::vector<host::EpochReport> seen;
     uint64_t steps = 0, last_total = 0;
     bool in_order = true;
     const NetworkResult r = train_network(
-        train, &test, t, config, [&](const NetworkEpochReport& e) { seen.push_back(e); },
+        train, &test, t, config, [&](const host::EpochReport& e) { seen.push_back(e); },
         [&](uint64_t done, uint64_t total) {
           in_order = in_order && done == steps + 1;
           steps = done;
@@ -338,30 +356,28 @@ TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is 
     CHECK(steps == 6 * ((2500 + 63) / 64));  // 2,500 training rows in batches of 64
     CHECK(last_total == steps);
     REQUIRE(r.layers.size() == hidden.size() + 1);
-    CHECK(r.layers.front().in == softedge::host::kImagePixels);
-    CHECK(r.layers.back().out == softedge::host::kNumClasses);
+    CHECK(r.layers.front().in_features == host::kImagePixels);
+    CHECK(r.layers.back().out_features == host::kNumClasses);
     REQUIRE(r.best_epoch >= 1);
     REQUIRE(r.best_epoch <= 6);
-    const NetworkEpochReport& best = r.history[r.best_epoch - 1];
-    for (const NetworkEpochReport& e : r.history) {
+    const host::EpochReport& best = r.history[r.best_epoch - 1];
+    for (const host::EpochReport& e : r.history) {
       CHECK(e.validation_accuracy <= best.validation_accuracy);
-      CHECK(e.seconds >= 0.0);
     }
     CHECK(best.validation_accuracy >= 0.95);
     CHECK(best.test_accuracy >= 0.95);
     CHECK(r.history.back().train_accuracy >= 0.95);
     CHECK(r.history.back().train_loss < r.history.front().train_loss);
-    // One cycle: the rate rises, then falls to almost nothing.
-    CHECK(r.history[1].learning_rate > r.history[0].learning_rate);
-    CHECK(r.history.back().learning_rate < config.max_lr * 1e-3);
 
     // The returned parameters are the kept epoch's: their test accuracy is the one reported.
     const std::vector<uint32_t> predicted = network_predict(r.layers, t, test, 2);
     CHECK(accuracy_of(predicted, test) == doctest::Approx(best.test_accuracy));
 
     // Folded into the first layer, the network needs only the curve (identity standardization).
-    std::vector<DenseParams> folded = r.layers;
-    folded[0] = fold_input_transform(r.layers[0], t);
+    const std::vector<DenseParams> folded = fold_input_transform(r.layers, t);
+    REQUIRE(folded.size() == r.layers.size());
+    CHECK(same_parameters({folded.begin() + 1, folded.end()},  // later layers as they were
+                          {r.layers.begin() + 1, r.layers.end()}));
     const std::vector<uint32_t> folded_predicted =
         network_predict(folded, identity_input_transform(Curve::kSqrt), test);
     uint32_t same = 0;
@@ -371,7 +387,7 @@ TEST_CASE("network: a small synthetic problem is learned, and the kept epoch is 
 }
 
 TEST_CASE("network: unusable settings and splits are rejected") {
-  const softedge::host::Split train = synthetic_split(50, 5, 10);
+  const host::Split train = synthetic_split(50, 5, 10);
   const InputTransform t = make_input_transform(train, Curve::kLinear);
   NetworkConfig config;
   config.epochs = 1;
@@ -384,7 +400,7 @@ TEST_CASE("network: unusable settings and splits are rejected") {
   config.max_lr = 0.0f;
   CHECK_THROWS_AS(train_network(train, nullptr, t, config, {}), std::invalid_argument);
   config.max_lr = 1e-3f;
-  softedge::host::Split bad = train;
+  host::Split bad = train;
   bad.labels[3] = 10;
   CHECK_THROWS_AS(train_network(bad, nullptr, t, config, {}), std::invalid_argument);
   InputTransform short_transform = t;
@@ -410,4 +426,133 @@ TEST_CASE("network: default settings for softmax regression and for hidden layer
   CHECK(mlp.threads == 2);
   CHECK(mlp.validation_size == 5000);
   CHECK(mlp.max_lr > 0.0f);
+}
+
+TEST_CASE("one cycle: warm-up from max/25 to max, then down to max/25e4; beta1 against it") {
+  const double max_lr = 0.01;
+  const uint64_t total = 101;  // warm-up: 0.3 * 101 - 1 = 29.3 steps
+  const OneCyclePoint start = one_cycle(0, total, max_lr, 0.3);
+  CHECK(start.learning_rate == doctest::Approx(max_lr / 25));
+  CHECK(start.beta1 == doctest::Approx(0.95));
+  const OneCyclePoint end = one_cycle(total - 1, total, max_lr, 0.3);
+  CHECK(end.learning_rate == doctest::Approx(max_lr / 25 / 1e4));
+  CHECK(end.beta1 == doctest::Approx(0.95));
+  // 22 steps at 0.5: 10 steps of warm-up, 11 of annealing. Halfway: the cosines' midpoints.
+  const OneCyclePoint mid = one_cycle(5, 22, max_lr, 0.5);
+  CHECK(mid.learning_rate == doctest::Approx((max_lr / 25 + max_lr) / 2));
+  CHECK(mid.beta1 == doctest::Approx(0.9));
+  const OneCyclePoint top = one_cycle(10, 22, max_lr, 0.5);
+  CHECK(top.learning_rate == doctest::Approx(max_lr));
+  CHECK(top.beta1 == doctest::Approx(0.85));
+  const OneCyclePoint down = one_cycle(10 + 5, 22, max_lr, 0.5);  // 5 of 11 annealing steps
+  const double x = 5.0 / 11.0, final_lr = max_lr / 25 / 1e4;
+  const double cosine = (1 + std::cos(3.141592653589793 * x)) / 2;  // 1 -> 0 over the annealing
+  CHECK(down.learning_rate == doctest::Approx(final_lr + (max_lr - final_lr) * cosine));
+  double peak = 0.0;
+  uint64_t peak_step = 0;
+  for (uint64_t t = 1; t < total; ++t) {
+    const OneCyclePoint before = one_cycle(t - 1, total, max_lr, 0.3);
+    const OneCyclePoint now = one_cycle(t, total, max_lr, 0.3);
+    if (t <= 29) {
+      CHECK(now.learning_rate > before.learning_rate);  // warming up
+      CHECK(now.beta1 < before.beta1);
+    } else if (t >= 31) {
+      CHECK(now.learning_rate < before.learning_rate);  // annealing
+      CHECK(now.beta1 > before.beta1);
+    }
+    if (now.learning_rate > peak) {
+      peak = now.learning_rate;
+      peak_step = t;
+    }
+    CHECK(now.beta1 >= 0.85 - 1e-12);
+    CHECK(now.beta1 <= 0.95 + 1e-12);
+  }
+  CHECK(peak <= max_lr);
+  CHECK(peak == doctest::Approx(max_lr).epsilon(1e-3));
+  CHECK((peak_step == 29 || peak_step == 30));
+}
+
+namespace {
+
+// PyTorch's AdamW on one value, in double: the oracle for AdamW::step.
+struct ReferenceAdam {
+  double w, m = 0.0, v = 0.0;
+  void step(double g, double lr, double beta1, double weight_decay, int t) {
+    w *= 1.0 - lr * weight_decay;
+    m = beta1 * m + (1.0 - beta1) * g;
+    v = 0.999 * v + 0.001 * g * g;
+    const double m_hat_scale = 1.0 / (1.0 - std::pow(beta1, t));  // the current beta1, as PyTorch
+    const double v_hat = v / (1.0 - std::pow(0.999, t));
+    w -= lr * m * m_hat_scale / (std::sqrt(v_hat) + 1e-8);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("AdamW: decoupled weight decay on weights only, bias correction with the cycled beta1") {
+  Rng rng(21);
+  std::vector<NetworkLayer> layers = network_layers({random_layer(3, 2, 1.0, rng)});
+  NetworkLayer& layer = layers[0];
+  layer.grad_wt.resize(layer.wt.size());
+  layer.grad_bias.resize(layer.out);
+  std::vector<ReferenceAdam> w_ref, b_ref;
+  for (float w : layer.wt) w_ref.push_back({w});
+  for (float b : layer.bias) b_ref.push_back({b});
+  const float weight_decay = 0.1f;
+  AdamW adamw(layers, weight_decay);
+  const double rates[3][2] = {{0.01, 0.95}, {0.03, 0.9}, {0.02, 0.85}};  // (lr, beta1) per step
+  for (int t = 1; t <= 3; ++t) {
+    for (float& g : layer.grad_wt) g = static_cast<float>(rng.next_normal());
+    for (float& g : layer.grad_bias) g = static_cast<float>(rng.next_normal());
+    const double lr = rates[t - 1][0], beta1 = rates[t - 1][1];
+    adamw.step(layers, lr, beta1, nullptr);
+    CHECK(adamw.steps() == static_cast<uint64_t>(t));
+    for (size_t i = 0; i < w_ref.size(); ++i) {
+      w_ref[i].step(layer.grad_wt[i], lr, static_cast<float>(beta1), weight_decay, t);
+      CHECK(layer.wt[i] == doctest::Approx(w_ref[i].w).epsilon(1e-5));
+    }
+    for (size_t i = 0; i < b_ref.size(); ++i) {
+      b_ref[i].step(layer.grad_bias[i], lr, static_cast<float>(beta1), 0.0, t);
+      CHECK(layer.bias[i] == doctest::Approx(b_ref[i].w).epsilon(1e-5));
+    }
+  }
+  // A zero gradient still shrinks a weight (decay), never a bias.
+  std::vector<NetworkLayer> still = network_layers({random_layer(2, 1, 1.0, rng)});
+  still[0].grad_wt.assign(2, 0.0f);
+  still[0].grad_bias.assign(1, 0.0f);
+  const std::vector<float> w0(still[0].wt.begin(), still[0].wt.end());
+  const float b0 = still[0].bias[0];
+  AdamW decay(still, 0.5f);
+  decay.step(still, 0.1, 0.9, nullptr);
+  CHECK(still[0].wt[0] == doctest::Approx(w0[0] * 0.95));
+  CHECK(still[0].wt[1] == doctest::Approx(w0[1] * 0.95));
+  CHECK(still[0].bias[0] == b0);
+}
+
+TEST_CASE("AdamW: layers larger than one chunk update bit-identically with 1 and 2 threads") {
+  Rng rng(22);
+  const std::vector<DenseParams> params = {random_layer(784, 40, 0.05, rng),  // 31,360 weights
+                                           random_layer(40, 10, 0.1, rng)};
+  std::vector<NetworkLayer> one = network_layers(params), two = network_layers(params);
+  for (NetworkLayer& layer : one) {
+    layer.grad_wt.resize(layer.wt.size());
+    layer.grad_bias.resize(layer.out);
+    for (float& g : layer.grad_wt) g = static_cast<float>(rng.next_normal() * 0.01);
+    for (float& g : layer.grad_bias) g = static_cast<float>(rng.next_normal() * 0.01);
+  }
+  for (size_t l = 0; l < one.size(); ++l) {
+    two[l].grad_wt = one[l].grad_wt;
+    two[l].grad_bias = one[l].grad_bias;
+  }
+  ThreadPool pool(2);
+  AdamW a(one, 0.1f), b(two, 0.1f);
+  for (int t = 0; t < 3; ++t) {
+    a.step(one, 1e-3, 0.9, nullptr);
+    b.step(two, 1e-3, 0.9, &pool);
+  }
+  for (size_t l = 0; l < one.size(); ++l) {
+    CHECK(std::memcmp(one[l].wt.data(), two[l].wt.data(), one[l].wt.size() * sizeof(float)) == 0);
+    CHECK(one[l].bias == two[l].bias);
+    CHECK(one[l].wt != network_layers(params)[l].wt);  // the update happened
+  }
 }

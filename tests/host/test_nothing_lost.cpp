@@ -24,10 +24,12 @@
 #include <vector>
 
 #include "host_fixtures.h"
-#include "softedge/host/file_io.h"
 #include "runtime/model_fixtures.h"
-#include "softedge/model.h"
+#include "softedge/host/file_io.h"
 #include "softedge/host/model_writer.h"
+#include "softedge/model.h"
+
+namespace host = softedge::host;
 
 namespace fs = std::filesystem;
 using fixtures::Bytes;
@@ -94,7 +96,7 @@ std::string data_dir(const fixtures::TempDir& dir, const std::string& name = "da
 
 // A previous model at `path` (valid, recognisable); its bytes.
 Bytes previous_model(const std::string& path) {
-  const Bytes bytes = softedge::host::encode_model(fixtures::mnist_linear_spec(77));
+  const Bytes bytes = host::encode_model(fixtures::mnist_linear_spec(77));
   fixtures::write_bytes(path, bytes);
   return bytes;
 }
@@ -247,10 +249,10 @@ TEST_CASE("nothing lost: a write failing midway (RLIMIT_FSIZE) keeps the previou
   const Bytes before = previous_model(path);
   // 784 -> 100 float: 314 KB, several times the limit below, so write() gets part of it
   // out and then fails with EFBIG.
-  softedge::host::ModelSpec big = fixtures::mnist_linear_spec(78);
+  host::ModelSpec big = fixtures::mnist_linear_spec(78);
   big.layers[0] = fixtures::dense_layer(784, 100, 79);
   big.class_names = fixtures::class_names(100);
-  const Bytes replacement = softedge::host::encode_model(big);
+  const Bytes replacement = host::encode_model(big);
   REQUIRE(replacement.size() > 5 * 40960);
 
   int pipe_fds[2];
@@ -263,8 +265,8 @@ TEST_CASE("nothing lost: a write failing midway (RLIMIT_FSIZE) keeps the previou
     const rlimit limit{40960, 40960};
     if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(10);
     try {
-      softedge::host::write_file_atomically(path, replacement);
-    } catch (const softedge::host::FileError& e) {
+      host::write_file_atomically(path, replacement);
+    } catch (const host::FileError& e) {
       const std::string message = e.what();
       if (::write(pipe_fds[1], message.data(), message.size()) < 0) _exit(11);
       _exit(3);
@@ -299,8 +301,9 @@ TEST_CASE("nothing lost: softedge-train hitting the file size limit keeps the pr
   // SIGXFSZ ignored (trap "", kept by exec): write() fails with EFBIG, softedge-train reports
   // it and removes its temporary file.
   const std::string train = " --epochs 1 --data " + quoted(data) + " --out " + quoted(path);
-  RunResult r = run(dir, "/bin/sh -c " + quoted("trap \"\" XFSZ; ulimit -f 30; exec \"$0\" \"$@\"") +
-                             " " + train_exe() + train);
+  RunResult r =
+      run(dir, "/bin/sh -c " + quoted("trap \"\" XFSZ; ulimit -f 30; exec \"$0\" \"$@\"") + " " +
+                   train_exe() + train);
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, path));
@@ -330,10 +333,10 @@ TEST_CASE("nothing lost: killed at random moments while rewriting, the model is 
   // Two different valid models of 1.6 MB (784 -> 512), so a write takes long enough for
   // kills to land inside it.
   auto model = [](uint32_t seed) {
-    softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(seed);
+    host::ModelSpec spec = fixtures::mnist_linear_spec(seed);
     spec.layers[0] = fixtures::dense_layer(784, 512, seed);
     spec.class_names = fixtures::class_names(512);
-    return softedge::host::encode_model(spec);
+    return host::encode_model(spec);
   };
   const Bytes a = model(81), b = model(82);
   REQUIRE(a != b);
@@ -341,8 +344,8 @@ TEST_CASE("nothing lost: killed at random moments while rewriting, the model is 
 
   // How long one rewrite takes here, to spread the kills over a few of them.
   const auto start = std::chrono::steady_clock::now();
-  softedge::host::write_file_atomically(path, b);
-  softedge::host::write_file_atomically(path, a);
+  host::write_file_atomically(path, b);
+  host::write_file_atomically(path, a);
   // (Clamped: on a loaded machine one slow fsync must not stretch the test to minutes.)
   const long cycle_us = std::clamp<long>(
       static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(
@@ -359,7 +362,7 @@ TEST_CASE("nothing lost: killed at random moments while rewriting, the model is 
     if (child == 0) {
       for (int i = 0;; ++i) {
         try {
-          softedge::host::write_file_atomically(path, i % 2 == 0 ? b : a);
+          host::write_file_atomically(path, i % 2 == 0 ? b : a);
         } catch (...) {
           _exit(5);
         }
@@ -376,7 +379,9 @@ TEST_CASE("nothing lost: killed at random moments while rewriting, the model is 
 
     const Bytes now = fixtures::read_bytes(path);
     const bool is_a = now == a, is_b = now == b;
-    if (!is_a && !is_b) FAIL("kill " << k << ": the model at the path is neither version (" << now.size() << " bytes)");
+    if (!is_a && !is_b)
+      FAIL("kill " << k << ": the model at the path is neither version (" << now.size()
+                   << " bytes)");
     saw_a += is_a;
     saw_b += is_b;
     softedge::Model loaded;
@@ -387,7 +392,7 @@ TEST_CASE("nothing lost: killed at random moments while rewriting, the model is 
     }
   }
   MESSAGE(kKills << " kills (one rewrite takes ~" << cycle_us << " us): " << mid_write
-                 << " landed mid-write, the path held the old model " << saw_a << " times and the new "
-                 << saw_b << " times, whole every time");
+                 << " landed mid-write, the path held the old model " << saw_a
+                 << " times and the new " << saw_b << " times, whole every time");
   CHECK(mid_write > 0);
 }

@@ -10,16 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "softedge/host/dataset.h"
-#include "softedge/host/gallery_image.h"
 #include "host_fixtures.h"
 #include "mini_xml.h"
+#include "softedge/host/dataset.h"
+#include "softedge/host/gallery_image.h"
 #include "softedge/host/model_writer.h"
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
 #define STBI_ONLY_PNG
 #include "stb_image.h"
+
+namespace host = softedge::host;
 
 namespace fs = std::filesystem;
 
@@ -56,11 +58,11 @@ std::string read_text(const fs::path& path) {
 class Fixture {
  public:
   Fixture() : tmp_("softedge-pictures") {
-    softedge::host::ModelSpec spec;
+    host::ModelSpec spec;
     for (uint32_t c = 0; c < kClasses; ++c) {
-      spec.class_names.push_back(softedge::host::kFashionMnistClassNames[c]);
+      spec.class_names.push_back(host::kFashionMnistClassNames[c]);
     }
-    softedge::host::DenseLayerSpec layer;
+    host::DenseLayerSpec layer;
     layer.in_features = kPixels;
     layer.out_features = kClasses;
     layer.weights.assign(kPixels * kClasses, 0.0f);
@@ -68,7 +70,7 @@ class Fixture {
     layer.bias[kAlwaysPredicted] = 1.0f;
     spec.layers.push_back(layer);
     model = dir() / "model.sedg";
-    fixtures::write_bytes(model, softedge::host::encode_model(spec));
+    fixtures::write_bytes(model, host::encode_model(spec));
 
     data = dir() / "data";
     fs::create_directory(data);
@@ -106,7 +108,7 @@ struct Png {
   int width = 0;
   int height = 0;
   std::vector<uint8_t> rgb;
-  softedge::host::Rgb at(int x, int y) const {
+  host::Rgb at(int x, int y) const {
     const uint8_t* p = &rgb[(static_cast<size_t>(y) * width + x) * 3];
     return {p[0], p[1], p[2]};
   }
@@ -125,7 +127,9 @@ Png decode_png(const fs::path& path) {
   return png;
 }
 
-bool is_red(softedge::host::Rgb p) { return p.r >= 180 && p.g <= 70 && p.b <= 70; }
+bool is_red(host::Rgb p) {
+  return p.r >= 180 && p.g <= 70 && p.b <= 70;
+}
 
 }  // namespace
 
@@ -158,7 +162,7 @@ TEST_CASE("softedge eval --confusion draws the matrix it prints") {
     const auto labels = root.by_id(id)->all("text");
     REQUIRE(labels.size() == kClasses);
     for (uint32_t c = 0; c < kClasses; ++c) {
-      CHECK(labels[c]->text == softedge::host::kFashionMnistClassNames[c]);
+      CHECK(labels[c]->text == host::kFashionMnistClassNames[c]);
     }
   }
   CHECK(contains(root.all("title").at(0)->text, "model.sedg: test accuracy 10.00% on 20 images"));
@@ -197,14 +201,14 @@ TEST_CASE("softedge gallery writes a PNG grid with the mistakes framed in red") 
   CHECK(r.err.empty());
 
   const Png png = decode_png(png_path);
-  const softedge::host::GalleryLayout layout = softedge::host::gallery_layout(count, columns, 2);
+  const host::GalleryLayout layout = host::gallery_layout(count, columns, 2);
   CHECK(layout.rows == 3);  // 11 images in rows of 4
-  CHECK(png.width == 2 * softedge::host::GalleryLayout::kMargin + 4 * softedge::host::GalleryLayout::kTileWidth);
+  CHECK(png.width == 2 * host::GalleryLayout::kMargin + 4 * host::GalleryLayout::kTileWidth);
   CHECK(png.width == layout.width());
   CHECK(png.height == layout.height());
 
-  const int side = softedge::host::kGalleryImageSide * softedge::host::kGalleryScale;
-  const int frame = softedge::host::GalleryLayout::kFrame;
+  const int side = host::kGalleryImageSide * host::kGalleryScale;
+  const int frame = host::GalleryLayout::kFrame;
   for (uint32_t i = 0; i < count; ++i) {
     const uint32_t test_index = start + i;
     CAPTURE(test_index);
@@ -235,7 +239,7 @@ TEST_CASE("softedge gallery: defaults, the end of the split, errors") {
     REQUIRE(r.exit_code == 0);
     CHECK(contains(r.out, "test images 15-19, 0 right, 5 wrong"));
     const Png png = decode_png(png_path);
-    const softedge::host::GalleryLayout layout = softedge::host::gallery_layout(5, 8, 2);  // default 8 columns
+    const host::GalleryLayout layout = host::gallery_layout(5, 8, 2);  // default 8 columns
     CHECK(png.width == layout.width());
     CHECK(png.height == layout.height());
   }

@@ -10,26 +10,29 @@
 #include "softedge/train/rng.h"
 #include "softedge/train/training.h"
 
+namespace host = softedge::host;
+
 using namespace softedge::train;
 
 namespace {
 
 // A float 784 -> 10 model with weights of varied magnitude per output row.
-softedge::host::ModelSpec float_model(uint64_t seed) {
+host::ModelSpec float_model(uint64_t seed) {
   Rng rng(seed);
-  LinearParams params = init_linear(softedge::host::kImagePixels, softedge::host::kNumClasses, 0.01f, rng);
-  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
-    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) params.weights[o * softedge::host::kImagePixels + i] *= 1.0f + o;
+  DenseParams params = init_linear(host::kImagePixels, host::kNumClasses, 0.01f, rng);
+  for (uint32_t o = 0; o < host::kNumClasses; ++o) {
+    for (uint32_t i = 0; i < host::kImagePixels; ++i)
+      params.weights[o * host::kImagePixels + i] *= 1.0f + o;
     params.bias[o] = static_cast<float>(rng.next_normal() * 0.1);
   }
-  return make_model_spec(params);
+  return make_model_spec({params});
 }
 
-softedge::host::Split random_images(uint32_t count, uint64_t seed) {
+host::Split random_images(uint32_t count, uint64_t seed) {
   Rng rng(seed);
-  softedge::host::Split split;
+  host::Split split;
   split.count = count;
-  for (size_t i = 0; i < size_t{count} * softedge::host::kImagePixels; ++i) {
+  for (size_t i = 0; i < size_t{count} * host::kImagePixels; ++i) {
     // Mostly dark with bright strokes, like clothing photos: a mean far from zero.
     split.pixels.push_back(rng.next_unit() < 0.5 ? 0 : static_cast<uint8_t>(rng.next_below(256)));
   }
@@ -38,8 +41,8 @@ softedge::host::Split random_images(uint32_t count, uint64_t seed) {
 }
 
 // Float logits of the spec's first layer on one image (double precision).
-double float_logit(const softedge::host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
-  const softedge::host::DenseLayerSpec& layer = spec.layers[0];
+double float_logit(const host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const host::DenseLayerSpec& layer = spec.layers[0];
   double sum = layer.bias[o];
   for (uint32_t i = 0; i < layer.in_features; ++i) {
     sum += layer.weights[o * layer.in_features + i] *
@@ -48,31 +51,31 @@ double float_logit(const softedge::host::ModelSpec& spec, const uint8_t* pixels,
   return sum;
 }
 
-double int8_logit(const softedge::host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
-  const softedge::host::DenseLayerSpec& layer = spec.layers[0];
+double int8_logit(const host::ModelSpec& spec, const uint8_t* pixels, uint32_t o) {
+  const host::DenseLayerSpec& layer = spec.layers[0];
   int64_t acc = layer.bias_i32[o];
-  for (uint32_t i = 0; i < layer.in_features; ++i) acc += int64_t{pixels[i]} * layer.weights_i8[o * layer.in_features + i];
+  for (uint32_t i = 0; i < layer.in_features; ++i)
+    acc += int64_t{pixels[i]} * layer.weights_i8[o * layer.in_features + i];
   return static_cast<double>(static_cast<float>(acc) * layer.scales[o]);
 }
 
 }  // namespace
 
 TEST_CASE("weights are symmetric per output channel, within half a step of the float weights") {
-  const softedge::host::ModelSpec source = float_model(1);
-  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, nullptr);
-  const softedge::host::DenseLayerSpec& layer = q.layers[0];
+  const host::ModelSpec source = float_model(1);
+  const host::ModelSpec q = host::quantize_int8(source, nullptr);
+  const host::DenseLayerSpec& layer = q.layers[0];
   REQUIRE(layer.weight_type == softedge::format::DType::kInt8);
   CHECK(q.input_bias == 0.0f);
-  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
-    const float* w = &source.layers[0].weights[o * softedge::host::kImagePixels];
-    const float largest = std::fabs(*std::max_element(w, w + softedge::host::kImagePixels, [](float a, float b) {
-      return std::fabs(a) < std::fabs(b);
-    }));
+  for (uint32_t o = 0; o < host::kNumClasses; ++o) {
+    const float* w = &source.layers[0].weights[o * host::kImagePixels];
+    const float largest = std::fabs(*std::max_element(
+        w, w + host::kImagePixels, [](float a, float b) { return std::fabs(a) < std::fabs(b); }));
     const double weight_scale = layer.scales[o] / double{source.input_scale};
     CHECK(weight_scale == doctest::Approx(largest / 127.0).epsilon(1e-6));
     int max_q = 0;
-    for (uint32_t i = 0; i < softedge::host::kImagePixels; ++i) {
-      const int8_t qi = layer.weights_i8[o * softedge::host::kImagePixels + i];
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) {
+      const int8_t qi = layer.weights_i8[o * host::kImagePixels + i];
       max_q = std::max(max_q, std::abs(int{qi}));
       CHECK(std::fabs(qi * weight_scale - w[i]) <= 0.5 * weight_scale * (1 + 1e-6));
     }
@@ -81,16 +84,16 @@ TEST_CASE("weights are symmetric per output channel, within half a step of the f
 }
 
 TEST_CASE("an input bias is folded into the int8 bias") {
-  softedge::host::ModelSpec source = float_model(2);
+  host::ModelSpec source = float_model(2);
   source.input_bias = -0.25f;  // feature = pixel / 255 - 0.25
-  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, nullptr);
-  const softedge::host::Split images = random_images(20, 3);
+  const host::ModelSpec q = host::quantize_int8(source, nullptr);
+  const host::Split images = random_images(20, 3);
   for (uint32_t n = 0; n < images.count; ++n) {
-    const uint8_t* pixels = &images.pixels[n * softedge::host::kImagePixels];
-    for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
+    const uint8_t* pixels = &images.pixels[n * host::kImagePixels];
+    for (uint32_t o = 0; o < host::kNumClasses; ++o) {
       const double exact = float_logit(source, pixels, o);
       // Rounding 784 weights by up to half a step each bounds the error.
-      const double step = q.layers[0].scales[o] * 255.0 * softedge::host::kImagePixels * 0.5;
+      const double step = q.layers[0].scales[o] * 255.0 * host::kImagePixels * 0.5;
       CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= step);
       CHECK(std::fabs(int8_logit(q, pixels, o) - exact) <= 0.05);
     }
@@ -98,14 +101,14 @@ TEST_CASE("an input bias is folded into the int8 bias") {
 }
 
 TEST_CASE("calibration removes the mean logit error on the calibration images") {
-  const softedge::host::ModelSpec source = float_model(4);
-  const softedge::host::Split images = random_images(300, 5);
-  const softedge::host::ModelSpec plain = softedge::host::quantize_int8(source, nullptr);
-  const softedge::host::ModelSpec calibrated = softedge::host::quantize_int8(source, &images);
-  for (uint32_t o = 0; o < softedge::host::kNumClasses; ++o) {
+  const host::ModelSpec source = float_model(4);
+  const host::Split images = random_images(300, 5);
+  const host::ModelSpec plain = host::quantize_int8(source, nullptr);
+  const host::ModelSpec calibrated = host::quantize_int8(source, &images);
+  for (uint32_t o = 0; o < host::kNumClasses; ++o) {
     double plain_error = 0.0, calibrated_error = 0.0;
     for (uint32_t n = 0; n < images.count; ++n) {
-      const uint8_t* pixels = &images.pixels[n * softedge::host::kImagePixels];
+      const uint8_t* pixels = &images.pixels[n * host::kImagePixels];
       const double exact = float_logit(source, pixels, o);
       plain_error += int8_logit(plain, pixels, o) - exact;
       calibrated_error += int8_logit(calibrated, pixels, o) - exact;
@@ -120,60 +123,65 @@ TEST_CASE("calibration removes the mean logit error on the calibration images") 
 }
 
 TEST_CASE("the quantized model runs in the runtime and agrees with the float model") {
-  const softedge::host::ModelSpec source = float_model(6);
-  const softedge::host::Split images = random_images(400, 7);
-  const std::vector<uint8_t> float_file = softedge::host::encode_model(source);
-  const std::vector<uint8_t> int8_file = softedge::host::encode_model(softedge::host::quantize_int8(source, &images));
+  const host::ModelSpec source = float_model(6);
+  const host::Split images = random_images(400, 7);
+  const std::vector<uint8_t> float_file = host::encode_model(source);
+  const std::vector<uint8_t> int8_file = host::encode_model(host::quantize_int8(source, &images));
   CHECK(int8_file.size() <= 8500);
   CHECK(int8_file.size() * 3 < float_file.size());
-  const softedge::host::Int8Comparison c = softedge::host::compare_int8(float_file, int8_file, images);
+  const host::Int8Comparison c = host::compare_int8(float_file, int8_file, images);
   CHECK(c.agreement >= 0.97);
   CHECK(std::fabs(c.int8_accuracy - c.float_accuracy) <= 0.03);
 }
 
 TEST_CASE("an int8 model cannot be quantized again") {
-  const softedge::host::ModelSpec q = softedge::host::quantize_int8(float_model(8), nullptr);
-  CHECK_THROWS_AS(softedge::host::quantize_int8(q, nullptr), std::invalid_argument);
+  const host::ModelSpec q = host::quantize_int8(float_model(8), nullptr);
+  CHECK_THROWS_AS(host::quantize_int8(q, nullptr), std::invalid_argument);
 }
 
 TEST_CASE("a network with hidden layers quantizes to int8 all the way and agrees with float") {
   Rng rng(11);
-  softedge::host::ModelSpec source = float_model(12);
-  const LinearParams hidden = init_linear(softedge::host::kImagePixels, 32, 0.05f, rng);
-  const LinearParams last = init_linear(32, softedge::host::kNumClasses, 0.3f, rng);
+  host::ModelSpec source = float_model(12);
+  const DenseParams hidden = init_linear(host::kImagePixels, 32, 0.05f, rng);
+  const DenseParams last = init_linear(32, host::kNumClasses, 0.3f, rng);
   source.layers[0].out_features = 32;
   source.layers[0].activation = softedge::format::Activation::kRelu;
   source.layers[0].weights.assign(hidden.weights.begin(), hidden.weights.end());
   source.layers[0].bias.assign(32, 0.05f);
-  softedge::host::DenseLayerSpec output;
+  host::DenseLayerSpec output;
   output.in_features = 32;
-  output.out_features = softedge::host::kNumClasses;
+  output.out_features = host::kNumClasses;
   output.weights.assign(last.weights.begin(), last.weights.end());
-  output.bias.assign(softedge::host::kNumClasses, 0.0f);
+  output.bias.assign(host::kNumClasses, 0.0f);
   source.layers.push_back(output);
 
-  const softedge::host::Split images = random_images(300, 13);
-  CHECK_THROWS_AS(softedge::host::quantize_int8(source, nullptr), std::invalid_argument);  // ranges unknown
-  const softedge::host::ModelSpec q = softedge::host::quantize_int8(source, &images);
+  const host::Split images = random_images(300, 13);
+  CHECK_THROWS_AS(host::quantize_int8(source, nullptr), std::invalid_argument);  // ranges unknown
+  const host::ModelSpec q = host::quantize_int8(source, &images);
   REQUIRE(q.layers.size() == 2);
   CHECK(q.layers[0].weight_type == softedge::format::DType::kInt8);
+  CHECK(host::layer_mode(q.layers[0]) == softedge::format::LayerMode::kInt8Uint8Output);
   CHECK(q.layers[0].output_scale > 0.0f);
   CHECK(q.layers[0].requant.size() == 64);
+  CHECK(q.layers[0].scales.empty());
+  CHECK(host::layer_mode(q.layers[1]) == softedge::format::LayerMode::kInt8FloatOutput);
   CHECK(q.layers[1].output_scale == 0.0f);
-  CHECK(q.layers[1].scales.size() == softedge::host::kNumClasses);
-  const softedge::host::Int8Comparison c =
-      softedge::host::compare_int8(softedge::host::encode_model(source), softedge::host::encode_model(q), images);
+  CHECK(q.layers[1].scales.size() == host::kNumClasses);
+  CHECK(q.layers[1].requant.empty());
+  const host::Int8Comparison c =
+      host::compare_int8(host::encode_model(source), host::encode_model(q), images);
   CHECK(c.agreement >= 0.95);
 }
 
 TEST_CASE("requantization pairs represent the multiplier to 31 bits") {
   for (double multiplier : {1e-6, 0.001234, 0.5, 0.75, 0.9999999, 1.0, 3.5}) {
     int32_t m = 0, shift = 0;
-    softedge::host::requant_pair(multiplier, &m, &shift);
+    host::requant_pair(multiplier, &m, &shift);
     CHECK(m >= (1 << 30));
-    CHECK(std::ldexp(static_cast<double>(m), -(31 + shift)) == doctest::Approx(multiplier).epsilon(1e-9));
+    CHECK(std::ldexp(static_cast<double>(m), -(31 + shift)) ==
+          doctest::Approx(multiplier).epsilon(1e-9));
   }
   int32_t m, shift;
-  CHECK_THROWS_AS(softedge::host::requant_pair(0.0, &m, &shift), std::invalid_argument);
-  CHECK_THROWS_AS(softedge::host::requant_pair(1e12, &m, &shift), std::invalid_argument);
+  CHECK_THROWS_AS(host::requant_pair(0.0, &m, &shift), std::invalid_argument);
+  CHECK_THROWS_AS(host::requant_pair(1e12, &m, &shift), std::invalid_argument);
 }

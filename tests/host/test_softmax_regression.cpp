@@ -1,12 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "softedge/host/dataset.h"
+#include "softedge/train/cross_entropy.h"
+#include "softedge/train/model_spec.h"
 #include "softedge/train/softmax_regression.h"
 #include "softedge/train/training.h"
 
 using namespace softedge::train;
+namespace host = softedge::host;
 
 namespace {
 
@@ -34,7 +39,7 @@ double mean_loss(const std::vector<double>& w, const std::vector<double>& b,
 TEST_CASE("the SGD step follows the cross-entropy gradient (finite differences)") {
   const uint32_t in = 19, out = 4, rows = 6;  // 19: not a multiple of any SIMD width
   Rng rng(7);
-  LinearParams params = init_linear(in, out, 0.5f, rng);
+  DenseParams params = init_linear(in, out, 0.5f, rng);
   for (float& b : params.bias) b = static_cast<float>(rng.next_normal() * 0.5);
   std::vector<float> x(size_t{rows} * in);
   for (float& v : x) v = static_cast<float>(rng.next_unit());
@@ -45,7 +50,8 @@ TEST_CASE("the SGD step follows the cross-entropy gradient (finite differences)"
   const float lr = 0.5f;
   std::vector<float> workspace;
   const BatchResult before = sgd_step(params, x.data(), labels.data(), rows, lr, workspace);
-  CHECK(before.loss_sum / rows == doctest::Approx(mean_loss(w0, b0, x, labels, in, out)).epsilon(1e-5));
+  CHECK(before.loss_sum / rows ==
+        doctest::Approx(mean_loss(w0, b0, x, labels, in, out)).epsilon(1e-5));
 
   const double eps = 1e-4;
   for (size_t k = 0; k < w0.size(); ++k) {
@@ -71,7 +77,9 @@ TEST_CASE("softmax cross-entropy is finite for logits of +-1e4") {
   const float logits[6] = {1e4f, -1e4f, 0.0f, -1e4f, 1e4f, 1e4f};
   const uint8_t labels[2] = {1, 2};
   float probabilities[6];
-  const BatchResult result = softmax_cross_entropy(logits, labels, 2, 3, probabilities);
+  SoftmaxOutputs outputs;
+  outputs.probabilities = probabilities;
+  const BatchResult result = softmax_cross_entropy<double>(logits, labels, 2, 3, 0.0f, outputs);
   CHECK(std::isfinite(result.loss_sum));
   CHECK(result.loss_sum == doctest::Approx(2e4 + std::log(2.0)));  // (1e4 + 1e4) + log 2
   CHECK(result.correct == 0);
@@ -82,12 +90,14 @@ TEST_CASE("softmax cross-entropy is finite for logits of +-1e4") {
 
 TEST_CASE("training is deterministic for a seed and learns a separable toy problem") {
   // Class c lights up the pixels of row c: trivially separable.
-  softedge::host::Split train;
+  host::Split train;
   train.count = 300;
   for (uint32_t n = 0; n < train.count; ++n) {
-    const uint8_t label = static_cast<uint8_t>(n % softedge::host::kNumClasses);
-    std::vector<uint8_t> image(softedge::host::kImagePixels, 0);
-    for (uint32_t col = 0; col < softedge::host::kImageCols; ++col) image[label * softedge::host::kImageCols + col] = 200 + n % 50;
+    const uint8_t label = static_cast<uint8_t>(n % host::kNumClasses);
+    std::vector<uint8_t> image(host::kImagePixels, 0);
+    for (uint32_t col = 0; col < host::kImageCols; ++col) {
+      image[label * host::kImageCols + col] = 200 + n % 50;
+    }
     train.pixels.insert(train.pixels.end(), image.begin(), image.end());
     train.labels.push_back(label);
   }
@@ -96,13 +106,14 @@ TEST_CASE("training is deterministic for a seed and learns a separable toy probl
   config.batch_size = 32;
   config.seed = 3;
   int calls = 0;
-  const TrainResult first = train_softmax_regression(train, &train, config,
-                                                     [&calls](const softedge::host::EpochReport&) { ++calls; });
+  const auto count_calls = [&calls](const host::EpochReport&) { ++calls; };
+  const TrainResult first = train_softmax_regression(train, &train, config, count_calls);
   const TrainResult second = train_softmax_regression(train, &train, config, nullptr);
   CHECK(calls == 5);
   CHECK(first.params.weights == second.params.weights);
   CHECK(first.params.bias == second.params.bias);
-  CHECK(softedge::host::encode_model(make_model_spec(first.params)) == softedge::host::encode_model(make_model_spec(second.params)));
+  CHECK(host::encode_model(make_model_spec({first.params})) ==
+        host::encode_model(make_model_spec({second.params})));
   CHECK(first.epochs.back().train_loss < first.epochs.front().train_loss);
   CHECK(first.epochs.back().test_accuracy == 1.0);
 
@@ -110,4 +121,71 @@ TEST_CASE("training is deterministic for a seed and learns a separable toy probl
   const TrainResult other = train_softmax_regression(train, nullptr, config, nullptr);
   CHECK(other.params.weights != first.params.weights);
   CHECK(other.epochs.back().test_accuracy == -1.0);
+}
+
+TEST_CASE("softmax cross-entropy: both precisions match the definition, gradient (p - t) / rows") {
+  const uint32_t rows = 3, classes = 4;
+  const float logits[rows * classes] = {1.0f, -2.0f, 0.5f,  3.0f, 0.0f, 0.0f,
+                                        0.0f, 0.0f,  -1.0f, 4.0f, 2.0f, -3.0f};
+  const uint8_t labels[rows] = {3, 1, 2};
+  for (const float smoothing : {0.0f, 0.1f}) {
+    double expected_loss = 0.0;
+    std::vector<double> expected_gradient(rows * classes);
+    for (uint32_t r = 0; r < rows; ++r) {
+      double sum = 0.0;
+      for (uint32_t c = 0; c < classes; ++c) sum += std::exp(double{logits[r * classes + c]});
+      for (uint32_t c = 0; c < classes; ++c) {
+        const double p = std::exp(double{logits[r * classes + c]}) / sum;
+        const double t = (c == labels[r] ? 1.0 - smoothing : 0.0) + smoothing / classes;
+        expected_loss -= t * std::log(p);
+        expected_gradient[r * classes + c] = (p - t) / rows;
+      }
+    }
+    float gradient[rows * classes], probabilities[rows * classes];
+    SoftmaxOutputs outputs;
+    outputs.mean_gradient = gradient;
+    outputs.probabilities = probabilities;
+    const BatchResult single =
+        softmax_cross_entropy<float>(logits, labels, rows, classes, smoothing, outputs);
+    const BatchResult twice =
+        softmax_cross_entropy<double>(logits, labels, rows, classes, smoothing, {});
+    CHECK(single.loss_sum == doctest::Approx(expected_loss).epsilon(1e-6));
+    CHECK(twice.loss_sum == doctest::Approx(expected_loss).epsilon(1e-12));
+    CHECK(single.correct == 1);  // row 0 (row 1's tie goes to the first class, not its label)
+    CHECK(twice.correct == single.correct);
+    for (uint32_t i = 0; i < rows * classes; ++i) {
+      CHECK(gradient[i] == doctest::Approx(expected_gradient[i]).epsilon(1e-5));
+      CHECK(probabilities[i] ==
+            doctest::Approx(expected_gradient[i] * rows +
+                            ((i % classes == labels[i / classes] ? 1.0 - smoothing : 0.0) +
+                             smoothing / classes)));
+    }
+  }
+}
+
+TEST_CASE("model spec: Fashion-MNIST's input and classes, ReLU between dense layers") {
+  Rng rng(8);
+  const DenseParams hidden = init_linear(host::kImagePixels, 16, 0.1f, rng);
+  const DenseParams output = init_linear(16, host::kNumClasses, 0.1f, rng);
+  const host::ModelSpec spec = make_model_spec({hidden, output});
+  CHECK(spec.input_height == 28);
+  CHECK(spec.input_width == 28);
+  CHECK(spec.input_channels == 1);
+  CHECK(spec.input_scale == kPixelScale);
+  CHECK(spec.input_lut.empty());
+  REQUIRE(spec.class_names.size() == host::kNumClasses);
+  CHECK(spec.class_names[0] == "T-shirt/top");
+  REQUIRE(spec.layers.size() == 2);
+  CHECK(spec.layers[0].activation == softedge::format::Activation::kRelu);
+  CHECK(spec.layers[1].activation == softedge::format::Activation::kNone);
+  CHECK(spec.layers[0].in_features == host::kImagePixels);
+  CHECK(spec.layers[0].out_features == 16);
+  CHECK(spec.layers[1].in_features == 16);
+  CHECK(std::equal(spec.layers[0].weights.begin(), spec.layers[0].weights.end(),
+                   hidden.weights.begin(), hidden.weights.end()));
+  CHECK(spec.layers[1].bias == output.bias);
+  // The lesson's model is one layer without an activation.
+  const host::ModelSpec lesson = make_model_spec({output});
+  REQUIRE(lesson.layers.size() == 1);
+  CHECK(lesson.layers[0].activation == softedge::format::Activation::kNone);
 }

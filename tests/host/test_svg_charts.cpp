@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "softedge/host/confusion_chart.h"
 #include "mini_xml.h"
+#include "softedge/host/confusion_chart.h"
 #include "softedge/host/svg_document.h"
 #include "softedge/host/training_curves.h"
+
+namespace host = softedge::host;
 
 using mini_xml::Element;
 
@@ -67,10 +69,10 @@ std::vector<std::pair<double, double>> points_of(const Element& polyline) {
   return out;
 }
 
-std::vector<softedge::host::EpochReport> lesson_like_history(uint32_t epochs) {
-  std::vector<softedge::host::EpochReport> history;
+std::vector<host::EpochReport> lesson_like_history(uint32_t epochs) {
+  std::vector<host::EpochReport> history;
   for (uint32_t e = 1; e <= epochs; ++e) {
-    softedge::host::EpochReport r;
+    host::EpochReport r;
     r.epoch = e;
     r.train_loss = 0.45 + 0.35 / e;
     r.train_accuracy = 0.85 - 0.1 / e;
@@ -83,27 +85,29 @@ std::vector<softedge::host::EpochReport> lesson_like_history(uint32_t epochs) {
 }  // namespace
 
 TEST_CASE("svg_escape: markup characters become references, text stays text") {
-  CHECK(softedge::host::svg_escape("plain text") == "plain text");
-  CHECK(softedge::host::svg_escape("a<b & \"c\" 'd'>") ==
-        "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
-  CHECK(softedge::host::svg_escape("&amp;") == "&amp;amp;");  // already escaped text is text too
-  CHECK(softedge::host::svg_escape("bell\x07 nul") == "bell? nul");  // XML 1.0 forbids controls
-  CHECK(softedge::host::svg_escape(std::string("a\0b", 3)) == "a?b");
-  CHECK(softedge::host::svg_escape("tab\tline\n") == "tab\tline\n");
-  CHECK(softedge::host::svg_escape("Gr\xc3\xb6\xc3\x9f" "e") == "Gr\xc3\xb6\xc3\x9f" "e");  // UTF-8 kept
+  CHECK(host::svg_escape("plain text") == "plain text");
+  CHECK(host::svg_escape("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+  CHECK(host::svg_escape("&amp;") == "&amp;amp;");         // already escaped text is text too
+  CHECK(host::svg_escape("bell\x07 nul") == "bell? nul");  // XML 1.0 forbids controls
+  CHECK(host::svg_escape(std::string("a\0b", 3)) == "a?b");
+  CHECK(host::svg_escape("tab\tline\n") == "tab\tline\n");
+  CHECK(host::svg_escape("Gr\xc3\xb6\xc3\x9f"
+                         "e") ==
+        "Gr\xc3\xb6\xc3\x9f"
+        "e");  // UTF-8 kept
 }
 
 TEST_CASE("svg_number: short, locale-free numbers") {
-  CHECK(softedge::host::svg_number(12) == "12");
-  CHECK(softedge::host::svg_number(12.5) == "12.5");
-  CHECK(softedge::host::svg_number(-0.254) == "-0.25");
-  CHECK(softedge::host::svg_number(-0.001) == "0");
-  CHECK(softedge::host::svg_number(std::numeric_limits<double>::infinity()) == "0");
+  CHECK(host::svg_number(12) == "12");
+  CHECK(host::svg_number(12.5) == "12.5");
+  CHECK(host::svg_number(-0.254) == "-0.25");
+  CHECK(host::svg_number(-0.001) == "0");
+  CHECK(host::svg_number(std::numeric_limits<double>::infinity()) == "0");
 }
 
 TEST_CASE("SvgDocument: any text survives a round trip through an XML parser") {
   const std::string nasty = "<script>alert(\"x\") & 'y'</script> ]]> \x01";
-  softedge::host::SvgDocument svg(100, 50);
+  host::SvgDocument svg(100, 50);
   svg.title(nasty);
   svg.begin_group(nasty);
   svg.text(10, 20, nasty, {});
@@ -137,7 +141,7 @@ TEST_CASE("mini_xml rejects what is not well-formed") {
 TEST_CASE("training curves: one curve per series with a point per epoch, a legend") {
   auto history = lesson_like_history(7);
   const std::string title = "d2l preset & friends <seed 0>";
-  const Element root = parse_svg(softedge::host::training_curves_svg(history, title));
+  const Element root = parse_svg(host::training_curves_svg(history, title));
 
   REQUIRE(root.all("title").size() == 1);
   CHECK(root.all("title")[0]->text == title);
@@ -186,12 +190,12 @@ TEST_CASE("training curves: one curve per series with a point per epoch, a legen
 TEST_CASE("training curves: no test split, a single epoch, no epochs") {
   auto history = lesson_like_history(1);
   history[0].test_accuracy = -1;  // trained without a test split
-  const Element root = parse_svg(softedge::host::training_curves_svg(history, "one epoch"));
+  const Element root = parse_svg(host::training_curves_svg(history, "one epoch"));
   CHECK(root.by_id("test-acc") == nullptr);
   CHECK(texts(group(root, "legend")).size() == 2);
   CHECK(points_of(*group(root, "train-loss").all("polyline")[0]).size() == 1);
 
-  CHECK_THROWS_AS(softedge::host::training_curves_svg({}, "empty"), std::invalid_argument);
+  CHECK_THROWS_AS(host::training_curves_svg({}, "empty"), std::invalid_argument);
 }
 
 TEST_CASE("confusion matrix: a cell per pair with its count, class names on both axes") {
@@ -199,7 +203,7 @@ TEST_CASE("confusion matrix: a cell per pair with its count, class names on both
   const std::vector<uint32_t> counts = {50, 3, 0,   //
                                         7, 40, 1,   //
                                         0, 0, 0};   // a class without test images
-  const Element root = parse_svg(softedge::host::confusion_matrix_svg(names, counts, "3 & 3"));
+  const Element root = parse_svg(host::confusion_matrix_svg(names, counts, "3 & 3"));
 
   const Element& cells = group(root, "cells");
   CHECK(cells.all("rect").size() == 9);
@@ -216,7 +220,7 @@ TEST_CASE("confusion matrix: a cell per pair with its count, class names on both
   CHECK(texts(group(root, "colour-scale")).size() >= 3);  // a caption and tick labels
   CHECK(root.all("linearGradient").size() == 1);
 
-  CHECK_THROWS_AS(softedge::host::confusion_matrix_svg(names, {1, 2, 3}, "wrong size"),
+  CHECK_THROWS_AS(host::confusion_matrix_svg(names, {1, 2, 3}, "wrong size"),
                   std::invalid_argument);
-  CHECK_THROWS_AS(softedge::host::confusion_matrix_svg({}, {}, "nothing"), std::invalid_argument);
+  CHECK_THROWS_AS(host::confusion_matrix_svg({}, {}, "nothing"), std::invalid_argument);
 }

@@ -16,8 +16,8 @@
 #include "model_fixtures.h"
 #include "softedge/crc32.h"
 #include "softedge/format.h"
-#include "softedge/model.h"
 #include "softedge/host/model_writer.h"
+#include "softedge/model.h"
 
 namespace fixtures {
 
@@ -33,7 +33,9 @@ namespace fmt = softedge::format;
 using Bytes = std::vector<uint8_t>;
 using softedge::Status;
 
-inline uint32_t table_of(const Bytes& f) { return fmt::read_u32(&f[fmt::header::kLayerTableOffset]); }
+inline uint32_t table_of(const Bytes& f) {
+  return fmt::read_u32(&f[fmt::header::kLayerTableOffset]);
+}
 inline uint32_t entry_field(const Bytes& f, uint32_t layer, uint32_t field) {
   return fmt::read_u32(&f[table_of(f) + layer * fmt::kLayerEntrySize + field]);
 }
@@ -104,10 +106,14 @@ inline std::vector<HostileCase> hostile_cases() {
   };
   // A field of layer `l`'s table entry.
   auto entry16 = [](uint32_t l, uint32_t field, uint16_t value) {
-    return [=](Bytes& f) { fmt::write_u16(&f[table_of(f) + l * fmt::kLayerEntrySize + field], value); };
+    return [=](Bytes& f) {
+      fmt::write_u16(&f[table_of(f) + l * fmt::kLayerEntrySize + field], value);
+    };
   };
   auto entry32 = [](uint32_t l, uint32_t field, uint32_t value) {
-    return [=](Bytes& f) { fmt::write_u32(&f[table_of(f) + l * fmt::kLayerEntrySize + field], value); };
+    return [=](Bytes& f) {
+      fmt::write_u32(&f[table_of(f) + l * fmt::kLayerEntrySize + field], value);
+    };
   };
   auto entry_add = [](uint32_t l, uint32_t field, uint32_t delta) {
     return [=](Bytes& f) {
@@ -230,9 +236,11 @@ inline std::vector<HostileCase> hostile_cases() {
       Status::kBadTensorOffset);
 
   // --- overlapping regions ------------------------------------------------------------------
-  add("bias overlaps the weights", f32,
+  add(
+      "bias overlaps the weights", f32,
       [](Bytes& f) {
-        fmt::write_u32(&f[table_of(f) + layer::kBiasOffset], entry_field(f, 0, layer::kWeightOffset));
+        fmt::write_u32(&f[table_of(f) + layer::kBiasOffset],
+                       entry_field(f, 0, layer::kWeightOffset));
       },
       Status::kBadTensorOffset);
   add("weights over the header", f32, entry32(0, layer::kWeightOffset, 0),
@@ -243,9 +251,11 @@ inline std::vector<HostileCase> hostile_cases() {
       Status::kBadLayerTable);
   add("class names over the layer table", f32, u32(header::kClassNamesOffset, 64),
       Status::kBadClassNames);
-  add("int8 scales over the bias", i8,
+  add(
+      "int8 scales over the bias", i8,
       [](Bytes& f) {
-        fmt::write_u32(&f[table_of(f) + layer::kScaleOffset], entry_field(f, 0, layer::kBiasOffset));
+        fmt::write_u32(&f[table_of(f) + layer::kScaleOffset],
+                       entry_field(f, 0, layer::kBiasOffset));
       },
       Status::kBadTensorOffset);
   add("layer 1 weights over layer 0 weights", mlp,

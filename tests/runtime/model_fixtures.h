@@ -8,9 +8,9 @@
 
 #include "softedge/crc32.h"
 #include "softedge/format.h"
+#include "softedge/host/model_writer.h"
 #include "softedge/inference.h"
 #include "softedge/model.h"
-#include "softedge/host/model_writer.h"
 
 namespace fixtures {
 
@@ -81,7 +81,8 @@ inline softedge::host::ModelSpec mnist_int8_spec(uint32_t seed = 5) {
   layer.weights.clear();
   layer.bias.clear();
   Values values(seed);
-  for (size_t i = 0; i < 7840; ++i) layer.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
+  for (size_t i = 0; i < 7840; ++i)
+    layer.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
   for (uint32_t o = 0; o < 10; ++o) {
     layer.bias_i32.push_back(static_cast<int32_t>(values.next() * 50000.0f));
     layer.scales.push_back(1e-5f * (1.0f + 0.1f * o));

@@ -11,20 +11,23 @@
 #include "softedge/kernels.h"
 #include "softedge/model.h"
 
+namespace host = softedge::host;
+
 using softedge::Status;
 
 namespace {
 
 // Straight from the spec in double precision: preprocessing, dense layers, ReLU, softmax.
-std::vector<double> reference_probabilities(const softedge::host::ModelSpec& spec,
+std::vector<double> reference_probabilities(const host::ModelSpec& spec,
                                             const std::vector<uint8_t>& pixels) {
   std::vector<double> x;
   for (uint8_t p : pixels) x.push_back(static_cast<double>(p) * spec.input_scale + spec.input_bias);
-  for (const softedge::host::DenseLayerSpec& layer : spec.layers) {
+  for (const host::DenseLayerSpec& layer : spec.layers) {
     std::vector<double> y(layer.out_features);
     for (uint32_t o = 0; o < layer.out_features; ++o) {
       double sum = layer.bias[o];
-      for (uint32_t i = 0; i < layer.in_features; ++i) sum += layer.weights[size_t{o} * layer.in_features + i] * x[i];
+      for (uint32_t i = 0; i < layer.in_features; ++i)
+        sum += layer.weights[size_t{o} * layer.in_features + i] * x[i];
       y[o] = layer.activation == softedge::format::Activation::kRelu ? std::max(sum, 0.0) : sum;
     }
     x = y;
@@ -38,7 +41,7 @@ std::vector<double> reference_probabilities(const softedge::host::ModelSpec& spe
 }  // namespace
 
 TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
-  softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(11);
+  host::ModelSpec spec = fixtures::mnist_linear_spec(11);
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -52,17 +55,19 @@ TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
     softedge::Prediction prediction{};
     REQUIRE(softedge::infer_u8(m.model, pixels.data(), pixels.size(), probabilities.data(), 10,
                                m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
-    for (uint32_t c = 0; c < 10; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
+    for (uint32_t c = 0; c < 10; ++c)
+      CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
     CHECK(prediction.top_class == expected_top);
     CHECK(prediction.top_probability == probabilities[expected_top]);
   });
 }
 
 TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference") {
-  softedge::host::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
+  host::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
   spec.input_bias = -0.5f;
   spec.layers.clear();
-  spec.layers.push_back(fixtures::dense_layer(36, 23, 3, 0.3f, softedge::format::Activation::kRelu));
+  spec.layers.push_back(
+      fixtures::dense_layer(36, 23, 3, 0.3f, softedge::format::Activation::kRelu));
   spec.layers.push_back(fixtures::dense_layer(23, 4, 4, 0.3f));
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -71,7 +76,8 @@ TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference
   std::vector<float> probabilities(4);
   REQUIRE(softedge::infer_u8(m.model, pixels.data(), 36, probabilities.data(), 4, m.scratch.data(),
                              m.scratch.size(), nullptr) == Status::kOk);
-  for (uint32_t c = 0; c < 4; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
+  for (uint32_t c = 0; c < 4; ++c)
+    CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
 }
 
 TEST_CASE("the batch call equals one call per image") {
@@ -82,7 +88,8 @@ TEST_CASE("the batch call equals one call per image") {
   std::vector<float> batch_probabilities(10 * images);
   std::vector<uint32_t> batch_classes(images), classes_only(images);
   REQUIRE(softedge::infer_batch_u8(m.model, pixels.data(), images, batch_probabilities.data(),
-                                   batch_classes.data(), m.scratch.data(), m.scratch.size()) == Status::kOk);
+                                   batch_classes.data(), m.scratch.data(),
+                                   m.scratch.size()) == Status::kOk);
   REQUIRE(softedge::infer_batch_u8(m.model, pixels.data(), images, nullptr, classes_only.data(),
                                    m.scratch.data(), m.scratch.size()) == Status::kOk);
   CHECK(classes_only == batch_classes);
@@ -121,13 +128,15 @@ TEST_CASE("inference checks sizes, scratch and the model") {
 TEST_CASE("NaN or infinite float input gives kNonFiniteLogits and zero probabilities") {
   fixtures::LoadedModel m(fixtures::mnist_linear_spec());
   REQUIRE(m.status == Status::kOk);
-  for (float bad : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+  for (float bad :
+       {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     std::vector<float> features(784, 0.5f);
     features[400] = bad;
     std::vector<float> probabilities(10, 0.5f);
     softedge::Prediction prediction{7, 0.5f};
     CHECK(softedge::infer_f32(m.model, features.data(), 784, probabilities.data(), 10,
-                              m.scratch.data(), m.scratch.size(), &prediction) == Status::kNonFiniteLogits);
+                              m.scratch.data(), m.scratch.size(),
+                              &prediction) == Status::kNonFiniteLogits);
     for (float p : probabilities) CHECK(p == 0.0f);
     CHECK(prediction.top_class == 0);
   }

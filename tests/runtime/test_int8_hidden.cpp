@@ -12,34 +12,39 @@
 #include "softedge/inference.h"
 #include "softedge/model.h"
 
+namespace host = softedge::host;
+
 using softedge::Status;
 namespace fmt = softedge::format;
 
 namespace {
 
 // 6x6 pixels -> 7 (int8, ReLU, uint8 outputs) -> 3 (int8, float logits), with a lookup table.
-softedge::host::ModelSpec hidden_spec() {
-  softedge::host::ModelSpec spec = fixtures::linear_spec(6, 6, 3);
+host::ModelSpec hidden_spec() {
+  host::ModelSpec spec = fixtures::linear_spec(6, 6, 3);
   spec.input_lut.resize(256);
-  for (int p = 0; p < 256; ++p) spec.input_lut[p] = static_cast<uint8_t>(std::lround(std::sqrt(p / 255.0) * 255.0));
+  for (int p = 0; p < 256; ++p)
+    spec.input_lut[p] = static_cast<uint8_t>(std::lround(std::sqrt(p / 255.0) * 255.0));
   fixtures::Values values(11);
-  softedge::host::DenseLayerSpec hidden;
+  host::DenseLayerSpec hidden;
   hidden.in_features = 36;
   hidden.out_features = 7;
   hidden.activation = fmt::Activation::kRelu;
   hidden.weight_type = fmt::DType::kInt8;
   hidden.output_scale = 0.05f;
-  for (int i = 0; i < 36 * 7; ++i) hidden.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
+  for (int i = 0; i < 36 * 7; ++i)
+    hidden.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
   for (int o = 0; o < 7; ++o) {
     hidden.bias_i32.push_back(static_cast<int32_t>(values.next() * 3000.0f));
     hidden.requant.push_back((1 << 30) + static_cast<int32_t>((values.next() + 1.0f) * 5e8f));
     hidden.requant.push_back(9 + o % 3);  // multipliers of 2^-10..2^-12: activations across 0..255
   }
-  softedge::host::DenseLayerSpec last;
+  host::DenseLayerSpec last;
   last.in_features = 7;
   last.out_features = 3;
   last.weight_type = fmt::DType::kInt8;
-  for (int i = 0; i < 7 * 3; ++i) last.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
+  for (int i = 0; i < 7 * 3; ++i)
+    last.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
   for (int o = 0; o < 3; ++o) {
     last.bias_i32.push_back(static_cast<int32_t>(values.next() * 1000.0f));
     last.scales.push_back(0.01f * (o + 1));
@@ -49,24 +54,27 @@ softedge::host::ModelSpec hidden_spec() {
 }
 
 // The definition in format.h, written out in int64 arithmetic.
-std::vector<float> reference_logits(const softedge::host::ModelSpec& spec, const std::vector<uint8_t>& pixels) {
+std::vector<float> reference_logits(const host::ModelSpec& spec,
+                                    const std::vector<uint8_t>& pixels) {
   std::vector<int64_t> x;
   for (uint8_t p : pixels) x.push_back(spec.input_lut[p]);
-  const softedge::host::DenseLayerSpec& hidden = spec.layers[0];
+  const host::DenseLayerSpec& hidden = spec.layers[0];
   std::vector<int64_t> activations;
   for (uint32_t o = 0; o < hidden.out_features; ++o) {
     int64_t acc = hidden.bias_i32[o];
-    for (uint32_t i = 0; i < hidden.in_features; ++i) acc += x[i] * hidden.weights_i8[o * hidden.in_features + i];
+    for (uint32_t i = 0; i < hidden.in_features; ++i)
+      acc += x[i] * hidden.weights_i8[o * hidden.in_features + i];
     const int n = 31 + hidden.requant[2 * o + 1];
     const int64_t product = acc * hidden.requant[2 * o];
     const int64_t q = product <= 0 ? 0 : (product + (int64_t{1} << (n - 1))) >> n;
     activations.push_back(q > 255 ? 255 : q);
   }
-  const softedge::host::DenseLayerSpec& last = spec.layers[1];
+  const host::DenseLayerSpec& last = spec.layers[1];
   std::vector<float> logits;
   for (uint32_t o = 0; o < last.out_features; ++o) {
     int64_t acc = last.bias_i32[o];
-    for (uint32_t i = 0; i < last.in_features; ++i) acc += activations[i] * last.weights_i8[o * last.in_features + i];
+    for (uint32_t i = 0; i < last.in_features; ++i)
+      acc += activations[i] * last.weights_i8[o * last.in_features + i];
     logits.push_back(static_cast<float>(acc) * last.scales[o]);
   }
   return logits;
@@ -74,8 +82,10 @@ std::vector<float> reference_logits(const softedge::host::ModelSpec& spec, const
 
 }  // namespace
 
-TEST_CASE("an int8 network with a hidden layer and a lookup table gives the reference on every kernel set") {
-  const softedge::host::ModelSpec spec = hidden_spec();
+TEST_CASE(
+    "an int8 network with a hidden layer and a lookup table gives the reference on every kernel "
+    "set") {
+  const host::ModelSpec spec = hidden_spec();
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
   CHECK(m.model.version == fmt::kVersion2);
@@ -99,13 +109,14 @@ TEST_CASE("an int8 network with a hidden layer and a lookup table gives the refe
       REQUIRE(softedge::infer_u8(m.model, pixels.data(), 36, probabilities.data(), 3,
                                  m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
       CHECK(prediction.top_class == expected_top);
-      for (int c = 0; c < 3; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
+      for (int c = 0; c < 3; ++c)
+        CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
     });
   }
 }
 
 TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(hidden_spec());
+  const std::vector<uint8_t> good = host::encode_model(hidden_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint8_t* second = &good[table + fmt::kLayerEntrySize];
   const uint32_t requant = fmt::read_u32(&good[table + fmt::layer::kScaleOffset]);
@@ -122,7 +133,8 @@ TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place
           fmt::write_u16(&f[fmt::header::kVersion], fmt::kVersion1);
         }) != Status::kOk);
   CHECK(edited([](std::vector<uint8_t>& f) {  // misaligned table
-          fmt::write_u32(&f[fmt::header::kInputLutOffset], fmt::read_u32(&f[fmt::header::kInputLutOffset]) + 4);
+          fmt::write_u32(&f[fmt::header::kInputLutOffset],
+                         fmt::read_u32(&f[fmt::header::kInputLutOffset]) + 4);
         }) == Status::kBadPreprocessing);
   CHECK(edited([](std::vector<uint8_t>& f) {  // past the end
           fmt::write_u32(&f[fmt::header::kInputLutOffset], 0xFFFFFF00u);
@@ -143,17 +155,18 @@ TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place
         Status::kBadQuantization);
   CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_u32(&f[requant + 4], 32); }) ==  // shift
         Status::kBadQuantization);
-  CHECK(edited([&](std::vector<uint8_t>& f) { fmt::write_u32(&f[requant + 4], static_cast<uint32_t>(-31)); }) ==
-        Status::kBadQuantization);
+  CHECK(edited([&](std::vector<uint8_t>& f) {
+          fmt::write_u32(&f[requant + 4], static_cast<uint32_t>(-31));
+        }) == Status::kBadQuantization);
 }
 
 TEST_CASE("the writer refuses chains the loader would reject") {
-  softedge::host::ModelSpec spec = hidden_spec();
+  host::ModelSpec spec = hidden_spec();
   spec.layers[1].output_scale = 0.1f;  // uint8 outputs on the last layer
   spec.layers[1].requant = {1 << 30, 0, 1 << 30, 0, 1 << 30, 0};
   spec.layers[1].activation = fmt::Activation::kRelu;
-  CHECK_THROWS_AS(softedge::host::encode_model(spec), std::invalid_argument);
+  CHECK_THROWS_AS(host::encode_model(spec), std::invalid_argument);
   spec = hidden_spec();
   spec.input_lut.resize(100);
-  CHECK_THROWS_AS(softedge::host::encode_model(spec), std::invalid_argument);
+  CHECK_THROWS_AS(host::encode_model(spec), std::invalid_argument);
 }

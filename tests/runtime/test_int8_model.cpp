@@ -11,12 +11,14 @@
 #include "softedge/kernels.h"
 #include "softedge/model.h"
 
+namespace host = softedge::host;
+
 using softedge::Status;
 namespace fmt = softedge::format;
 
 
 TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads back") {
-  const softedge::host::ModelSpec spec = fixtures::mnist_int8_spec();
+  const host::ModelSpec spec = fixtures::mnist_int8_spec();
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
   CHECK(m.bytes.size() <= 8500);
@@ -28,14 +30,14 @@ TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads 
   CHECK(std::memcmp(layer.bias_i32, spec.layers[0].bias_i32.data(), 40) == 0);
   CHECK(std::memcmp(layer.scales, spec.layers[0].scales.data(), 40) == 0);
   // Float-only files stay version 1, readable by older runtimes.
-  CHECK(fmt::read_u16(&softedge::host::encode_model(fixtures::mnist_linear_spec())[fmt::header::kVersion]) ==
+  CHECK(fmt::read_u16(&host::encode_model(fixtures::mnist_linear_spec())[fmt::header::kVersion]) ==
         fmt::kVersion1);
 }
 
 // The integer sums are bit-exact on every set (test_int8_kernels.cpp) and the scaling is one
 // shared multiply, so the logits are too; the probabilities go through each set's exp.
 TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
-  const softedge::host::ModelSpec spec = fixtures::mnist_int8_spec(9);
+  const host::ModelSpec spec = fixtures::mnist_int8_spec(9);
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
   std::vector<uint8_t> pixels(784);
@@ -43,7 +45,7 @@ TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
   for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
 
   // The definition, written out: exact integer sum, one float multiply.
-  const softedge::host::DenseLayerSpec& layer = spec.layers[0];
+  const host::DenseLayerSpec& layer = spec.layers[0];
   std::vector<float> logits(10);
   for (uint32_t o = 0; o < 10; ++o) {
     int64_t acc = layer.bias_i32[o];
@@ -61,7 +63,8 @@ TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
     REQUIRE(softedge::infer_u8(m.model, pixels.data(), 784, probabilities.data(), 10,
                                m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
     CHECK(prediction.top_class == expected_top);
-    for (uint32_t c = 0; c < 10; ++c) CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
+    for (uint32_t c = 0; c < 10; ++c)
+      CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
     // The batch path gives the same probabilities as the single-image path.
     std::vector<float> batch(10);
     uint32_t top = 99;
@@ -77,11 +80,12 @@ TEST_CASE("float features cannot feed an int8 model") {
   REQUIRE(m.status == Status::kOk);
   std::vector<float> features(784, 0.5f), probabilities(10);
   CHECK(softedge::infer_f32(m.model, features.data(), 784, probabilities.data(), 10,
-                            m.scratch.data(), m.scratch.size(), nullptr) == Status::kUnsupportedLayer);
+                            m.scratch.data(), m.scratch.size(),
+                            nullptr) == Status::kUnsupportedLayer);
 }
 
 TEST_CASE("the loader rejects malformed int8 layers") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(fixtures::mnist_int8_spec());
+  const std::vector<uint8_t> good = host::encode_model(fixtures::mnist_int8_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint32_t scales = fmt::read_u32(&good[table + fmt::layer::kScaleOffset]);
   const uint32_t bias = fmt::read_u32(&good[table + fmt::layer::kBiasOffset]);
@@ -119,13 +123,13 @@ TEST_CASE("the loader rejects malformed int8 layers") {
 }
 
 TEST_CASE("every truncation and every bit flip of an int8 model is rejected") {
-  softedge::host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
-  softedge::host::DenseLayerSpec& layer = spec.layers[0];
+  host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
+  host::DenseLayerSpec& layer = spec.layers[0];
   layer.weight_type = fmt::DType::kInt8;
   layer.weights_i8.assign(48, 5);
   layer.bias_i32 = {1, -2, 3};
   layer.scales = {0.5f, 0.25f, 0.125f};
-  const std::vector<uint8_t> good = softedge::host::encode_model(spec);
+  const std::vector<uint8_t> good = host::encode_model(spec);
   softedge::Model model;
   REQUIRE(softedge::load(good.data(), good.size(), &model) == Status::kOk);
   size_t rejected = 0;

@@ -7,6 +7,8 @@
 #include "model_fixtures.h"
 #include "softedge/model.h"
 
+namespace host = softedge::host;
+
 using softedge::Model;
 using softedge::Status;
 namespace fmt = softedge::format;
@@ -20,8 +22,8 @@ Status load_bytes(const std::vector<uint8_t>& file, Model* model) {
 }  // namespace
 
 TEST_CASE("a written model loads back with every field and tensor intact") {
-  const softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(7);
-  const std::vector<uint8_t> file = softedge::host::encode_model(spec);
+  const host::ModelSpec spec = fixtures::mnist_linear_spec(7);
+  const std::vector<uint8_t> file = host::encode_model(spec);
   CHECK(file.size() <= 31400 + 512);  // the bound for a 784 -> 10 float model
 
   Model model;
@@ -50,24 +52,24 @@ TEST_CASE("a written model loads back with every field and tensor intact") {
 }
 
 TEST_CASE("encoding is deterministic") {
-  CHECK(softedge::host::encode_model(fixtures::mnist_linear_spec(3)) ==
-        softedge::host::encode_model(fixtures::mnist_linear_spec(3)));
+  CHECK(host::encode_model(fixtures::mnist_linear_spec(3)) ==
+        host::encode_model(fixtures::mnist_linear_spec(3)));
 }
 
 TEST_CASE("two-layer models chain and load") {
-  softedge::host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
+  host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(16, 5, 1, 0.1f, fmt::Activation::kRelu));
   spec.layers.push_back(fixtures::dense_layer(5, 3, 2));
   Model model;
-  REQUIRE(load_bytes(softedge::host::encode_model(spec), &model) == Status::kOk);
+  REQUIRE(load_bytes(host::encode_model(spec), &model) == Status::kOk);
   CHECK(model.layer_count == 2);
   CHECK(model.layers[0].activation == fmt::Activation::kRelu);
   CHECK(model.max_width == 5);
 }
 
 TEST_CASE("the loader rejects wrong magic, version and header fields") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(fixtures::linear_spec(4, 4, 3));
+  const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   Model model;
 
   std::vector<uint8_t> file = good;
@@ -94,7 +96,7 @@ TEST_CASE("the loader rejects wrong magic, version and header fields") {
 }
 
 TEST_CASE("every truncation of a 784 -> 10 model is rejected") {
-  const std::vector<uint8_t> file = softedge::host::encode_model(fixtures::mnist_linear_spec());
+  const std::vector<uint8_t> file = host::encode_model(fixtures::mnist_linear_spec());
   Model model;
   size_t rejected = 0;
   for (size_t size = 0; size < file.size(); ++size) {
@@ -110,7 +112,7 @@ TEST_CASE("every truncation of a 784 -> 10 model is rejected") {
 }
 
 TEST_CASE("every single-bit flip of a small model is rejected") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(fixtures::linear_spec(4, 4, 3));
+  const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   Model model;
   size_t rejected = 0;
   std::vector<uint8_t> file = good;
@@ -126,7 +128,7 @@ TEST_CASE("every single-bit flip of a small model is rejected") {
 }
 
 TEST_CASE("structural checks hold even when the checksum is valid") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(fixtures::linear_spec(4, 4, 3));
+  const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   Model model;
   auto edited = [&](auto edit) {
@@ -181,7 +183,7 @@ TEST_CASE("structural checks hold even when the checksum is valid") {
 }
 
 TEST_CASE("the loader needs 4-byte aligned bytes and accepts trailing bytes") {
-  const std::vector<uint8_t> good = softedge::host::encode_model(fixtures::linear_spec(4, 4, 3));
+  const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   std::vector<uint8_t> shifted(good.size() + 1);
   std::memcpy(shifted.data() + 1, good.data(), good.size());
   Model model;

@@ -15,6 +15,8 @@
 #include "softedge/inference.h"
 #include "softedge/model.h"
 
+namespace host = softedge::host;
+
 using softedge::Status;
 namespace fmt = softedge::format;
 
@@ -43,8 +45,8 @@ void check_finite(Status status, const std::vector<float>& probabilities) {
 }
 
 // 28 x 28 -> 16 (ReLU) -> 10.
-softedge::host::ModelSpec mlp_spec() {
-  softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(31);
+host::ModelSpec mlp_spec() {
+  host::ModelSpec spec = fixtures::mnist_linear_spec(31);
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(784, 16, 32, 0.1f, fmt::Activation::kRelu));
   spec.layers.push_back(fixtures::dense_layer(16, 10, 33));
@@ -105,16 +107,16 @@ TEST_CASE("non-finite: a NaN input stays NaN through ReLU layers") {
 TEST_CASE("non-finite: an infinity a ReLU turns into 0 gives a defined, finite result") {
   // One input, one hidden unit with weight +1 and ReLU, then 1 -> 2. Input -Inf: the hidden
   // unit is -Inf, ReLU makes it exactly 0, and the logits are the output biases.
-  softedge::host::ModelSpec spec;
+  host::ModelSpec spec;
   spec.input_height = spec.input_width = spec.input_channels = 1;
   spec.class_names = {"a", "b"};
-  softedge::host::DenseLayerSpec hidden;
+  host::DenseLayerSpec hidden;
   hidden.in_features = 1;
   hidden.out_features = 1;
   hidden.activation = fmt::Activation::kRelu;
   hidden.weights = {1.0f};
   hidden.bias = {0.0f};
-  softedge::host::DenseLayerSpec out;
+  host::DenseLayerSpec out;
   out.in_features = 1;
   out.out_features = 2;
   out.weights = {1.0f, -1.0f};
@@ -151,7 +153,7 @@ TEST_CASE("non-finite: pixels times a huge input scale overflow, single and batc
   // infinite. Both pixel paths: the fused first layer (input bias 0) and features first.
   for (const float input_bias : {0.0f, 1.0f}) {
     CAPTURE(input_bias);
-    softedge::host::ModelSpec spec = fixtures::mnist_linear_spec(35);
+    host::ModelSpec spec = fixtures::mnist_linear_spec(35);
     spec.input_scale = 1e38f;
     spec.input_bias = input_bias;
     fixtures::LoadedModel m(spec);
@@ -183,7 +185,7 @@ TEST_CASE("non-finite: pixels times a huge input scale overflow, single and batc
 }
 
 TEST_CASE("non-finite: an int8 scale near FLT_MAX overflows acc * scale, every kernel set") {
-  softedge::host::ModelSpec spec = fixtures::mnist_int8_spec(36);
+  host::ModelSpec spec = fixtures::mnist_int8_spec(36);
   spec.layers[0].scales.assign(10, 3e38f);
   spec.layers[0].bias_i32.assign(10, 1000);
   fixtures::LoadedModel m(spec);

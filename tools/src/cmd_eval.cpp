@@ -6,16 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/confusion_chart.h"
 #include "softedge/host/dataset.h"
 #include "softedge/host/evaluation.h"
-#include "softedge/tools/file_named_errors.h"
-#include "softedge/host/json_text.h"
-#include "softedge/tools/loaded_model.h"
 #include "softedge/host/file_io.h"
+#include "softedge/host/json_text.h"
 #include "softedge/host/output_paths.h"
+#include "softedge/tools/commands.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/tools/loaded_model.h"
 
 namespace softedge {
 namespace tools {
@@ -95,31 +95,27 @@ void print_text(const LoadedModel& loaded, const std::string& data_dir, const Ev
 }
 
 void print_json(const LoadedModel& loaded, const std::string& data_dir, const Evaluation& e) {
-  std::string out = "{\"model\":" + host::json_string(loaded.path()) +
-                    ",\"data\":" + host::json_string(data_dir) +
-                    ",\"accuracy\":" + host::json_number(static_cast<double>(e.correct) / e.total) +
-                    ",\"correct\":" + std::to_string(e.correct) +
-                    ",\"total\":" + std::to_string(e.total) + ",\"per_class\":[";
+  host::Json per_class = host::Json::array(), confusion = host::Json::array();
   for (uint32_t c = 0; c < e.classes; ++c) {
-    uint32_t total = e.class_total(c);
-    std::string accuracy =
-        total == 0 ? "null" : host::json_number(static_cast<double>(e.count(c, c)) / total);
-    out += std::string(c ? "," : "") + "{\"class\":" + std::to_string(c) +
-           ",\"name\":" + host::json_string(class_name(loaded.model(), c)) +
-           ",\"accuracy\":" + accuracy +
-           ",\"correct\":" + std::to_string(e.count(c, c)) +
-           ",\"total\":" + std::to_string(total) + "}";
+    const uint32_t total = e.class_total(c);
+    per_class.push_back(
+        {{"class", c},
+         {"name", class_name(loaded.model(), c)},
+         {"accuracy", total == 0 ? host::Json() : host::Json(double(e.count(c, c)) / total)},
+         {"correct", e.count(c, c)},
+         {"total", total}});
+    confusion.push_back(std::vector<uint32_t>(e.confusion.begin() + size_t{c} * e.classes,
+                                              e.confusion.begin() + size_t{c + 1} * e.classes));
   }
-  out += "],\"confusion\":[";
-  for (uint32_t t = 0; t < e.classes; ++t) {
-    out += t ? ",[" : "[";
-    for (uint32_t p = 0; p < e.classes; ++p) {
-      out += (p ? "," : "") + std::to_string(e.count(t, p));
-    }
-    out += "]";
-  }
-  out += "],\"kernel\":" + host::json_string(active_kernels().name) + "}";
-  std::printf("%s\n", out.c_str());
+  const host::Json document = {{"model", loaded.path()},
+                               {"data", data_dir},
+                               {"accuracy", static_cast<double>(e.correct) / e.total},
+                               {"correct", e.correct},
+                               {"total", e.total},
+                               {"per_class", per_class},
+                               {"confusion", confusion},
+                               {"kernel", active_kernels().name}};
+  std::fputs(host::json_line(document).c_str(), stdout);
 }
 
 void write_confusion_picture(const std::string& path, const LoadedModel& loaded,
@@ -137,42 +133,46 @@ void write_confusion_picture(const std::string& path, const LoadedModel& loaded,
 }
 
 int run_eval(const std::vector<std::string>& args) {
-  ParsedArgs parsed = parse_args(
-      args, {{"data", true}, {"json", false}, {"confusion", true}, {"predictions", true}});
-  if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
-  if (parsed.has("predictions") && parsed.value("predictions").empty()) {
+  std::vector<std::string> files;
+  std::string data, confusion, predictions;
+  bool json = false;
+  host::CommandLine line;
+  line.text("data", &data)
+      .flag("json", &json)
+      .text("confusion", &confusion)
+      .text("predictions", &predictions)
+      .positional(&files)
+      .parse(args);
+  if (files.size() != 1) throw UsageError("expected one MODEL file");
+  if (line.given("predictions") && predictions.empty()) {
     throw UsageError("--predictions needs a file name");
   }
-  if (parsed.has("confusion") && parsed.value("confusion").empty()) {
+  if (line.given("confusion") && confusion.empty()) {
     throw UsageError("--confusion needs a file name");
   }
 
   // Outputs checked before any work: not the model, not each other, in a writable place.
-  host::check_output_paths({parsed.positional[0]},
-                            {parsed.value("confusion"), parsed.value("predictions")});
-  LoadedModel loaded(parsed.positional[0]);
+  host::check_output_paths({files[0]}, {confusion, predictions});
+  LoadedModel loaded(files[0]);
   require_fashion_mnist_model(loaded);
-  std::string data_dir = host::find_test_data_dir(parsed.value("data"));
+  std::string data_dir = host::find_test_data_dir(data);
   host::Split split = host::load_split(data_dir, "t10k");
   if (split.count == 0) throw std::runtime_error(data_dir + ": the test split has no images");
 
   Evaluation e = evaluate(loaded, split);
   // The picture first: if it cannot be written, nothing was printed.
-  if (parsed.has("confusion")) write_confusion_picture(parsed.value("confusion"), loaded, e);
-  if (parsed.has("predictions")) {
+  if (!confusion.empty()) write_confusion_picture(confusion, loaded, e);
+  if (!predictions.empty()) {
     // One class index per line, test image order: for comparing with another framework.
     std::string lines;
     for (uint32_t c : e.predicted) lines += std::to_string(c) + "\n";
-    host::write_file_atomically(parsed.value("predictions"),
-                                 std::vector<uint8_t>(lines.begin(), lines.end()));
+    host::write_file_atomically(predictions, std::vector<uint8_t>(lines.begin(), lines.end()));
   }
-  if (parsed.has("json")) {
+  if (json) {
     print_json(loaded, data_dir, e);
   } else {
     print_text(loaded, data_dir, e);
-    if (parsed.has("confusion")) {
-      std::printf("\nconfusion matrix picture: %s\n", parsed.value("confusion").c_str());
-    }
+    if (!confusion.empty()) std::printf("\nconfusion matrix picture: %s\n", confusion.c_str());
   }
   return 0;
 }

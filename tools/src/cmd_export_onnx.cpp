@@ -5,14 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
+#include <onnx/checker.h>
+
+#include "softedge/host/command_line.h"
+#include "softedge/host/file_io.h"
+#include "softedge/host/output_paths.h"
 #include "softedge/tools/commands.h"
 #include "softedge/tools/dequantize.h"
 #include "softedge/tools/loaded_model.h"
-#include "softedge/host/file_io.h"
-#include <onnx/checker.h>
 #include "softedge/tools/onnx_export.h"
-#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -20,9 +21,10 @@ namespace tools {
 namespace {
 
 int run_export_onnx(const std::vector<std::string>& args) {
-  const ParsedArgs parsed = parse_args(args, {});
-  if (parsed.positional.size() != 2) throw UsageError("expected MODEL.sedg and OUT.onnx");
-  const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
+  std::vector<std::string> files;
+  host::CommandLine().positional(&files).parse(args);
+  if (files.size() != 2) throw UsageError("expected MODEL.sedg and OUT.onnx");
+  const std::string in_path = files[0], out_path = files[1];
 
   host::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);

@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/dataset.h"
 #include "softedge/host/evaluation.h"
-#include "softedge/tools/file_named_errors.h"
 #include "softedge/host/gallery_image.h"
-#include "softedge/tools/loaded_model.h"
 #include "softedge/host/output_paths.h"
+#include "softedge/tools/commands.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/tools/loaded_model.h"
 
 namespace softedge {
 namespace tools {
@@ -26,24 +26,24 @@ constexpr uint32_t kMaxCount = 1000;
 constexpr uint32_t kMaxColumns = 50;
 
 int run_gallery(const std::vector<std::string>& args) {
-  ParsedArgs parsed = parse_args(
-      args, {{"out", true}, {"data", true}, {"count", true}, {"start", true}, {"columns", true}});
-  if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
-  const std::string out = parsed.value("out");
+  std::vector<std::string> files;
+  std::string out, data;
+  uint32_t count = kDefaultCount, start = 0, columns = kDefaultColumns;
+  host::CommandLine()  // numbers are checked here, before any file is read
+      .text("out", &out)
+      .text("data", &data)
+      .whole("count", &count, 1, kMaxCount)
+      .whole("start", &start, 0, INT32_MAX)
+      .whole("columns", &columns, 1, kMaxColumns)
+      .positional(&files)
+      .parse(args);
+  if (files.size() != 1) throw UsageError("expected one MODEL file");
   if (out.empty()) throw UsageError("--out FILE.png is required");
-  // Numbers are checked before any file is read: usage errors come first.
-  uint32_t count = parsed.has("count") ? parse_uint(parsed.value("count"), "--count", 1, kMaxCount)
-                                       : kDefaultCount;
-  const uint32_t start =
-      parsed.has("start") ? parse_uint(parsed.value("start"), "--start", 0, INT32_MAX) : 0;
-  const uint32_t columns = parsed.has("columns")
-                               ? parse_uint(parsed.value("columns"), "--columns", 1, kMaxColumns)
-                               : kDefaultColumns;
 
-  host::check_output_paths({parsed.positional[0]}, {out});
-  LoadedModel loaded(parsed.positional[0]);
+  host::check_output_paths({files[0]}, {out});
+  LoadedModel loaded(files[0]);
   require_fashion_mnist_model(loaded);
-  const std::string data_dir = host::find_test_data_dir(parsed.value("data"));
+  const std::string data_dir = host::find_test_data_dir(data);
   const host::Split test = host::load_split(data_dir, "t10k");
   if (start >= test.count) {
     throw std::runtime_error("--start " + std::to_string(start) + " is out of range: the test " +

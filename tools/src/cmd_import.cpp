@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "softedge/host/bounded_file.h"
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
-#include "softedge/host/json_text.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/file_io.h"
+#include "softedge/host/json_text.h"
+#include "softedge/host/output_paths.h"
+#include "softedge/tools/commands.h"
 #include "softedge/tools/onnx_import.h"
 #include "softedge/tools/onnx_import_check.h"
-#include "softedge/host/output_paths.h"
 
 namespace softedge {
 namespace tools {
@@ -28,7 +28,8 @@ void parse_input_shape(const std::string& text, ImportOptions* options) {
   size_t start = 0;
   while (start <= text.size() && sides.size() < 4) {
     const size_t end = std::min(text.find('x', start), text.size());
-    sides.push_back(parse_uint(text.substr(start, end - start), "--input-shape", 1, 65535));
+    sides.push_back(static_cast<uint32_t>(
+        host::parse_whole(text.substr(start, end - start), "--input-shape", 1, 65535)));
     start = end + 1;
   }
   if (sides.size() < 2 || sides.size() > 3) {
@@ -61,32 +62,39 @@ std::vector<std::string> read_class_names(const std::string& path) {
   return names;
 }
 
-ImportOptions options_from(const ParsedArgs& parsed) {
+// The command line as given: the numbers' texts are kept for the preprocessing note.
+struct ImportArgs {
+  std::vector<std::string> files;  // MODEL.onnx OUT.sedg
+  std::string input_scale = "0.00392156862745098", input_bias = "0", mean, std;
+  std::string input_shape, classes;
+  bool json = false;
+};
+
+ImportOptions options_from(const ImportArgs& args, const host::CommandLine& line) {
   ImportOptions options;
-  const bool affine = parsed.has("input-scale") || parsed.has("input-bias");
-  const bool normalize = parsed.has("mean") || parsed.has("std");
+  const bool affine = line.given("input-scale") || line.given("input-bias");
+  const bool normalize = line.given("mean") || line.given("std");
   if (affine && normalize)
     throw UsageError("give --input-scale/--input-bias or --mean/--std, not both");
   if (normalize) {
-    if (!parsed.has("mean") || !parsed.has("std")) throw UsageError("--mean and --std go together");
-    const double mean = parse_number(parsed.value("mean"), "--mean");
-    const double std = parse_number(parsed.value("std"), "--std");
-    if (!(std > 0)) throw UsageError("--std must be positive");
+    if (!line.given("mean") || !line.given("std")) {
+      throw UsageError("--mean and --std go together");
+    }
+    const double mean = host::parse_number(args.mean, "--mean");
+    const double std = host::parse_number(args.std, "--std", /*positive=*/true);
     // transforms.Normalize after ToTensor: x = (pixel / 255 - mean) / std.
     options.input_scale = 1.0 / (255.0 * std);
     options.input_bias = -mean / std;
-    options.preprocessing_origin =
-        "--mean " + parsed.value("mean") + " --std " + parsed.value("std");
+    options.preprocessing_origin = "--mean " + args.mean + " --std " + args.std;
   } else if (affine) {
-    options.input_scale =
-        parse_number(parsed.value("input-scale", "0.00392156862745098"), "--input-scale");
-    options.input_bias = parse_number(parsed.value("input-bias", "0"), "--input-bias");
+    options.input_scale = host::parse_number(args.input_scale, "--input-scale");
+    options.input_bias = host::parse_number(args.input_bias, "--input-bias");
     options.preprocessing_origin = "--input-scale/--input-bias";
   }
-  if (parsed.has("input-shape")) parse_input_shape(parsed.value("input-shape"), &options);
-  if (parsed.has("classes")) {
-    options.class_names = read_class_names(parsed.value("classes"));
-    options.class_names_origin = "from --classes " + parsed.value("classes");
+  if (line.given("input-shape")) parse_input_shape(args.input_shape, &options);
+  if (line.given("classes")) {
+    options.class_names = read_class_names(args.classes);
+    options.class_names_origin = "from --classes " + args.classes;
   }
   return options;
 }
@@ -114,37 +122,47 @@ void print_text(const std::string& in_path, const std::string& out_path, const I
 
 void print_json(const std::string& in_path, const std::string& out_path, const ImportedModel& m,
                 const ImportCheck& check, size_t bytes, double seconds) {
-  std::string layers;
+  host::Json layers = host::Json::array();
   for (const host::DenseLayerSpec& l : m.spec.layers) {
-    layers += std::string(layers.empty() ? "" : ",") + "{\"in\":" + std::to_string(l.in_features) +
-              ",\"out\":" + std::to_string(l.out_features) +
-              ",\"relu\":" + (l.activation == format::Activation::kRelu ? "true" : "false") + "}";
+    layers.push_back({{"in", l.in_features},
+                      {"out", l.out_features},
+                      {"relu", l.activation == format::Activation::kRelu}});
   }
-  std::printf(
-      "{\"onnx\":%s,\"model\":%s,\"opset\":%lld,\"producer\":%s,\"bytes\":%zu,"
-      "\"input\":[%u,%u,%u],\"input_scale\":%s,\"input_bias\":%s,\"lookup_table\":%s,"
-      "\"layers\":[%s],\"class_names\":%s,\"check_images\":%u,\"check_same_top_class\":%u,"
-      "\"check_max_delta\":%s,\"seconds\":%s}\n",
-      host::json_string(in_path).c_str(), host::json_string(out_path).c_str(), static_cast<long long>(m.opset),
-      host::json_string(m.producer).c_str(), bytes, m.spec.input_height, m.spec.input_width,
-      m.spec.input_channels, host::json_number(m.spec.input_scale).c_str(),
-      host::json_number(m.spec.input_bias).c_str(), m.spec.input_lut.empty() ? "false" : "true",
-      layers.c_str(), host::json_string(m.class_names_note).c_str(), check.images, check.same_top_class,
-      host::json_number(check.max_delta).c_str(), host::json_number(seconds).c_str());
+  const host::Json document = {
+      {"onnx", in_path},
+      {"model", out_path},
+      {"opset", static_cast<long long>(m.opset)},
+      {"producer", m.producer},
+      {"bytes", bytes},
+      {"input", {m.spec.input_height, m.spec.input_width, m.spec.input_channels}},
+      {"input_scale", host::json_float(m.spec.input_scale)},
+      {"input_bias", host::json_float(m.spec.input_bias)},
+      {"lookup_table", !m.spec.input_lut.empty()},
+      {"layers", layers},
+      {"class_names", m.class_names_note},
+      {"check_images", check.images},
+      {"check_same_top_class", check.same_top_class},
+      {"check_max_delta", check.max_delta},
+      {"seconds", seconds}};
+  std::fputs(host::json_line(document).c_str(), stdout);
 }
 
 int run_import(const std::vector<std::string>& args) {
-  const ParsedArgs parsed = parse_args(args, {{"input-scale", true},
-                                              {"input-bias", true},
-                                              {"mean", true},
-                                              {"std", true},
-                                              {"input-shape", true},
-                                              {"classes", true},
-                                              {"json", false}});
-  if (parsed.positional.size() != 2) throw UsageError("expected MODEL.onnx and OUT.sedg");
-  const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
-  host::check_output_paths({in_path, parsed.value("classes")}, {out_path});
-  const ImportOptions options = options_from(parsed);
+  ImportArgs given;
+  host::CommandLine line;
+  line.text("input-scale", &given.input_scale)
+      .text("input-bias", &given.input_bias)
+      .text("mean", &given.mean)
+      .text("std", &given.std)
+      .text("input-shape", &given.input_shape)
+      .text("classes", &given.classes)
+      .flag("json", &given.json)
+      .positional(&given.files)
+      .parse(args);
+  if (given.files.size() != 2) throw UsageError("expected MODEL.onnx and OUT.sedg");
+  const std::string in_path = given.files[0], out_path = given.files[1];
+  host::check_output_paths({in_path, given.classes}, {out_path});
+  const ImportOptions options = options_from(given, line);
 
   const auto start = std::chrono::steady_clock::now();
   const std::vector<uint8_t> bytes = host::read_file_at_most(in_path, kMaxOnnxFileBytes);
@@ -168,7 +186,7 @@ int run_import(const std::vector<std::string>& args) {
   host::write_file_atomically(out_path, encoded);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (parsed.has("json")) {
+  if (given.json) {
     print_json(in_path, out_path, imported, check, encoded.size(), seconds);
   } else {
     print_text(in_path, out_path, imported, check, encoded.size(), seconds);

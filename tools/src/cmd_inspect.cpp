@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/json_text.h"
+#include "softedge/tools/commands.h"
 #include "softedge/tools/loaded_model.h"
 
 namespace softedge {
@@ -35,15 +35,12 @@ struct LayerSize {
 };
 
 LayerSize layer_size(const DenseLayer& layer) {
-  uint64_t weights = static_cast<uint64_t>(layer.in_features) * layer.out_features;
-  uint64_t outputs = layer.out_features;
-  if (layer.weight_type == format::DType::kInt8) {
-    // 1-byte weights, int32 biases, and per output a float32 scale or (uint8 outputs) an
-    // 8-byte requantization pair (format.h).
-    const uint64_t scale_bytes = layer.output_scale != 0.0f ? 8 : 4;
-    return {weights + outputs, weights + outputs * 4 + outputs * scale_bytes};
-  }
-  return {weights + outputs, (weights + outputs) * 4};
+  // The tensors of the layer's mode (format.h): weights, biases and any scales.
+  const format::LayerTensorBytes bytes =
+      format::layer_tensor_bytes(layer.mode, layer.in_features, layer.out_features);
+  const uint64_t parameters =
+      static_cast<uint64_t>(layer.in_features) * layer.out_features + layer.out_features;
+  return {parameters, bytes.weights + bytes.bias + bytes.scales};
 }
 
 // 31400 -> "31,400": model sizes are read by people comparing them to a flash budget.
@@ -91,7 +88,7 @@ void print_text(const LoadedModel& loaded) {
                 layer.in_features, layer.out_features, activation_name(layer.activation),
                 dtype_name(layer.weight_type), grouped(size.parameters).c_str(),
                 grouped(size.bytes).c_str());
-    if (layer.output_scale != 0.0f) {
+    if (layer.mode == format::LayerMode::kInt8Uint8Output) {
       std::printf(", uint8 outputs (scale %.6g)", layer.output_scale);
     }
     std::printf("\n");
@@ -105,46 +102,50 @@ void print_json(const LoadedModel& loaded) {
   const Model& m = loaded.model();
   char crc[16];
   std::snprintf(crc, sizeof crc, "0x%08x", static_cast<unsigned>(m.crc32));
-  std::string out = "{\"model\":" + host::json_string(loaded.path()) +
-                    ",\"version\":" + std::to_string(m.version) +
-                    ",\"file_size\":" + std::to_string(m.file_size) +
-                    ",\"crc32\":" + host::json_string(crc) + ",\"checksum_ok\":true" +
-                    ",\"input\":{\"height\":" + std::to_string(m.input_height) +
-                    ",\"width\":" + std::to_string(m.input_width) +
-                    ",\"channels\":" + std::to_string(m.input_channels) +
-                    ",\"size\":" + std::to_string(m.input_size) +
-                    ",\"scale\":" + host::json_number(m.input_scale) +
-                    ",\"bias\":" + host::json_number(m.input_bias) + "},\"classes\":[";
-  for (uint32_t c = 0; c < m.num_classes; ++c) {
-    out += (c ? "," : "") + host::json_string(class_name(m, c));
-  }
-  out += "],\"layers\":[";
+  host::Json classes = host::Json::array(), layers = host::Json::array();
+  for (uint32_t c = 0; c < m.num_classes; ++c) classes.push_back(class_name(m, c));
   uint64_t total_parameters = 0, total_bytes = 0;
   for (uint32_t i = 0; i < m.layer_count; ++i) {
     const DenseLayer& layer = m.layers[i];
     LayerSize size = layer_size(layer);
     total_parameters += size.parameters;
     total_bytes += size.bytes;
-    out += std::string(i ? "," : "") + "{\"kind\":\"dense\",\"in_features\":" +
-           std::to_string(layer.in_features) +
-           ",\"out_features\":" + std::to_string(layer.out_features) +
-           ",\"activation\":" + host::json_string(activation_name(layer.activation)) +
-           ",\"weight_type\":" + host::json_string(dtype_name(layer.weight_type)) +
-           ",\"parameters\":" + std::to_string(size.parameters) +
-           ",\"bytes\":" + std::to_string(size.bytes) + "}";
+    layers.push_back({{"kind", "dense"},
+                      {"in_features", layer.in_features},
+                      {"out_features", layer.out_features},
+                      {"activation", activation_name(layer.activation)},
+                      {"weight_type", dtype_name(layer.weight_type)},
+                      {"parameters", size.parameters},
+                      {"bytes", size.bytes}});
   }
-  out += "],\"total_parameters\":" + std::to_string(total_parameters) +
-         ",\"total_parameter_bytes\":" + std::to_string(total_bytes) +
-         ",\"scratch_bytes\":" + std::to_string(scratch_bytes(m)) + "}";
-  std::printf("%s\n", out.c_str());
+  const host::Json document = {{"model", loaded.path()},
+                               {"version", m.version},
+                               {"file_size", m.file_size},
+                               {"crc32", crc},
+                               {"checksum_ok", true},
+                               {"input",
+                                {{"height", m.input_height},
+                                 {"width", m.input_width},
+                                 {"channels", m.input_channels},
+                                 {"size", m.input_size},
+                                 {"scale", host::json_float(m.input_scale)},
+                                 {"bias", host::json_float(m.input_bias)}}},
+                               {"classes", classes},
+                               {"layers", layers},
+                               {"total_parameters", total_parameters},
+                               {"total_parameter_bytes", total_bytes},
+                               {"scratch_bytes", scratch_bytes(m)}};
+  std::fputs(host::json_line(document).c_str(), stdout);
 }
 
 int run_inspect(const std::vector<std::string>& args) {
-  ParsedArgs parsed = parse_args(args, {{"json", false}});
-  if (parsed.positional.size() != 1) throw UsageError("expected one MODEL file");
+  std::vector<std::string> files;
+  bool json = false;
+  host::CommandLine().flag("json", &json).positional(&files).parse(args);
+  if (files.size() != 1) throw UsageError("expected one MODEL file");
   // A file load() rejects (checksum included) throws here: main reports it, exit 1.
-  LoadedModel loaded(parsed.positional[0]);
-  if (parsed.has("json")) {
+  LoadedModel loaded(files[0]);
+  if (json) {
     print_json(loaded);
   } else {
     print_text(loaded);

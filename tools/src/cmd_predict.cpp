@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/dataset.h"
-#include "softedge/tools/image_reader.h"
 #include "softedge/host/json_text.h"
-#include "softedge/tools/loaded_model.h"
 #include "softedge/host/output_paths.h"
+#include "softedge/tools/commands.h"
+#include "softedge/tools/image_reader.h"
+#include "softedge/tools/loaded_model.h"
 #include "softedge/tools/predict_all.h"
 
 namespace softedge {
@@ -72,43 +72,47 @@ Image image_from_file(const LoadedModel& loaded, const std::string& path) {
 }
 
 int run_predict(const std::vector<std::string>& args) {
-  ParsedArgs parsed =
-      parse_args(args, {{"index", true}, {"data", true}, {"top", true}, {"json", false},
-                        {"all", false}, {"csv", true}});
-  bool by_index = parsed.has("index");
-  if (parsed.positional.empty()) throw UsageError("expected a MODEL file");
-  if (parsed.has("all")) {
-    if (parsed.positional.size() > 2 || by_index || parsed.has("top")) {
+  std::vector<std::string> files;
+  std::string data, csv;
+  uint32_t index = 0, top = kDefaultTop;
+  bool json = false, all = false;
+  host::CommandLine line;  // numbers are checked here, before any file is read
+  line.whole("index", &index, 0, INT32_MAX)
+      .text("data", &data)
+      .whole("top", &top, 1, format::kMaxClasses)
+      .flag("json", &json)
+      .flag("all", &all)
+      .text("csv", &csv)
+      .positional(&files)
+      .parse(args);
+  const bool by_index = line.given("index");
+  if (files.empty()) throw UsageError("expected a MODEL file");
+  if (all) {
+    if (files.size() > 2 || by_index || line.given("top")) {
       throw UsageError("--all takes MODEL and optionally a DIR of images (no --index or --top)");
     }
-    const std::string image_dir = parsed.positional.size() == 2 ? parsed.positional[1] : "";
-    if (!image_dir.empty() && parsed.has("data")) {
+    const std::string image_dir = files.size() == 2 ? files[1] : "";
+    if (!image_dir.empty() && line.given("data")) {
       throw UsageError("--data is for the test split: give it or a DIR of images, not both");
     }
-    if (parsed.has("csv") && parsed.has("json")) throw UsageError("give --csv or --json, not both");
-    host::check_output_paths({parsed.positional[0]}, {parsed.value("csv")});
-    predict_all(LoadedModel(parsed.positional[0]), parsed.value("data"), image_dir,
-                parsed.value("csv"), parsed.has("json"));
+    if (line.given("csv") && json) throw UsageError("give --csv or --json, not both");
+    host::check_output_paths({files[0]}, {csv});
+    predict_all(LoadedModel(files[0]), data, image_dir, csv, json);
     return 0;
   }
-  if (parsed.has("csv")) throw UsageError("--csv only applies with --all");
-  if (parsed.positional.size() > 2) throw UsageError("too many arguments");
-  if (by_index == (parsed.positional.size() == 2)) {
+  if (line.given("csv")) throw UsageError("--csv only applies with --all");
+  if (files.size() > 2) throw UsageError("too many arguments");
+  if (by_index == (files.size() == 2)) {
     throw UsageError("give either an IMAGE file or --index N");
   }
-  if (parsed.has("data") && !by_index) {
+  if (line.given("data") && !by_index) {
     throw UsageError("--data only applies with --index or --all");
   }
-  // Numbers are checked before any file is read: usage errors come first.
-  uint32_t index = by_index ? parse_uint(parsed.value("index"), "--index", 0, INT32_MAX) : 0;
-  uint32_t top = parsed.has("top")
-                     ? parse_uint(parsed.value("top"), "--top", 1, format::kMaxClasses)
-                     : kDefaultTop;
 
-  LoadedModel loaded(parsed.positional[0]);
+  LoadedModel loaded(files[0]);
   const Model& model = loaded.model();
-  Image image = by_index ? image_from_test_split(loaded, index, parsed.value("data"))
-                         : image_from_file(loaded, parsed.positional[1]);
+  Image image =
+      by_index ? image_from_test_split(loaded, index, data) : image_from_file(loaded, files[1]);
 
   std::vector<float> probabilities(model.num_classes);
   std::vector<uint8_t> scratch(scratch_bytes(model));
@@ -126,20 +130,20 @@ int run_predict(const std::vector<std::string>& args) {
   });
   order.resize(std::min<size_t>(top, order.size()));
 
-  if (parsed.has("json")) {
-    std::string out = "{\"image\":" + host::json_string(image.description);
+  if (json) {
+    host::Json document = {{"image", image.description}};
     if (image.true_label >= 0) {
-      out += ",\"index\":" + std::to_string(image.index) +
-             ",\"true_class\":" + std::to_string(image.true_label) +
-             ",\"true_name\":" + host::json_string(class_name(model, image.true_label));
+      document["index"] = image.index;
+      document["true_class"] = image.true_label;
+      document["true_name"] = class_name(model, image.true_label);
     }
-    out += ",\"top\":[";
-    for (size_t rank = 0; rank < order.size(); ++rank) {
-      out += std::string(rank ? "," : "") + "{\"class\":" + std::to_string(order[rank]) +
-             ",\"name\":" + host::json_string(class_name(model, order[rank])) +
-             ",\"probability\":" + host::json_number(probabilities[order[rank]]) + "}";
+    host::Json& ranked = document["top"] = host::Json::array();
+    for (uint32_t c : order) {
+      ranked.push_back({{"class", c},
+                        {"name", class_name(model, c)},
+                        {"probability", host::json_float(probabilities[c])}});
     }
-    std::printf("%s]}\n", out.c_str());
+    std::fputs(host::json_line(document).c_str(), stdout);
     return 0;
   }
 

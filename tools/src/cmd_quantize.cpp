@@ -5,16 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/dataset.h"
 #include "softedge/host/evaluation.h"
-#include "softedge/tools/file_named_errors.h"
-#include "softedge/host/json_text.h"
-#include "softedge/tools/loaded_model.h"
 #include "softedge/host/file_io.h"
+#include "softedge/host/json_text.h"
 #include "softedge/host/output_paths.h"
 #include "softedge/host/quantize.h"
+#include "softedge/tools/commands.h"
+#include "softedge/tools/file_named_errors.h"
+#include "softedge/tools/loaded_model.h"
 
 namespace softedge {
 namespace tools {
@@ -33,11 +33,18 @@ void require_loadable(const std::string& in_path, const std::vector<uint8_t>& fi
 }
 
 int run_quantize(const std::vector<std::string>& args) {
-  const ParsedArgs parsed =
-      parse_args(args, {{"data", true}, {"no-calibration", false}, {"json", false}});
-  if (parsed.positional.size() != 2) throw UsageError("expected IN.sedg and OUT.sedg");
-  const std::string in_path = parsed.positional[0], out_path = parsed.positional[1];
-  const bool calibrate = !parsed.has("no-calibration");
+  std::vector<std::string> files;
+  std::string data_dir;
+  bool no_calibration = false, json = false;
+  host::CommandLine()
+      .text("data", &data_dir)
+      .flag("no-calibration", &no_calibration)
+      .flag("json", &json)
+      .positional(&files)
+      .parse(args);
+  if (files.size() != 2) throw UsageError("expected IN.sedg and OUT.sedg");
+  const std::string in_path = files[0], out_path = files[1];
+  const bool calibrate = !no_calibration;
 
   host::check_output_paths({in_path}, {out_path});
   const LoadedModel loaded(in_path);
@@ -49,7 +56,7 @@ int run_quantize(const std::vector<std::string>& args) {
   host::Dataset data;
   if (calibrate) {
     require_fashion_mnist_model(loaded);
-    data = host::load_fashion_mnist(parsed.value("data"));
+    data = host::load_fashion_mnist(data_dir);
   }
   // Validate everything, then write, then report: the int8 model is checked by the runtime
   // (and compared) before anything is written, so a failure leaves OUT as it was.
@@ -65,19 +72,23 @@ int run_quantize(const std::vector<std::string>& args) {
   }
   host::write_file_atomically(out_path, int8_file);
   if (!calibrate) {
-    std::printf("wrote %s (%zu bytes, int8; float model %zu bytes); no calibration, no comparison\n",
-                out_path.c_str(), int8_file.size(), float_file.size());
+    std::printf(
+        "wrote %s (%zu bytes, int8; float model %zu bytes); no calibration, no comparison\n",
+        out_path.c_str(), int8_file.size(), float_file.size());
     return 0;
   }
 
-  if (parsed.has("json")) {
-    std::printf("{\"model\":%s,\"int8_model\":%s,\"float_bytes\":%zu,\"int8_bytes\":%zu,"
-                "\"calibration_images\":%u,\"float_accuracy\":%s,\"int8_accuracy\":%s,"
-                "\"agreement\":%s}\n",
-                host::json_string(in_path).c_str(), host::json_string(out_path).c_str(), float_file.size(),
-                int8_file.size(), std::min(data.train.count, host::kCalibrationImages),
-                host::json_number(c.float_accuracy).c_str(),
-                host::json_number(c.int8_accuracy).c_str(), host::json_number(c.agreement).c_str());
+  if (json) {
+    const host::Json document = {
+        {"model", in_path},
+        {"int8_model", out_path},
+        {"float_bytes", float_file.size()},
+        {"int8_bytes", int8_file.size()},
+        {"calibration_images", std::min(data.train.count, host::kCalibrationImages)},
+        {"float_accuracy", c.float_accuracy},
+        {"int8_accuracy", c.int8_accuracy},
+        {"agreement", c.agreement}};
+    std::fputs(host::json_line(document).c_str(), stdout);
     return 0;
   }
   std::printf("wrote %s (%zu bytes, int8; the float model is %zu bytes)\n", out_path.c_str(),

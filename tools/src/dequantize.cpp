@@ -7,17 +7,17 @@ namespace softedge {
 namespace tools {
 
 host::ModelSpec dequantized(const host::ModelSpec& spec) {
-  if (spec.layers.empty() || spec.layers[0].weight_type != format::DType::kInt8) return spec;
+  if (spec.layers.empty() || !format::is_int8(host::layer_mode(spec.layers[0]))) return spec;
   host::ModelSpec out = spec;
   out.input_scale = 1.0f;  // an int8 layer 0 reads lut(pixel) itself
   out.input_bias = 0.0f;
   for (host::DenseLayerSpec& layer : out.layers) {
-    if (layer.weight_type != format::DType::kInt8) continue;
-    const bool uint8_outputs = layer.output_scale > 0.0f;
+    const format::LayerMode mode = host::layer_mode(layer);
+    if (!format::is_int8(mode)) continue;
     layer.weights.resize(layer.weights_i8.size());
     layer.bias.resize(layer.out_features);
     for (uint32_t o = 0; o < layer.out_features; ++o) {
-      const double multiplier = uint8_outputs
+      const double multiplier = mode == format::LayerMode::kInt8Uint8Output
                                     ? std::ldexp(static_cast<double>(layer.requant[2 * o]),
                                                  -(31 + layer.requant[2 * o + 1]))
                                     : static_cast<double>(layer.scales[o]);

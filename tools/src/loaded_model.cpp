@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "softedge/host/bounded_file.h"
-#include "softedge/tools/class_names.h"
 #include "softedge/host/dataset.h"
 #include "softedge/host/file_io.h"
+#include "softedge/tools/class_names.h"
 
 namespace softedge {
 namespace tools {
@@ -35,7 +35,8 @@ constexpr size_t kMaxModelFileBytes = size_t{1} << 30;
 }  // namespace
 
 LoadedModel::LoadedModel(const std::string& path) : path_(path) {
-  storage_ = host::AlignedBytes(host::read_file_at_most(path, kMaxModelFileBytes));  // names the file
+  storage_ =
+      host::AlignedBytes(host::read_file_at_most(path, kMaxModelFileBytes));  // names the file
   const uint8_t* data = storage_.data();
 
   Status status = load(data, storage_.size(), &model_);

@@ -1,16 +1,16 @@
 // main.cpp — the `softedge` command-line tool: dispatches to the subcommands in commands.h.
 //
-// Conventions (DESIGN.md): --help everywhere, long options, errors on stderr; exit 0 on
+// Conventions (docs/DEVELOPING.md): --help everywhere, long options, errors on stderr; exit 0 on
 // success, 1 on failure, 2 on bad usage.
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/commands.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/kernel_override.h"
 #include "softedge/host/version_banner.h"
+#include "softedge/tools/commands.h"
 
 namespace {
 
@@ -44,8 +44,6 @@ void print_usage(std::FILE* out) {
   }
 }
 
-bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
-
 const Command* find_command(const std::string& name) {
   for (const Command* candidate : kCommands) {
     if (name == candidate->name) return candidate;
@@ -76,7 +74,7 @@ int main(int argc, char** argv) {
     print_command_help(*command);
     return 0;
   }
-  if (is_help(args[0]) || (args[0] == "help" && args.size() == 1)) {
+  if (args[0] == "--help" || args[0] == "-h" || (args[0] == "help" && args.size() == 1)) {
     print_usage(stdout);
     return 0;
   }
@@ -93,21 +91,19 @@ int main(int argc, char** argv) {
   if (command == nullptr) return unknown_command(args[0]);
 
   args.erase(args.begin());
-  for (const std::string& arg : args) {
-    if (arg == "--") break;
-    if (is_help(arg)) {
-      print_command_help(*command);
-      return 0;
-    }
+  if (softedge::host::asks_for_help(args)) {
+    print_command_help(*command);
+    return 0;
   }
 
   try {
     softedge::host::apply_kernel_override();
     return command->run(args);
-  } catch (const softedge::tools::UsageError& e) {
-    std::fprintf(stderr, "softedge %s: %s\nusage: %s\n(see 'softedge %s --help')\n",
-                 command->name, e.what(), command->synopsis, command->name);
-    return 2;
+  } catch (const softedge::host::UsageError& e) {
+    const std::string program = std::string("softedge ") + command->name;
+    std::fputs(softedge::host::usage_error_text(program, e.what(), command->synopsis).c_str(),
+               stderr);
+    return softedge::host::kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "softedge %s: %s\n", command->name, e.what());
     return 1;

@@ -3,14 +3,15 @@
 
 #include <algorithm>
 
-#include "softedge/tools/class_names.h"
 #include "softedge/host/dataset.h"
+#include "softedge/tools/class_names.h"
 
 namespace softedge {
 namespace tools {
 
 ClassNames pick_class_names(const onnx::ModelProto& model, const ImportOptions& options,
-                            uint32_t classes, const host::ModelSpec& spec, const std::string& context) {
+                            uint32_t classes, const host::ModelSpec& spec,
+                            const std::string& context) {
   const auto& props = model.metadata_props();
   const auto stored =
       std::find_if(props.begin(), props.end(),

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "softedge/tools/onnx_tensor.h"
 #include "softedge/format.h"
+#include "softedge/tools/onnx_tensor.h"
 
 namespace softedge {
 namespace tools {

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <map>
 
-#include "softedge/tools/onnx_evaluator.h"
 #include "softedge/host/aligned_bytes.h"
 #include "softedge/softedge.h"
+#include "softedge/tools/onnx_evaluator.h"
 
 namespace softedge {
 namespace tools {

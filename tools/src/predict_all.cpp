@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "softedge/host/dataset.h"
-#include "softedge/tools/image_reader.h"
-#include "softedge/host/json_text.h"
 #include "softedge/host/file_io.h"
+#include "softedge/host/json_text.h"
+#include "softedge/tools/image_reader.h"
 
 namespace softedge {
 namespace tools {
@@ -106,22 +106,18 @@ std::string csv_field(const std::string& text) {
 
 std::string as_json(const LoadedModel& loaded, const Predictions& p) {
   const uint32_t classes = loaded.model().num_classes;
-  std::string text = "{\"model\":" + host::json_string(loaded.path()) + ",\"images\":[";
+  host::Json images = host::Json::array();
   for (uint32_t i = 0; i < p.count; ++i) {
-    text += std::string(i ? "," : "") + "{";
-    if (p.files.empty()) {
-      text += "\"index\":" + std::to_string(i) +
-              ",\"true_class\":" + std::to_string(p.true_classes[i]);
-    } else {
-      text += "\"file\":" + host::json_string(p.files[i]);
-    }
-    text += ",\"class\":" + std::to_string(p.classes[i]) + ",\"probabilities\":[";
+    host::Json image = p.files.empty() ? host::Json{{"index", i}, {"true_class", p.true_classes[i]}}
+                                       : host::Json{{"file", p.files[i]}};
+    image["class"] = p.classes[i];
+    host::Json& probabilities = image["probabilities"] = host::Json::array();
     for (uint32_t c = 0; c < classes; ++c) {
-      text += (c ? "," : "") + number(p.probabilities[size_t{i} * classes + c]);
+      probabilities.push_back(host::json_float(p.probabilities[size_t{i} * classes + c]));
     }
-    text += "]}";
+    images.push_back(std::move(image));
   }
-  return text + "]}\n";
+  return host::json_line({{"model", loaded.path()}, {"images", std::move(images)}});
 }
 
 std::string as_csv(const LoadedModel& loaded, const Predictions& p) {

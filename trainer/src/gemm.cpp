@@ -5,161 +5,12 @@
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
-
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#endif
 
 #include "softedge/train/aligned_vector.h"
 
 namespace softedge {
 namespace train {
-
-// ---------------------------------------------------------------------------------------------
-// ThreadPool
-
-namespace {
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
-// How long a worker keeps polling for the next job before it sleeps on the condition variable.
-constexpr auto kSpinTime = std::chrono::microseconds(200);
-
-}  // namespace
-
-ScopedFlushDenormals::ScopedFlushDenormals() : saved_(0) {
-#if defined(__SSE__) || defined(__x86_64__)
-  saved_ = _mm_getcsr();
-  _mm_setcsr(static_cast<unsigned>(saved_) | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
-#elif defined(__aarch64__)
-  __asm__ __volatile__("mrs %0, fpcr" : "=r"(saved_));
-  const uint64_t flushing = saved_ | (uint64_t{1} << 24);  // FZ
-  __asm__ __volatile__("msr fpcr, %0" : : "r"(flushing));
-#endif
-}
-
-ScopedFlushDenormals::~ScopedFlushDenormals() {
-#if defined(__SSE__) || defined(__x86_64__)
-  _mm_setcsr(static_cast<unsigned>(saved_));
-#elif defined(__aarch64__)
-  __asm__ __volatile__("msr fpcr, %0" : : "r"(saved_));
-#endif
-}
-
-ThreadPool::ThreadPool(uint32_t threads) {
-  const uint32_t count = threads == 0 ? 1 : threads;
-  fenv_t environment;
-  std::fegetenv(&environment);
-  workers_.reserve(count - 1);
-  for (uint32_t i = 1; i < count; ++i) {
-    workers_.emplace_back([this, environment] { worker_loop(environment); });
-  }
-}
-
-ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-    ++generation_;
-  }
-  wake_.notify_all();
-  for (std::thread& worker : workers_) worker.join();
-}
-
-void ThreadPool::drain(uint32_t generation, uint32_t count, RawBody body, void* context) {
-  uint64_t ticket = ticket_.load(std::memory_order_acquire);
-  for (;;) {
-    const uint32_t index = static_cast<uint32_t>(ticket);
-    if (static_cast<uint32_t>(ticket >> 32) != generation || index >= count) return;
-    if (ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel,
-                                      std::memory_order_acquire)) {
-      body(context, index);
-      completed_.fetch_add(1, std::memory_order_acq_rel);
-      ticket = ticket_.load(std::memory_order_acquire);
-    }
-  }
-}
-
-void ThreadPool::run_raw(uint32_t count, RawBody body, void* context) {
-  if (solo_calls_ > 0) {
-    --solo_calls_;
-    for (uint32_t index = 0; index < count; ++index) body(context, index);
-    return;
-  }
-  uint32_t generation;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    generation = ++generation_;
-    count_ = count;
-    body_ = body;
-    context_ = context;
-    completed_.store(0, std::memory_order_relaxed);
-    ticket_.store(uint64_t{generation} << 32, std::memory_order_release);
-  }
-  wake_.notify_all();
-  const auto start = std::chrono::steady_clock::now();
-  drain(generation, count, body, context);
-  // Every index has been claimed; wait for the ones other threads are still running.
-  const auto drained = std::chrono::steady_clock::now();
-  uint32_t polls = 0;
-  while (completed_.load(std::memory_order_acquire) != count) {
-    if (++polls < 4096) {
-      cpu_relax();
-    } else {
-      std::this_thread::yield();
-    }
-  }
-  if (polls > 0) {
-    const auto waited = std::chrono::steady_clock::now() - drained;
-    const bool late = waited > drained - start && waited > std::chrono::microseconds(20);
-    late_calls_ = late ? late_calls_ + 1 : 0;
-    if (late_calls_ >= 2) {
-      late_calls_ = 0;
-      solo_calls_ = kSoloCalls;
-    }
-  } else {
-    late_calls_ = 0;
-  }
-}
-
-void ThreadPool::worker_loop(const fenv_t& environment) {
-  std::fesetenv(&environment);
-  uint32_t seen = 0;
-  for (;;) {
-    uint32_t generation, count;
-    RawBody body;
-    void* context;
-    {
-      // Poll for a new job for a while, then sleep until one is published.
-      const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
-      uint32_t polls = 0;
-      while (static_cast<uint32_t>(ticket_.load(std::memory_order_acquire) >> 32) == seen &&
-             ((++polls & 63) != 0 || std::chrono::steady_clock::now() < spin_until)) {
-        cpu_relax();
-      }
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return generation_ != seen; });
-      if (stop_) return;
-      generation = seen = generation_;
-      count = count_;
-      body = body_;
-      context = context_;
-    }
-    drain(generation, count, body, context);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// GEMM
-
 namespace {
 
 using batch = xsimd::batch<float>;
@@ -185,6 +36,13 @@ constexpr uint64_t kMinParallelWork = uint64_t{1} << 20;
 
 enum class Init : uint8_t { kZero, kBias, kLoad };
 
+// [begin, end) of `count` items for `part` of `parts`: contiguous, sizes differ by at most one.
+inline void split_range(size_t count, uint32_t part, uint32_t parts, size_t* begin, size_t* end) {
+  *begin = count * part / parts;
+  *end = count * (part + 1) / parts;
+}
+
+
 // Everything a tile needs besides its position.
 struct Problem {
   uint32_t m, n, k;
@@ -195,7 +53,7 @@ struct Problem {
   float* c;
   size_t ldc;
   Init init;
-  Activation activation;
+  format::Activation activation;
 };
 
 // The part of the inner dimension a tile call covers, how its accumulators start, and whether
@@ -259,7 +117,7 @@ void compute_tile(const Problem& pr, const Steps& steps, uint32_t i0, uint32_t j
     }
   }
 
-  if (steps.last && pr.activation == Activation::kRelu) {
+  if (steps.last && pr.activation == format::Activation::kRelu) {
     const batch zero(0.0f);
     for (uint32_t i = 0; i < R; ++i) {
       for (uint32_t v = 0; v < V; ++v) acc[i][v] = xsimd::max(acc[i][v], zero);
@@ -433,7 +291,7 @@ void run_gemm(const Problem& pr, const BView& bv, ThreadPool* pool) {
 }  // namespace
 
 void gemm_ab(uint32_t m, uint32_t n, uint32_t k, const float* a, size_t lda, const float* b,
-             size_t ldb, const float* bias, float* c, size_t ldc, Activation activation,
+             size_t ldb, const float* bias, float* c, size_t ldc, format::Activation activation,
              ThreadPool* pool) {
   const Problem pr{m, n, k, a, lda, false, bias, c, ldc,
                    bias != nullptr ? Init::kBias : Init::kZero, activation};
@@ -441,7 +299,7 @@ void gemm_ab(uint32_t m, uint32_t n, uint32_t k, const float* a, size_t lda, con
 }
 
 void gemm_abt(uint32_t m, uint32_t n, uint32_t k, const float* a, size_t lda, const float* b,
-              size_t ldb, const float* bias, float* c, size_t ldc, Activation activation,
+              size_t ldb, const float* bias, float* c, size_t ldc, format::Activation activation,
               ThreadPool* pool) {
   const Problem pr{m, n, k, a, lda, false, bias, c, ldc,
                    bias != nullptr ? Init::kBias : Init::kZero, activation};
@@ -451,7 +309,7 @@ void gemm_abt(uint32_t m, uint32_t n, uint32_t k, const float* a, size_t lda, co
 void gemm_atb(uint32_t m, uint32_t n, uint32_t k, const float* a, size_t lda, const float* b,
               size_t ldb, float* c, size_t ldc, bool accumulate, ThreadPool* pool) {
   const Problem pr{m, n, k, a, lda, true, nullptr, c, ldc,
-                   accumulate ? Init::kLoad : Init::kZero, Activation::kNone};
+                   accumulate ? Init::kLoad : Init::kZero, format::Activation::kNone};
   run_gemm(pr, BView{b, ldb, false}, pool);
 }
 

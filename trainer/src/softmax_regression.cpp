@@ -43,7 +43,8 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t out, const float* coe
     for (uint32_t o = 0; o < ROWS; ++o) {
       float sum = weights[static_cast<size_t>(o) * in + i];
       for (uint32_t r = 0; r < rows; ++r) {
-        sum += coefficients[static_cast<size_t>(r) * out + o] * features[static_cast<size_t>(r) * in + i];
+        sum += coefficients[static_cast<size_t>(r) * out + o] *
+               features[static_cast<size_t>(r) * in + i];
       }
       weights[static_cast<size_t>(o) * in + i] = sum;
     }
@@ -65,8 +66,8 @@ void accumulate_gradient(float* weights, uint32_t in, uint32_t out, const float*
 
 }  // namespace
 
-LinearParams init_linear(uint32_t in_features, uint32_t out_features, float stddev, Rng& rng) {
-  LinearParams params;
+DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stddev, Rng& rng) {
+  DenseParams params;
   params.in_features = in_features;
   params.out_features = out_features;
   params.weights.resize(size_t{in_features} * out_features);
@@ -75,27 +76,7 @@ LinearParams init_linear(uint32_t in_features, uint32_t out_features, float stdd
   return params;
 }
 
-BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, uint32_t rows,
-                                  uint32_t classes, float* probabilities) {
-  BatchResult result;
-  for (uint32_t r = 0; r < rows; ++r) {
-    const float* z = logits + size_t{r} * classes;
-    float* p = probabilities + size_t{r} * classes;
-    const uint32_t top = static_cast<uint32_t>(std::max_element(z, z + classes) - z);
-    const float max_logit = z[top];
-    double sum = 0.0;
-    for (uint32_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(z[c] - max_logit));
-    const double log_sum_exp = max_logit + std::log(sum);  // log sum_c exp(z_c)
-    for (uint32_t c = 0; c < classes; ++c) {
-      p[c] = static_cast<float>(std::exp(z[c] - log_sum_exp));
-    }
-    result.loss_sum += log_sum_exp - z[labels[r]];
-    if (top == labels[r]) ++result.correct;
-  }
-  return result;
-}
-
-void linear_forward(const LinearParams& params, const float* features, uint32_t rows,
+void linear_forward(const DenseParams& params, const float* features, uint32_t rows,
                     float* logits) {
   const KernelSet& kernels = active_kernels();
   for (uint32_t r = 0; r < rows; ++r) {
@@ -105,15 +86,17 @@ void linear_forward(const LinearParams& params, const float* features, uint32_t 
   }
 }
 
-BatchResult sgd_step(LinearParams& params, const float* features, const uint8_t* labels,
+BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* labels,
                      uint32_t rows, float learning_rate, std::vector<float>& workspace) {
   const uint32_t classes = params.out_features;
   workspace.resize(2 * size_t{rows} * classes);
   float* logits = workspace.data();
   float* probabilities = logits + size_t{rows} * classes;
   linear_forward(params, features, rows, logits);
+  SoftmaxOutputs outputs;
+  outputs.probabilities = probabilities;
   const BatchResult result =
-      softmax_cross_entropy(logits, labels, rows, classes, probabilities);
+      softmax_cross_entropy<double>(logits, labels, rows, classes, 0.0f, outputs);
 
   // d loss / d logits = (p - onehot) / rows; the step is -lr times that. The forward pass
   // is complete, so the weights can be updated in place.

@@ -17,19 +17,22 @@
 
 #include "softedge/host/dataset.h"
 #include "softedge/host/evaluation.h"
-#include "softedge/host/kernel_override.h"
 #include "softedge/host/file_io.h"
-#include "softedge/train/network.h"
-#include "softedge/train/network_spec.h"
+#include "softedge/host/json_text.h"
+#include "softedge/host/kernel_override.h"
 #include "softedge/host/output_paths.h"
-#include "softedge/train/progress_bar.h"
 #include "softedge/host/quantize.h"
+#include "softedge/host/training_curves.h"
+#include "softedge/host/version_banner.h"
 #include "softedge/kernels.h"
+#include "softedge/train/input_transform.h"
+#include "softedge/train/model_spec.h"
+#include "softedge/train/network_trainer.h"
+#include "softedge/train/progress_bar.h"
 #include "softedge/train/train_options.h"
 #include "softedge/train/training.h"
-#include "softedge/host/version_banner.h"
-#include "softedge/host/training_curves.h"
-#include "softedge/host/json_text.h"
+
+namespace host = softedge::host;
 
 namespace {
 
@@ -41,32 +44,32 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // What either path hands on: the model, the per-epoch figures, the epoch kept.
 struct Trained {
-  softedge::host::ModelSpec spec;
-  std::vector<softedge::host::EpochReport> history;
+  host::ModelSpec spec;
+  std::vector<host::EpochReport> history;
   uint32_t kept_epoch = 0;
   std::string description;  // for the chart's title and the JSON
-  std::string settings_json;  // every hyperparameter as used, a JSON object
+  host::Json settings;      // every hyperparameter as used, a JSON object
   bool chosen_on_validation = false;  // then the test split must not appear per epoch
 };
 
-// A float setting as a person typed it: 0.003, not 0.00300000003.
-std::string setting(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.7g", static_cast<double>(value));
-  return text;
+// A float setting as a person typed it: 0.003, not 0.0030000000260770321.
+double setting(float value) {
+  return host::json_float(value);
 }
 
 // The settings a run used (defaults included), so a JSON summary can reproduce the run.
-std::string settings_json(const char* preset, uint64_t seed, uint32_t epochs, uint32_t batch,
-                          float learning_rate, const std::vector<uint32_t>& hidden,
-                          uint32_t threads, const std::string& extra) {
-  std::string widths;
-  for (uint32_t w : hidden) widths += (widths.empty() ? "" : ",") + std::to_string(w);
-  return std::string("{\"preset\": ") + preset + ", \"seed\": " + std::to_string(seed) +
-         ", \"epochs\": " + std::to_string(epochs) + ", \"batch_size\": " +
-         std::to_string(batch) + ", \"learning_rate\": " +
-         setting(learning_rate) + ", \"hidden\": [" + widths +
-         "], \"threads\": " + std::to_string(threads) + extra + "}";
+host::Json settings_json(const host::Json& preset, uint64_t seed, uint32_t epochs, uint32_t batch,
+                         float learning_rate, const std::vector<uint32_t>& hidden, uint32_t threads,
+                         const host::Json& extra) {
+  host::Json settings = {{"preset", preset},
+                         {"seed", seed},
+                         {"epochs", epochs},
+                         {"batch_size", batch},
+                         {"learning_rate", setting(learning_rate)},
+                         {"hidden", hidden},
+                         {"threads", threads}};
+  for (const auto& item : extra.items()) settings[item.key()] = item.value();
+  return settings;
 }
 
 // Prints each epoch (the lesson's line, with validation and test accuracy when known) and
@@ -75,7 +78,7 @@ class EpochPrinter {
  public:
   EpochPrinter(FILE* stream, uint32_t epochs) : stream_(stream), epochs_(epochs), bar_(stderr) {}
 
-  void print(const softedge::host::EpochReport& e) {
+  void print(const host::EpochReport& e) {
     bar_.clear();
     std::fprintf(stream_, "epoch %u, loss %.6f, acc %.6f", e.epoch, e.train_loss,
                  e.train_accuracy);
@@ -100,7 +103,7 @@ class EpochPrinter {
   double last_loss_ = -1.0;  // none before the first epoch ends
 };
 
-Trained train_lesson(const Options& options, const softedge::host::Dataset& data, FILE* epoch_stream) {
+Trained train_lesson(const Options& options, const host::Dataset& data, FILE* epoch_stream) {
   TrainConfig config;  // the lesson's settings
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
@@ -108,14 +111,15 @@ Trained train_lesson(const Options& options, const softedge::host::Dataset& data
   config.seed = options.seed;
   EpochPrinter printer(epoch_stream, config.epochs);
   const TrainResult result = train_softmax_regression(
-      data.train, &data.test, config, [&printer](const softedge::host::EpochReport& e) { printer.print(e); });
+      data.train, &data.test, config, [&printer](const host::EpochReport& e) { printer.print(e); });
   printer.done();
-  const std::string init = ", \"init_stddev\": " +
-                           setting(config.init_stddev) +
-                           ", \"validation_size\": 0, \"optimizer\": \"sgd\"";
-  return Trained{make_model_spec(result.params), result.epochs, config.epochs,
+  const host::Json init = {
+      {"init_stddev", setting(config.init_stddev)}, {"validation_size", 0}, {"optimizer", "sgd"}};
+  return Trained{make_model_spec({result.params}),
+                 result.epochs,
+                 config.epochs,
                  "softedge-train --preset d2l",
-                 settings_json("\"d2l\"", config.seed, config.epochs, config.batch_size,
+                 settings_json("d2l", config.seed, config.epochs, config.batch_size,
                                config.learning_rate, {}, 1, init),
                  false};
 }
@@ -133,7 +137,7 @@ std::array<float, 256> lookup_table_curve(std::vector<uint8_t>* table) {
   return quantized;
 }
 
-Trained train_default(const Options& options, const softedge::host::Dataset& data, FILE* epoch_stream) {
+Trained train_default(const Options& options, const host::Dataset& data, FILE* epoch_stream) {
   NetworkConfig config = default_network_config(options.hidden);
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
@@ -147,90 +151,88 @@ Trained train_default(const Options& options, const softedge::host::Dataset& dat
   config.threads = options.threads;
   config.seed = options.seed;
 
-  softedge::host::ModelSpec spec = fashion_mnist_spec();
-  const std::array<float, 256> curve = lookup_table_curve(&spec.input_lut);
+  std::vector<uint8_t> lookup_table;
+  const std::array<float, 256> curve = lookup_table_curve(&lookup_table);
   const InputTransform transform = make_input_transform(data.train, curve);
   EpochPrinter printer(epoch_stream, config.epochs);
-  std::vector<softedge::host::EpochReport> history;
   const NetworkResult result = train_network(
-      data.train, &data.test, transform, config, [&](const NetworkEpochReport& n) {
-        softedge::host::EpochReport e;
-        e.epoch = n.epoch;
-        e.train_loss = n.train_loss;
-        e.train_accuracy = n.train_accuracy;
-        e.validation_accuracy = n.validation_accuracy;
-        e.test_accuracy = n.test_accuracy;
-        history.push_back(e);
-        printer.print(e);
-      },
+      data.train, &data.test, transform, config,
+      [&printer](const host::EpochReport& e) { printer.print(e); },
       [&printer](uint64_t done, uint64_t total) { printer.step(done, total); });
   printer.done();
 
-  softedge::train::append_network_layers(result, transform, &spec);
+  // The standardization folded into layer 0; the curve stays in front as the lookup table.
+  host::ModelSpec spec = make_model_spec(fold_input_transform(result.layers, transform));
+  spec.input_lut = std::move(lookup_table);
   std::string shape = "784";
   for (uint32_t width : options.hidden) shape += "-" + std::to_string(width);
-  const std::string adamw =
-      ", \"validation_size\": " + std::to_string(config.validation_size) +
-      ", \"optimizer\": \"adamw\", \"weight_decay\": " + setting(config.weight_decay) +
-      ", \"warmup_fraction\": " + setting(config.warmup_fraction) +
-      ", \"label_smoothing\": " + setting(config.label_smoothing);
-  return Trained{std::move(spec), std::move(history), result.best_epoch,
+  const host::Json adamw = {{"validation_size", config.validation_size},
+                            {"optimizer", "adamw"},
+                            {"weight_decay", setting(config.weight_decay)},
+                            {"warmup_fraction", setting(config.warmup_fraction)},
+                            {"label_smoothing", setting(config.label_smoothing)}};
+  return Trained{std::move(spec),
+                 result.history,
+                 result.best_epoch,
                  "softedge-train, " + shape + "-10, AdamW one-cycle, sqrt curve",
-                 settings_json("null", config.seed, config.epochs, config.batch_size,
+                 settings_json(nullptr, config.seed, config.epochs, config.batch_size,
                                config.max_lr, config.hidden, config.threads, adamw),
                  config.validation_size > 0};
 }
 
 struct Int8Result {
   std::vector<uint8_t> file;
-  softedge::host::Int8Comparison comparison;
+  host::Int8Comparison comparison;
 };
 
 // Quantizes the trained model and compares it with the float model on the test set.
-Int8Result make_int8(const std::vector<uint8_t>& float_file, const softedge::host::ModelSpec& float_spec,
-                     const softedge::host::Dataset& data) {
-  std::vector<uint8_t> int8_file = softedge::host::encode_model(softedge::host::quantize_int8(float_spec, &data.train));
-  const softedge::host::Int8Comparison comparison = softedge::host::compare_int8(float_file, int8_file, data.test);
+Int8Result make_int8(const std::vector<uint8_t>& float_file, const host::ModelSpec& float_spec,
+                     const host::Dataset& data) {
+  std::vector<uint8_t> int8_file = host::encode_model(host::quantize_int8(float_spec, &data.train));
+  const host::Int8Comparison comparison = host::compare_int8(float_file, int8_file, data.test);
   return Int8Result{std::move(int8_file), comparison};
 }
 
 // A figure that may be unknown (the reports use -1 for that): null in JSON, not -1.
-std::string json_figure(double value) {
-  return value < 0 ? "null" : softedge::host::json_number(value);
+host::Json json_figure(double value) {
+  return value < 0 ? host::Json() : host::Json(value);
+}
+
+// Seconds to the millisecond: more digits would be noise.
+double milliseconds(double seconds) {
+  return std::round(seconds * 1000.0) / 1000.0;
 }
 
 void print_json(const Trained& trained, double test_accuracy, size_t model_bytes,
                 const Int8Result* int8, double load_seconds, double total_seconds,
                 const std::vector<std::string>& command_line) {
-  using softedge::host::json_string;
-  std::string argv;
-  for (const std::string& arg : command_line) argv += (argv.empty() ? "" : ", ") + softedge::host::json_string(arg);
-  std::printf("{\"training\": %s, \"command_line\": [%s],\n \"settings\": %s,\n"
-              " \"kept_epoch\": %u,\n \"history\": [",
-              softedge::host::json_string(trained.description).c_str(), argv.c_str(),
-              trained.settings_json.c_str(), trained.kept_epoch);
-  for (size_t i = 0; i < trained.history.size(); ++i) {
-    const softedge::host::EpochReport& e = trained.history[i];
+  host::Json history = host::Json::array();
+  for (const host::EpochReport& e : trained.history) {
+    host::Json epoch = {{"epoch", e.epoch},
+                        {"train_loss", e.train_loss},
+                        {"train_accuracy", e.train_accuracy},
+                        {"validation_accuracy", json_figure(e.validation_accuracy)}};
     // With the epoch chosen on validation, test figures per epoch would invite choosing on
     // the test set: they are left out.
-    const std::string test = trained.chosen_on_validation
-                                 ? ""
-                                 : ", \"test_accuracy\": " + json_figure(e.test_accuracy);
-    std::printf("%s\n  {\"epoch\": %u, \"train_loss\": %.6f, \"train_accuracy\": %.6f, "
-                "\"validation_accuracy\": %s%s}",
-                i ? "," : "", e.epoch, e.train_loss, e.train_accuracy,
-                json_figure(e.validation_accuracy).c_str(), test.c_str());
+    if (!trained.chosen_on_validation) epoch["test_accuracy"] = json_figure(e.test_accuracy);
+    history.push_back(std::move(epoch));
   }
-  std::printf("]");
+  host::Json summary = {{"training", trained.description},
+                        {"command_line", command_line},
+                        {"settings", trained.settings},
+                        {"kept_epoch", trained.kept_epoch},
+                        {"history", std::move(history)}};
   if (int8 != nullptr) {
-    std::printf(",\n \"int8\": {\"model_bytes\": %zu, \"test_accuracy\": %.4f, "
-                "\"agreement\": %.4f}", int8->file.size(), int8->comparison.int8_accuracy,
-                int8->comparison.agreement);
+    summary["int8"] = {{"model_bytes", int8->file.size()},
+                       {"test_accuracy", int8->comparison.int8_accuracy},
+                       {"agreement", int8->comparison.agreement}};
   }
-  std::printf(",\n \"test_accuracy\": %.4f, \"model_bytes\": %zu, \"kernel\": \"%s\",\n"
-              " \"data_seconds\": %.3f, \"total_seconds\": %.3f}\n",
-              test_accuracy, model_bytes, softedge::active_kernels().name, load_seconds,
-              total_seconds);
+  summary["test_accuracy"] = test_accuracy;
+  summary["model_bytes"] = model_bytes;
+  summary["kernel"] = softedge::active_kernels().name;
+  summary["data_seconds"] = milliseconds(load_seconds);
+  summary["total_seconds"] = milliseconds(total_seconds);
+  std::fputs(host::json_line(summary).c_str(), stdout);
 }
 
 }  // namespace
@@ -242,16 +244,16 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   try {
-    softedge::host::apply_kernel_override();
+    host::apply_kernel_override();
     // A wrong output path is reported now, not after minutes of training.
-    softedge::host::check_output_paths({}, {options.out, options.int8_out, options.plot});
-    const softedge::host::Dataset data = softedge::host::load_fashion_mnist(options.data);
+    host::check_output_paths({}, {options.out, options.int8_out, options.plot});
+    const host::Dataset data = host::load_fashion_mnist(options.data);
     const double load_seconds = seconds_since(start);
     std::fprintf(stderr, "softedge-train: Fashion-MNIST from %s (%u train, %u test images)\n",
                  data.directory.c_str(), data.train.count, data.test.count);
     // The test accuracy is part of every run's report: no test images, no training.
     if (data.test.count == 0) {
-      throw softedge::host::FileError(data.directory + ": the test split (t10k) has no images");
+      throw host::FileError(data.directory + ": the test split (t10k) has no images");
     }
 
     FILE* epoch_stream = options.json ? stderr : stdout;
@@ -259,15 +261,14 @@ int main(int argc, char** argv) {
                                            : train_default(options, data, epoch_stream);
     // Validate everything, then write, then report: a failure below leaves every output as
     // it was. The device's accuracy: the file's bytes through the runtime.
-    const std::vector<uint8_t> file = softedge::host::encode_model(trained.spec);
+    const std::vector<uint8_t> file = host::encode_model(trained.spec);
     const double test_accuracy = runtime_accuracy(file, data.test);
     Int8Result int8;
     if (!options.int8_out.empty()) int8 = make_int8(file, trained.spec, data);
-    softedge::host::write_file_atomically(options.out, file);
-    if (!options.int8_out.empty()) softedge::host::write_file_atomically(options.int8_out, int8.file);
+    host::write_file_atomically(options.out, file);
+    if (!options.int8_out.empty()) host::write_file_atomically(options.int8_out, int8.file);
     if (!options.plot.empty()) {
-      softedge::host::write_training_curves_svg(options.plot, trained.history,
-                                                 trained.description);
+      host::write_training_curves_svg(options.plot, trained.history, trained.description);
     }
     const double total_seconds = seconds_since(start);
 

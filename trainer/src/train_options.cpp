@@ -1,15 +1,11 @@
 // softedge-train's option parser (softedge/train/train_options.h).
 #include "softedge/train/train_options.h"
 
-#include <getopt.h>
-
-#include <cerrno>
-#include <cmath>
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
 #include "softedge/format.h"
+#include "softedge/host/command_line.h"
 #include "softedge/host/version_banner.h"
 
 namespace softedge {
@@ -42,7 +38,8 @@ const char kUsage[] =
     "  --int8 FILE          also write an int8 model (as softedge quantize, calibrated on\n"
     "                       training images) and compare it with the float model\n"
     "  --plot FILE          the training curves (loss and accuracies per epoch) as an SVG\n"
-    "  --data DIR           Fashion-MNIST directory (else $SOFTEDGE_DATA, ./data/FashionMNIST/raw,\n"
+    "  --data DIR           Fashion-MNIST directory (else $SOFTEDGE_DATA, "
+    "./data/FashionMNIST/raw,\n"
     "                       ./data, /usr/share/datasets/fashion-mnist)\n"
     "  --json               print a JSON summary on stdout (epoch lines go to stderr)\n"
     "  -h, --help           this help\n"
@@ -51,140 +48,81 @@ const char kUsage[] =
     "A progress bar is drawn on stderr when it is a terminal. Environment:\n"
     "SOFTEDGE_KERNEL=NAME forces a runtime kernel set (e.g. scalar, avx2).\n";
 
-
-bool parse_unsigned(const char* text, uint64_t max, uint64_t* value) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long parsed = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || parsed > max) return false;
-  *value = parsed;
-  return true;
+// "256,128" -> {256, 128}: every width 1..65536, at most kMaxLayers - 1 of them.
+std::vector<uint32_t> parse_widths(const std::string& text) {
+  std::vector<uint32_t> widths;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find(',', start), text.size());
+    try {
+      widths.push_back(static_cast<uint32_t>(
+          host::parse_whole(text.substr(start, end - start), "--hidden", 1, 65536)));
+    } catch (const host::UsageError&) {
+      throw host::UsageError("--hidden expects layer widths from 1 to 65536 separated by commas "
+                             "(e.g. 256,128), not '" + text + "'");
+    }
+    start = end + 1;
+  }
+  if (widths.size() + 1 > softedge::format::kMaxLayers) {
+    throw host::UsageError("--hidden expects at most " +
+                           std::to_string(softedge::format::kMaxLayers - 1) +
+                           " hidden layers, not '" + text + "'");
+  }
+  return widths;
 }
 
-// "256,128" -> {256, 128}; every width 1..65536.
-bool parse_widths(const char* text, std::vector<uint32_t>* widths) {
-  widths->clear();
-  std::string item;
-  for (const char* p = text;; ++p) {
-    if (*p == ',' || *p == '\0') {
-      uint64_t width = 0;
-      if (!parse_unsigned(item.c_str(), 65536, &width) || width == 0) return false;
-      widths->push_back(static_cast<uint32_t>(width));
-      item.clear();
-      if (*p == '\0') break;
-    } else {
-      item += *p;
-    }
+void read_options(const std::vector<std::string>& args, Options* options, bool* version) {
+  std::string preset, hidden;
+  uint32_t validation = 0;
+  host::CommandLine line;
+  line.text("preset", &preset)
+      .text("hidden", &hidden)
+      .whole("epochs", &options->epochs, 1, 100000)
+      .whole("batch-size", &options->batch_size, 1, 60000)
+      .number("lr", &options->lr, /*positive=*/true)
+      .whole("threads", &options->threads, 1, 64)
+      .whole("validation", &validation, 0, 50000)
+      .whole("seed", &options->seed, 0, UINT64_MAX)
+      .text("out", &options->out)
+      .text("int8", &options->int8_out)
+      .text("plot", &options->plot)
+      .text("data", &options->data)
+      .flag("json", &options->json)
+      .flag("version", version)
+      .parse(args);
+  if (*version) return;  // the banner, whatever else was given
+  if (line.given("preset")) {
+    if (preset != "d2l") throw host::UsageError("--preset expects d2l, not '" + preset + "'");
+    options->lesson = true;
   }
-  return widths->size() + 1 <= softedge::format::kMaxLayers;
+  if (line.given("hidden")) options->hidden = parse_widths(hidden);
+  if (line.given("validation")) options->validation = validation;
+  if (options->lesson && (!options->hidden.empty() || options->validation >= 0)) {
+    throw host::UsageError("--preset d2l is the lesson's softmax regression: "
+                           "no --hidden or --validation");
+  }
+  if (options->out.empty()) throw host::UsageError("--out needs a file name");
 }
 
 }  // namespace
 
 int parse_options(int argc, char** argv, Options* options) {
-  enum { kPreset = 1000, kHidden, kEpochs, kBatch, kLr, kThreads, kValidation, kSeed, kOut,
-         kInt8, kPlot, kData, kJson };
-  static const option kLong[] = {
-      {"preset", required_argument, nullptr, kPreset},
-      {"hidden", required_argument, nullptr, kHidden},
-      {"epochs", required_argument, nullptr, kEpochs},
-      {"batch-size", required_argument, nullptr, kBatch},
-      {"lr", required_argument, nullptr, kLr},
-      {"threads", required_argument, nullptr, kThreads},
-      {"validation", required_argument, nullptr, kValidation},
-      {"seed", required_argument, nullptr, kSeed},
-      {"out", required_argument, nullptr, kOut},
-      {"int8", required_argument, nullptr, kInt8},
-      {"plot", required_argument, nullptr, kPlot},
-      {"data", required_argument, nullptr, kData},
-      {"json", no_argument, nullptr, kJson},
-      {"help", no_argument, nullptr, 'h'},
-      {"version", no_argument, nullptr, 'V'},
-      {nullptr, 0, nullptr, 0}};
-  int opt;
-  uint64_t number = 0;
-  opterr = 0;
-  // "+": stop at the first non-option (no reordering), so argv[token] is the option just read.
-  int token = optind, index = -1;
-  while ((opt = getopt_long(argc, argv, "+h", kLong, &index)) != -1) {
-    const char* bad = nullptr;
-    // getopt_long takes any unambiguous prefix (--ep for --epochs); the tool's parser does
-    // not, and neither does this one: the same rules in both binaries.
-    if (index >= 0 && opt != '?') {
-      const std::string text = std::string(argv[token]).substr(0, std::string(argv[token]).find('='));
-      if (text != std::string("--") + kLong[index].name) {
-        std::fprintf(stderr, "softedge-train: unknown option '%s' (did you mean --%s?)\n%s",
-                     text.c_str(), kLong[index].name, kUsage);
-        return kExitUsage;
-      }
-    }
-    token = optind;
-    index = -1;
-    switch (opt) {
-      case 'h': std::fputs(kUsage, stdout); return kExitOk;
-      case 'V': std::fputs(softedge::host::version_banner("softedge-train").c_str(), stdout);
-        return kExitOk;
-      case kPreset:
-        if (std::strcmp(optarg, "d2l") != 0) bad = "--preset (known: d2l)";
-        else options->lesson = true;
-        break;
-      case kHidden:
-        if (!parse_widths(optarg, &options->hidden)) bad = "--hidden (e.g. 256,128; at most 7)";
-        break;
-      case kEpochs:
-        if (!parse_unsigned(optarg, 100000, &number) || number == 0) bad = "--epochs";
-        else options->epochs = static_cast<uint32_t>(number);
-        break;
-      case kBatch:
-        if (!parse_unsigned(optarg, 60000, &number) || number == 0) bad = "--batch-size";
-        else options->batch_size = static_cast<uint32_t>(number);
-        break;
-      case kLr: {
-        char* end = nullptr;
-        const float lr = std::strtof(optarg, &end);
-        if (end == optarg || *end != '\0' || !(lr > 0.0f) || !std::isfinite(lr)) bad = "--lr";
-        else options->lr = lr;
-        break;
-      }
-      case kThreads:
-        if (!parse_unsigned(optarg, 64, &number) || number == 0) bad = "--threads";
-        else options->threads = static_cast<uint32_t>(number);
-        break;
-      case kValidation:
-        if (!parse_unsigned(optarg, 50000, &number)) bad = "--validation";
-        else options->validation = static_cast<int64_t>(number);
-        break;
-      case kSeed:
-        if (!parse_unsigned(optarg, UINT64_MAX, &number)) bad = "--seed";
-        else options->seed = number;
-        break;
-      case kOut: options->out = optarg; break;
-      case kInt8: options->int8_out = optarg; break;
-      case kPlot: options->plot = optarg; break;
-      case kData: options->data = optarg; break;
-      case kJson: options->json = true; break;
-      default:
-        std::fprintf(stderr, "softedge-train: unknown or incomplete option '%s'\n%s",
-                     argv[optind - 1], kUsage);
-        return kExitUsage;
-    }
-    if (bad != nullptr) {
-      std::fprintf(stderr, "softedge-train: bad value '%s' for %s\n", optarg, bad);
-      return kExitUsage;
-    }
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (host::asks_for_help(args)) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
   }
-  if (optind < argc) {
-    std::fprintf(stderr, "softedge-train: unexpected argument '%s'\n%s", argv[optind], kUsage);
+  bool version = false;
+  try {
+    read_options(args, options, &version);
+  } catch (const host::UsageError& error) {
+    std::fputs(host::usage_error_text("softedge-train", error.what(), "softedge-train [options]")
+                   .c_str(),
+               stderr);
     return kExitUsage;
   }
-  if (options->lesson && (!options->hidden.empty() || options->validation >= 0)) {
-    std::fprintf(stderr, "softedge-train: --preset d2l is the lesson's softmax regression: "
-                         "no --hidden or --validation\n");
-    return kExitUsage;
-  }
-  if (options->out.empty()) {
-    std::fprintf(stderr, "softedge-train: --out needs a file name\n");
-    return kExitUsage;
+  if (version) {
+    std::fputs(host::version_banner("softedge-train").c_str(), stdout);
+    return kExitOk;
   }
   return -1;
 }

@@ -19,7 +19,9 @@ constexpr uint32_t kPrefetchRows = 8;
 
 void prefetch_row(const host::Split& split, uint32_t index) {
   const uint8_t* row = &split.pixels[size_t{index} * host::kImagePixels];
-  for (uint32_t offset = 0; offset < host::kImagePixels; offset += 64) __builtin_prefetch(row + offset);
+  for (uint32_t offset = 0; offset < host::kImagePixels; offset += 64) {
+    __builtin_prefetch(row + offset);
+  }
 }
 
 void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, size_t first,
@@ -32,17 +34,17 @@ void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, 
   for (uint32_t r = 0; r < rows; ++r) {
     if (r + kPrefetchRows < rows) prefetch_row(split, order[first + r + kPrefetchRows]);
     const uint32_t index = order[first + r];
-    kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels, kPixelScale,
-                          0.0f, &features[size_t{r} * host::kImagePixels]);
+    kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels,
+                          kPixelScale, 0.0f, &features[size_t{r} * host::kImagePixels]);
     labels[r] = split.labels[index];
   }
 }
 
 }  // namespace
 
-TrainResult train_softmax_regression(const host::Split& train, const host::Split* test,
-                                     const TrainConfig& config,
-                                     const std::function<void(const host::EpochReport&)>& on_epoch) {
+TrainResult train_softmax_regression(
+    const host::Split& train, const host::Split* test, const TrainConfig& config,
+    const std::function<void(const host::EpochReport&)>& on_epoch) {
   if (train.count == 0 || config.batch_size == 0 || config.epochs == 0) {
     throw std::invalid_argument("training needs data, a batch size and at least one epoch");
   }
@@ -73,34 +75,13 @@ TrainResult train_softmax_regression(const host::Split& train, const host::Split
     report.train_loss = loss_sum / train.count;
     report.train_accuracy = static_cast<double>(correct) / train.count;
     if (test != nullptr) {
-      report.test_accuracy = runtime_accuracy(host::encode_model(make_model_spec(result.params)), *test);
+      const std::vector<uint8_t> file = host::encode_model(make_model_spec({result.params}));
+      report.test_accuracy = runtime_accuracy(file, *test);
     }
     result.epochs.push_back(report);
     if (on_epoch) on_epoch(report);
   }
   return result;
-}
-
-host::ModelSpec fashion_mnist_spec() {
-  host::ModelSpec spec;
-  spec.input_height = host::kImageRows;
-  spec.input_width = host::kImageCols;
-  spec.input_channels = 1;
-  spec.input_scale = kPixelScale;
-  spec.input_bias = 0.0f;
-  spec.class_names.assign(host::kFashionMnistClassNames, host::kFashionMnistClassNames + host::kNumClasses);
-  return spec;
-}
-
-host::ModelSpec make_model_spec(const LinearParams& params) {
-  host::ModelSpec spec = fashion_mnist_spec();
-  host::DenseLayerSpec layer;
-  layer.in_features = params.in_features;
-  layer.out_features = params.out_features;
-  layer.weights.assign(params.weights.begin(), params.weights.end());
-  layer.bias = params.bias;
-  spec.layers.push_back(std::move(layer));
-  return spec;
 }
 
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const host::Split& split) {

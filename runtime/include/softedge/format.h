@@ -93,6 +93,58 @@ enum class Activation : uint16_t { kNone = 0, kRelu = 1 };
 enum class DType : uint16_t { kFloat32 = 1, kInt8 = 2 };
 enum class Preprocess : uint32_t { kAffine = 1 };
 
+// What a dense layer holds and outputs. The file has no field of its own for it: layer_mode()
+// derives it from the entry's weight_type and output_scale, and the size rules below follow
+// from it. Loader, writer and tools all go through these functions.
+enum class LayerMode : uint8_t {
+  kFloat32,          // float32 weights and biases; float outputs
+  kInt8FloatOutput,  // int8 weights, int32 biases, a float32 scale per output; float outputs
+  kInt8Uint8Output,  // int8 weights, int32 biases, an {m, shift} pair per output; uint8 outputs
+};
+
+constexpr bool known_weight_type(uint16_t weight_type) {
+  return weight_type == static_cast<uint16_t>(DType::kFloat32) ||
+         weight_type == static_cast<uint16_t>(DType::kInt8);
+}
+
+// The mode of a layer whose weight type is known (known_weight_type). An int8 layer's
+// output_scale is compared as a float: 0 and -0.0 mean float outputs; anything else (NaN
+// included) means uint8 outputs, whose scale the loader then requires to be > 0 and finite.
+constexpr LayerMode layer_mode(DType weight_type, float output_scale) {
+  return weight_type == DType::kFloat32 ? LayerMode::kFloat32
+         : output_scale != 0.0f        ? LayerMode::kInt8Uint8Output
+                                       : LayerMode::kInt8FloatOutput;
+}
+
+constexpr bool is_int8(LayerMode mode) { return mode != LayerMode::kFloat32; }
+
+// Bytes of a layer's tensors. Weights: out x in float32 or int8. Biases: out float32 or int32.
+// Scales: none (float32), out float32 scales, or out {int32 m, int32 shift} pairs.
+struct LayerTensorBytes {
+  uint64_t weights;
+  uint64_t bias;
+  uint64_t scales;
+};
+constexpr uint32_t weight_element_bytes(LayerMode mode) { return is_int8(mode) ? 1 : 4; }
+constexpr uint32_t kBiasElementBytes = 4;
+constexpr uint32_t scale_bytes_per_output(LayerMode mode) {
+  return mode == LayerMode::kFloat32 ? 0 : mode == LayerMode::kInt8FloatOutput ? 4 : 8;
+}
+constexpr LayerTensorBytes layer_tensor_bytes(LayerMode mode, uint32_t in, uint32_t out) {
+  return LayerTensorBytes{static_cast<uint64_t>(in) * out * weight_element_bytes(mode),
+                          static_cast<uint64_t>(out) * kBiasElementBytes,
+                          static_cast<uint64_t>(out) * scale_bytes_per_output(mode)};
+}
+
+// The int8 value rules. A requantization pair has m in [2^30, 2^31) and shift in [-30, 31],
+// so (acc * m) >> (31 + shift) stays exact in int64. An accumulator must not be able to
+// overflow int32: |bias| + in * kMaxInt8Product <= INT32_MAX, the largest product being a
+// pixel of 255 times a weight of -128.
+constexpr bool valid_requant_pair(int32_t m, int32_t shift) {
+  return m >= (1 << 30) && shift >= -30 && shift <= 31;
+}
+constexpr uint64_t kMaxInt8Product = 255u * 128u;
+
 inline uint16_t read_u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 inline uint32_t read_u32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |

@@ -1,10 +1,9 @@
 // softedge/kernels.h — the compute kernels behind inference, one set per instruction set.
 //
 // Every set has the same functions; "scalar" is the portable reference (and the oracle the
-// tests hold every other set to). On x86 the best set this CPU *and* OS support is picked
-// at first use; on ARM, NEON is chosen at compile time and the aarch64 dot-product set at
-// first use when the kernel reports it (HWCAP_ASIMDDP, Linux). Tests and benchmarks list
-// the sets and force one by name.
+// tests hold every other set to). Each set names the CPU features it needs as cpu:: bits;
+// inference uses the fastest compiled set whose bits cpu_features() all reports, chosen at
+// first use. Tests and benchmarks list the sets and force one by name.
 #ifndef SOFTEDGE_KERNELS_H
 #define SOFTEDGE_KERNELS_H
 
@@ -15,8 +14,33 @@
 
 namespace softedge {
 
+// CPU features, as bits: what cpu_features() reports and what a kernel set needs.
+namespace cpu {
+constexpr uint32_t kSse2 = 1u << 0;
+constexpr uint32_t kAvx2 = 1u << 1;
+constexpr uint32_t kFma = 1u << 2;
+constexpr uint32_t kAvx512F = 1u << 3;
+constexpr uint32_t kAvx512Dq = 1u << 4;
+constexpr uint32_t kAvx512Bw = 1u << 5;
+constexpr uint32_t kAvx512Vl = 1u << 6;
+constexpr uint32_t kAvx512Vnni = 1u << 7;
+constexpr uint32_t kNeon = 1u << 8;         // Advanced SIMD (armv7 NEON, aarch64 ASIMD)
+constexpr uint32_t kNeonDotprod = 1u << 9;  // armv8.2 SDOT/UDOT (HWCAP_ASIMDDP)
+constexpr uint32_t kArmDsp = 1u << 10;      // the DSP extension's SIMD multiplies (SMLAD)
+constexpr uint32_t kArmMve = 1u << 11;      // the M-profile vector extension (Helium)
+}  // namespace cpu
+
+// Which of the features the compiled kernel sets need this CPU and OS have, as cpu:: bits (a
+// build asks only about those). x86: CPUID, with AVX and AVX-512 counted only when the OS
+// saves their registers (XGETBV). aarch64 Linux: the dot product from the kernel's HWCAP
+// (the auxiliary vector; no file I/O). Everything else (NEON, the Cortex-M DSP and MVE
+// extensions, a build for a dotprod -march): what the compiler targets.
+uint32_t cpu_features();
+
 struct KernelSet {
-  const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, neon (armv7), neon64, neon64dot
+  const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, neon (armv7), neon64, neon64dot,
+                     // cmdsp, cmmve
+  uint32_t required_features;  // cpu:: bits; the set runs where cpu_features() has them all
   // y[o] = bias[o] + sum_i weights[o * in + i] * x[i], for o < out. No alignment needed.
   void (*dense_f32)(const float* x, const float* weights, const float* bias, uint32_t in,
                     uint32_t out, float* y);
@@ -40,10 +64,22 @@ struct KernelSet {
 // The set inference uses now.
 const KernelSet& active_kernels();
 
-// Every set compiled into this build, whether or not this CPU can run it.
+// Every set compiled into this build, whether or not this CPU can run it, from the most
+// portable (the reference first, when compiled in) to the fastest.
 size_t kernel_count();
 const KernelSet& kernel_at(size_t index);
-bool kernel_runnable(const KernelSet& kernels);  // CPU and OS support it
+bool kernel_runnable(const KernelSet& kernels);  // its required features are in cpu_features()
+
+// The set inference picks on a CPU with `features`: the last one in kernel_at() order whose
+// required features are all there; the first set if none is (a single-set build made for
+// the CPU it then runs on). Inference uses best_kernels(cpu_features()).
+inline const KernelSet& best_kernels(uint32_t features) {
+  size_t best = 0;
+  for (size_t i = 1; i < kernel_count(); ++i) {
+    if ((kernel_at(i).required_features & ~features) == 0) best = i;
+  }
+  return kernel_at(best);
+}
 
 // Makes inference use the named set (for tests and benchmarks); "auto" restores the default.
 // Not thread-safe against concurrent inference.

@@ -23,16 +23,20 @@ struct DenseLayer {
   uint32_t out_features;
   format::Activation activation;
   format::DType weight_type;
-  // float32 layers (null for int8 layers):
+  // Which tensors below the layer has and what it outputs (format.h, LayerMode); the pointers
+  // of the other modes are null.
+  format::LayerMode mode;
+  // kFloat32: y[o] = bias[o] + sum_i weights[o * in + i] * x[i].
   const float* weights;  // out_features x in_features, row-major
   const float* bias;     // out_features
-  // int8 layers (null for float32 layers): acc[o] = bias_i32[o] + sum_i x[i] *
-  // weights_i8[o * in + i], exact in int32, x the uint8 inputs (format.h, namespace layer).
+  // int8 modes: acc[o] = bias_i32[o] + sum_i x[i] * weights_i8[o * in + i], exact in int32,
+  // x the uint8 inputs (format.h, namespace layer).
   const int8_t* weights_i8;
   const int32_t* bias_i32;
-  // Float outputs (output_scale == 0): output[o] = float(acc[o]) * scales[o].
+  // kInt8FloatOutput: output[o] = float(acc[o]) * scales[o].
   const float* scales;
-  // uint8 outputs (output_scale > 0): requant[2o] = m, requant[2o + 1] = shift.
+  // kInt8Uint8Output: uint8 outputs of real value q * output_scale (0 in the other modes),
+  // requantized with requant[2o] = m, requant[2o + 1] = shift.
   float output_scale;
   const int32_t* requant;
 };

@@ -59,7 +59,7 @@ typedef enum softedge_status {
 } softedge_status;
 
 /* Bytes of a softedge_model: room for the C++ softedge::Model (656 bytes on 64-bit targets,
- * 376 on 32-bit ones; the library checks at build time that it fits). */
+ * 408 on 32-bit ones; the library checks at build time that it fits). */
 #define SOFTEDGE_MODEL_STORAGE_BYTES (104 * sizeof(void *))
 
 /* A loaded model: a view of the caller's model bytes. Declare it anywhere (static, stack,

@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "softedge/host/bounded_file.h"
-#include "softedge/tools/cli_args.h"
-#include "softedge/tools/dequantize.h"
 #include "host_fixtures.h"
+#include "softedge/host/bounded_file.h"
 #include "softedge/host/file_io.h"
+#include "softedge/tools/dequantize.h"
 #include "softedge/tools/onnx_evaluator.h"
 #include "softedge/tools/onnx_tensor.h"
+
+namespace host = softedge::host;
 
 namespace tools = softedge::tools;
 using tools::Tensor;
@@ -169,13 +170,13 @@ TEST_CASE("onnx tensors: TensorProto data that does not match its shape or lives
 }
 
 TEST_CASE("dequantized(): int8 layers become q * scale, hidden layers q * m * 2^-(31+shift)") {
-  softedge::host::ModelSpec spec;
+  host::ModelSpec spec;
   spec.input_height = 1;
   spec.input_width = 2;
   spec.input_lut.assign(256, 7);
   spec.input_scale = 1.0f / 255.0f;
   spec.class_names = {"a", "b"};
-  softedge::host::DenseLayerSpec hidden;
+  host::DenseLayerSpec hidden;
   hidden.in_features = 2;
   hidden.out_features = 2;
   hidden.activation = softedge::format::Activation::kRelu;
@@ -184,14 +185,14 @@ TEST_CASE("dequantized(): int8 layers become q * scale, hidden layers q * m * 2^
   hidden.bias_i32 = {100, -50};
   hidden.output_scale = 0.25f;
   hidden.requant = {1 << 30, 0, 1 << 30, 2};  // M = 2^30 * 2^-31 = 0.5, then 0.125
-  softedge::host::DenseLayerSpec last = hidden;
+  host::DenseLayerSpec last = hidden;
   last.activation = softedge::format::Activation::kNone;
   last.output_scale = 0.0f;
   last.requant.clear();
   last.scales = {0.01f, 0.02f};
   spec.layers = {hidden, last};
 
-  const softedge::host::ModelSpec f = tools::dequantized(spec);
+  const host::ModelSpec f = tools::dequantized(spec);
   CHECK(f.input_scale == 1.0f);  // an int8 first layer reads lut(pixel) itself
   CHECK(f.input_bias == 0.0f);
   CHECK(f.input_lut == spec.input_lut);
@@ -205,23 +206,15 @@ TEST_CASE("dequantized(): int8 layers become q * scale, hidden layers q * m * 2^
                                                   static_cast<float>(127 * double{0.02f}),
                                                   static_cast<float>(-128 * double{0.02f})});
   CHECK(f.layers[1].weights_i8.empty());
-  CHECK(softedge::host::encode_model(f).size() > 0);  // a valid float model
+  CHECK(host::encode_model(f).size() > 0);  // a valid float model
 }
 
 TEST_CASE("read_file_at_most: the limit, and the file named in errors") {
   fixtures::TempDir dir;
   const std::string path = dir.write("five.bin", {1, 2, 3, 4, 5});
-  CHECK(softedge::host::read_file_at_most(path, 5).size() == 5);
-  CHECK_THROWS_WITH_AS(softedge::host::read_file_at_most(path, 4),
-                       doctest::Contains("five.bin: larger than"), softedge::host::FileError);
-  CHECK_THROWS_WITH_AS(softedge::host::read_file_at_most(dir.path() + "/none", 4),
-                       doctest::Contains("none: cannot open"), softedge::host::FileError);
-}
-
-TEST_CASE("parse_number: finite decimal numbers only") {
-  CHECK(tools::parse_number("0.2860", "--mean") == doctest::Approx(0.286));
-  CHECK(tools::parse_number("-1e-3", "--input-bias") == doctest::Approx(-0.001));
-  for (const char* bad : {"", " 1", "nan", "inf", "1e999", "0x10", "1,5", "1x"}) {
-    CHECK_THROWS_AS(tools::parse_number(bad, "--std"), tools::UsageError);
-  }
+  CHECK(host::read_file_at_most(path, 5).size() == 5);
+  CHECK_THROWS_WITH_AS(host::read_file_at_most(path, 4), doctest::Contains("five.bin: larger than"),
+                       host::FileError);
+  CHECK_THROWS_WITH_AS(host::read_file_at_most(dir.path() + "/none", 4),
+                       doctest::Contains("none: cannot open"), host::FileError);
 }

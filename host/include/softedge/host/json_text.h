@@ -1,19 +1,24 @@
-// softedge/host/json_text.h — the pieces the `--json` outputs are written with.
+// softedge/host/json_text.h — the JSON both binaries print (`--json`): documents are built as
+// nlohmann::ordered_json (keys stay in the order written, which is the order people read) and
+// printed by json_line, one document per line.
 #ifndef SOFTEDGE_HOST_JSON_TEXT_H
 #define SOFTEDGE_HOST_JSON_TEXT_H
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace softedge {
 namespace host {
 
-// `text` as a quoted JSON string (quotes, backslashes and control characters escaped;
-// other bytes pass through, so UTF-8 stays UTF-8).
-std::string json_string(const std::string& text);
+using Json = nlohmann::ordered_json;
 
-// A JSON number with enough digits to round-trip a float; "null" when not finite (JSON has
-// no NaN or infinity).
-std::string json_number(double value);
+// `value` as the shortest decimal that reads back as the same float: 0.001f is printed 0.001,
+// not 0.0010000000474974513. NaN and infinities stay so: json_line prints them as null.
+double json_float(float value);
+
+// `document` compact, on one line, with a final newline. Bytes that are not UTF-8 (a file
+// name may hold any) become U+FFFD, so the output always parses.
+std::string json_line(const Json& document);
 
 }  // namespace host
 }  // namespace softedge

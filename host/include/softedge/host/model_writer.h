@@ -14,21 +14,26 @@
 namespace softedge {
 namespace host {
 
+// A dense layer. Its mode (format.h, LayerMode) follows from weight_type and output_scale as
+// in the file (layer_mode() below); the vectors of the other modes stay empty.
 struct DenseLayerSpec {
   uint32_t in_features = 0;
   uint32_t out_features = 0;
   format::Activation activation = format::Activation::kNone;
   format::DType weight_type = format::DType::kFloat32;
-  // float32 layers:
+  // kFloat32:
   std::vector<float> weights;  // out x in, row-major
   std::vector<float> bias;     // out
-  // int8 layers (format.h, namespace layer):
+  // int8 modes (format.h, namespace layer):
   std::vector<int8_t> weights_i8;  // out x in, row-major (the quantizer uses [-127, 127])
   std::vector<int32_t> bias_i32;   // out, in accumulator units
-  float output_scale = 0.0f;       // 0: float outputs float(acc) * scales[o]
-  std::vector<float> scales;       // out, > 0 (float outputs)
-  std::vector<int32_t> requant;    // 2 * out: {m, shift} per output (uint8 outputs)
+  float output_scale = 0.0f;       // int8: 0 for float outputs, > 0 for uint8 outputs
+  std::vector<float> scales;       // kInt8FloatOutput: out, > 0
+  std::vector<int32_t> requant;    // kInt8Uint8Output: 2 * out, {m, shift} per output
 };
+
+// The layer's mode, derived as the loader derives it from the file (format::layer_mode).
+format::LayerMode layer_mode(const DenseLayerSpec& layer);
 
 struct ModelSpec {
   uint16_t input_height = 28;
@@ -42,7 +47,10 @@ struct ModelSpec {
 };
 
 // The complete file, CRC included, with the lowest format version that holds the layers.
-// Throws std::invalid_argument on a spec the runtime's loader would reject.
+// Throws std::invalid_argument when the spec cannot be encoded (a tensor whose size does not
+// match its layer's shape and mode, a weight type other than float32 or int8, counts beyond
+// the format's fields) or when the runtime's loader rejects the result (its status message,
+// with the layers listed).
 std::vector<uint8_t> encode_model(const ModelSpec& spec);
 
 // The spec of a loaded model (tensors copied out of the view): encode_model(spec_of(m))

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include <onnx/onnx_pb.h>
-#include "softedge/tools/onnx_model_file.h"
 #include "softedge/host/model_writer.h"
+#include "softedge/tools/onnx_model_file.h"
 
 namespace softedge {
 namespace tools {

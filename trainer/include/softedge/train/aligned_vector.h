@@ -1,5 +1,6 @@
-// softedge/train/aligned_vector.h — std::vector with 64-byte aligned storage, for buffers SIMD kernels
-// stream through: a 16-byte aligned base makes every other AVX-512 load split cache lines.
+// softedge/train/aligned_vector.h — std::vector with 64-byte aligned storage, for buffers SIMD
+// kernels stream through: a 16-byte aligned base makes every other AVX-512 load split cache
+// lines.
 #ifndef SOFTEDGE_TRAIN_ALIGNED_VECTOR_H
 #define SOFTEDGE_TRAIN_ALIGNED_VECTOR_H
 

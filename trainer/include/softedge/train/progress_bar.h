@@ -1,6 +1,6 @@
-// softedge/train/progress_bar.h — a one-line progress bar on a terminal, redrawn in place; silent when the
-// stream is not a terminal or TERM is unset or "dumb" (logs, pipes and terminals without
-// cursor control get the per-epoch lines only, never an escape code).
+// softedge/train/progress_bar.h — a one-line progress bar on a terminal, redrawn in place;
+// silent when the stream is not a terminal or TERM is unset or "dumb" (logs, pipes and
+// terminals without cursor control get the per-epoch lines only, never an escape code).
 #ifndef SOFTEDGE_TRAIN_PROGRESS_BAR_H
 #define SOFTEDGE_TRAIN_PROGRESS_BAR_H
 

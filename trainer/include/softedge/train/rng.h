@@ -1,5 +1,6 @@
-// softedge/train/rng.h — a small deterministic random generator. The standard library's distributions and
-// std::shuffle differ between implementations; these give the same stream everywhere.
+// softedge/train/rng.h — a small deterministic random generator. The standard library's
+// distributions and std::shuffle differ between implementations; these give the same stream
+// everywhere.
 #ifndef SOFTEDGE_TRAIN_RNG_H
 #define SOFTEDGE_TRAIN_RNG_H
 

@@ -1,5 +1,6 @@
-// softedge/train/training.h — the minibatch SGD loop for softmax regression, and evaluation through the
-// runtime (the accuracy the trainer reports is the accuracy a device gets).
+// softedge/train/training.h — the lesson's loop: minibatch SGD for softmax regression, with
+// evaluation through the runtime (the accuracy the trainer reports is the accuracy a device
+// gets).
 #ifndef SOFTEDGE_TRAIN_TRAINING_H
 #define SOFTEDGE_TRAIN_TRAINING_H
 
@@ -9,16 +10,12 @@
 
 #include "softedge/host/dataset.h"
 #include "softedge/host/epoch_report.h"
-#include "softedge/host/file_io.h"
-#include "softedge/host/model_writer.h"
+#include "softedge/train/dense_params.h"
+#include "softedge/train/model_spec.h"
 #include "softedge/train/softmax_regression.h"
 
 namespace softedge {
 namespace train {
-
-// feature = pixel * kPixelScale: the lesson's ToTensor() scaling, stored in the model file
-// so the runtime takes raw pixels.
-constexpr float kPixelScale = 1.0f / 255.0f;
 
 struct TrainConfig {
   uint32_t epochs = 10;
@@ -29,7 +26,7 @@ struct TrainConfig {
 };
 
 struct TrainResult {
-  LinearParams params;
+  DenseParams params;
   std::vector<host::EpochReport> epochs;
 };
 
@@ -38,12 +35,6 @@ struct TrainResult {
 TrainResult train_softmax_regression(const host::Split& train, const host::Split* test,
                                      const TrainConfig& config,
                                      const std::function<void(const host::EpochReport&)>& on_epoch);
-
-// The model file spec for trained parameters, with Fashion-MNIST's class names.
-host::ModelSpec make_model_spec(const LinearParams& params);
-
-// A Fashion-MNIST model spec without layers: 28x28x1 input, pixels/255, the class names.
-host::ModelSpec fashion_mnist_spec();
 
 // Share of `split` that the runtime, loading `model_file`, classifies right.
 double runtime_accuracy(const std::vector<uint8_t>& model_file, const host::Split& split);

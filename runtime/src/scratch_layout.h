@@ -1,0 +1,80 @@
+// scratch_layout.h — what inference keeps where in the caller's scratch buffer (internal to
+// the runtime; docs/RUNTIME.md, "Scratch memory"). scratch_bytes() and every buffer accessor
+// come from the one computation here.
+//
+// The parts start at the buffer's first 64-byte boundary, each at a multiple of 64 bytes:
+//   [features: input_size floats] [activations 0: max_width floats] [activations 1: max_width
+//   floats] [accumulators: max_width int32] [remapped pixels: input_size bytes, only with a
+//   lookup table]
+// Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes).
+#ifndef SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
+#define SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "softedge/model.h"
+
+namespace softedge {
+namespace detail {
+
+constexpr size_t kScratchAlignment = 64;
+
+inline size_t scratch_part_bytes(size_t bytes) {
+  return (bytes + kScratchAlignment - 1) / kScratchAlignment * kScratchAlignment;
+}
+
+// Byte offsets of the parts from the first 64-byte boundary, and where the last one ends.
+struct ScratchLayout {
+  size_t features;
+  size_t activations[2];
+  size_t accumulators;
+  size_t remapped_pixels;
+  size_t end;
+};
+
+inline ScratchLayout scratch_layout(const Model& model) {
+  const size_t width_bytes = scratch_part_bytes(static_cast<size_t>(model.max_width) * 4);
+  ScratchLayout layout;
+  layout.features = 0;
+  layout.activations[0] = scratch_part_bytes(static_cast<size_t>(model.input_size) * 4);
+  layout.activations[1] = layout.activations[0] + width_bytes;
+  layout.accumulators = layout.activations[1] + width_bytes;
+  layout.remapped_pixels = layout.accumulators + width_bytes;
+  layout.end = layout.remapped_pixels +
+               (model.input_lut != nullptr ? scratch_part_bytes(model.input_size) : 0);
+  return layout;
+}
+
+// The caller's buffer seen through the layout: up to 63 bytes are skipped to reach the
+// boundary, which scratch_bytes() counts.
+struct Scratch {
+  uint8_t* base;  // the first 64-byte boundary in the buffer
+  ScratchLayout layout;
+
+  float* features() const { return reinterpret_cast<float*>(base + layout.features); }
+  float* activations(uint32_t layer) const {
+    return reinterpret_cast<float*>(base + layout.activations[layer % 2]);
+  }
+  int32_t* accumulators() const { return reinterpret_cast<int32_t*>(base + layout.accumulators); }
+  uint8_t* remapped_pixels() const { return base + layout.remapped_pixels; }
+};
+
+inline size_t scratch_bytes_for(const ScratchLayout& layout) {
+  return layout.end + kScratchAlignment - 1;
+}
+
+// False when the buffer is null or smaller than the layout needs (*scratch is then unusable).
+inline bool make_scratch(void* buffer, size_t size, const Model& model, Scratch* scratch) {
+  scratch->layout = scratch_layout(model);  // in place: no copy of the layout
+  if (buffer == nullptr || size < scratch_bytes_for(scratch->layout)) return false;
+  const uintptr_t address = reinterpret_cast<uintptr_t>(buffer);
+  const size_t skip = (kScratchAlignment - address % kScratchAlignment) % kScratchAlignment;
+  scratch->base = static_cast<uint8_t*>(buffer) + skip;
+  return true;
+}
+
+}  // namespace detail
+}  // namespace softedge
+
+#endif
