@@ -21,8 +21,6 @@ namespace host = softedge::host;
 
 namespace {
 
-namespace train = softedge::train;
-
 #define FUZZ_CHECK(condition) \
   do {                        \
     if (!(condition)) __builtin_trap(); \
