@@ -7,6 +7,8 @@
 namespace softedge {
 namespace detail {
 
+// Each kernel is compiled only where a compiled layer mode calls it (layer_modes.h).
+#if SOFTEDGE_LAYER_MODE_FLOAT32
 void dense_f32_scalar(const float* x, const float* weights, const float* bias, uint32_t in,
                       uint32_t out, float* y) {
   for (uint32_t o = 0; o < out; ++o) {
@@ -16,7 +18,9 @@ void dense_f32_scalar(const float* x, const float* weights, const float* bias, u
     y[o] = sum + bias[o];
   }
 }
+#endif
 
+#if SOFTEDGE_FUSED_PIXEL_LAYER
 void dense_u8_f32_scalar(const uint8_t* pixels, float scale, const float* weights,
                          const float* bias, uint32_t in, uint32_t out, float* y) {
   for (uint32_t o = 0; o < out; ++o) {
@@ -26,7 +30,9 @@ void dense_u8_f32_scalar(const uint8_t* pixels, float scale, const float* weight
     y[o] = scale * sum + bias[o];
   }
 }
+#endif
 
+#if SOFTEDGE_LAYER_MODE_INT8
 void dense_u8s8_i32_scalar(const uint8_t* x, const int8_t* weights, const int32_t* bias,
                            uint32_t in, uint32_t out, int32_t* acc) {
   for (uint32_t o = 0; o < out; ++o) {
@@ -36,11 +42,14 @@ void dense_u8s8_i32_scalar(const uint8_t* x, const int8_t* weights, const int32_
     acc[o] = sum;
   }
 }
+#endif
 
+#if SOFTEDGE_LAYER_MODE_FLOAT32
 void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float bias,
                           float* out) {
   for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
+#endif
 
 bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
                         uint32_t* argmax) {

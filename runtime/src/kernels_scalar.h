@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kernel_requirements.h"
+#include "layer_modes.h"
 #include "softedge/kernels.h"
 
 namespace softedge {
@@ -29,14 +30,15 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
 // reference set itself, and cores whose only vector unit is integer: the Cortex-M sets), with
 // the CPU features its row of the table (kernel_sets.h) gives it. Declared extern first: the
 // table refers to it from kernel_registry.cpp.
-#define SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(variable, name, dense_u8s8)                \
-  extern const ::softedge::KernelSet variable;                                             \
-  const ::softedge::KernelSet variable = {name,                                            \
-                                          ::softedge::detail::required_features::variable, \
-                                          ::softedge::detail::dense_f32_scalar,             \
-                                          ::softedge::detail::dense_u8_f32_scalar,          \
-                                          dense_u8s8,                                       \
-                                          ::softedge::detail::pixels_to_f32_scalar,         \
-                                          ::softedge::detail::softmax_f32_scalar}
+#define SOFTEDGE_DEFINE_REFERENCE_FLOAT_KERNELS(variable, name, dense_u8s8)                  \
+  extern const ::softedge::KernelSet variable;                                               \
+  const ::softedge::KernelSet variable = {                                                   \
+      name,                                                                                  \
+      ::softedge::detail::required_features::variable,                                       \
+      SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::dense_f32_scalar),                         \
+      SOFTEDGE_FUSED_PIXEL_KERNEL(::softedge::detail::dense_u8_f32_scalar),                  \
+      SOFTEDGE_INT8_KERNEL(dense_u8s8),                                                      \
+      SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::pixels_to_f32_scalar),                     \
+      ::softedge::detail::softmax_f32_scalar}
 
 #endif

@@ -12,6 +12,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernel_requirements.h"
+#include "layer_modes.h"
 #include "simd_io.h"
 #include "softedge/kernels.h"
 
@@ -23,6 +24,39 @@ namespace {
 template <class Arch>
 inline float horizontal_sum(const xsimd::batch<float, Arch>& v) {
   return xsimd::hadd(v);
+}
+
+// An int32 batch's bits as floats, through this ISA's own reinterpret: xsimd's generic
+// bitwise_cast on NEON builds a table of all 81 reinterpret wrappers, which stay in the
+// object (324 bytes of aarch64 code) although only one is called.
+template <class Arch>
+inline xsimd::batch<float, Arch> float_bits(const xsimd::batch<int32_t, Arch>& bits) {
+#if defined(__ARM_NEON) || defined(__ARM_NEON__)
+  return vreinterpretq_f32_s32(bits.data);
+#else
+  return xsimd::bitwise_cast<xsimd::batch<float, Arch>>(bits);
+#endif
+}
+
+// exp(a) for a <= 0, the softmax's only use: xsimd::exp's own steps (k = round(a / ln 2), its
+// polynomial on the remainder, times 2^k built as float bits), so the same bits, without its
+// test for overflow (a <= 0 cannot overflow) and with float_bits() for the 2^k. Size-first
+// builds keep one copy out of line for the softmax's two calls, as xsimd::exp was.
+#if defined(SOFTEDGE_SIZE_FIRST)
+#define SOFTEDGE_EXP_INLINE __attribute__((noinline))
+#else
+#define SOFTEDGE_EXP_INLINE inline
+#endif
+template <class Arch>
+SOFTEDGE_EXP_INLINE xsimd::batch<float, Arch> exp_nonpositive(xsimd::batch<float, Arch> a) {
+  using batch = xsimd::batch<float, Arch>;
+  using reduction = xsimd::kernel::detail::exp_reduction<float, Arch,
+                                                         xsimd::kernel::detail::exp_tag>;
+  batch x;
+  const batch k = reduction::reduce(a, x);
+  x = reduction::approx(x);
+  const xsimd::batch<int32_t, Arch> two_to_k = (xsimd::to_int(k) + 127) << 23;  // 2^k's bits
+  return xsimd::select(a <= reduction::minlog(), batch(0.0f), x * float_bits(two_to_k));
 }
 
 // Where a dense layer reads its input from: float features, or raw pixels widened in
@@ -169,10 +203,21 @@ void dense_u8_f32_xsimd(const uint8_t* pixels, float scale, const float* weights
   dense<Arch>(PixelInput<Arch>{pixels, scale}, weights, bias, in, out, y);
 }
 
-// A plain loop: the compiler vectorizes it for the ISA this file is built for.
-void pixels_to_f32_auto(const uint8_t* pixels, uint32_t n, float scale, float bias,
-                        float* out) {
-  for (uint32_t i = 0; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
+// Whole registers of pixels converted as the pixel input of a dense layer converts them, then
+// one FMA (with bias 0 exactly the rounding of p * scale, like the reference); a scalar tail.
+// (GCC 12 at -O2 does not vectorize the plain loop.)
+template <class Arch>
+void pixels_to_f32_xsimd(const uint8_t* pixels, uint32_t n, float scale, float bias,
+                         float* out) {
+  using batch = xsimd::batch<float, Arch>;
+  constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+  const PixelInput<Arch> input{pixels, scale};
+  const batch scale_v(scale), bias_v(bias);
+  uint32_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    xsimd::fma(input.load(i), scale_v, bias_v).store_unaligned(out + i);
+  }
+  for (; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
 // Two passes over whole registers. In a partial last register the missing lanes read as
@@ -211,12 +256,12 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
   const batch shift(max_logit);
   batch sum_v(0.0f), tail_e(0.0f);
   for (uint32_t i = 0; i < full; i += kLanes) {
-    const batch e = xsimd::exp(batch::load_unaligned(logits + i) - shift);
+    const batch e = exp_nonpositive(batch::load_unaligned(logits + i) - shift);
     e.store_unaligned(probabilities + i);
     sum_v += e;
   }
   if (tail > 0) {
-    tail_e = xsimd::exp(tail_logits(-INFINITY) - shift);
+    tail_e = exp_nonpositive(tail_logits(-INFINITY) - shift);
     sum_v += tail_e;
   }
   const batch inverse(1.0f / horizontal_sum(sum_v));
@@ -234,15 +279,15 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
 // A kernel set: its name, the CPU features its row of the table (kernel_sets.h) gives it,
 // the float kernels above for `arch`, and this ISA's int8 kernel. Declared extern first: the
 // table refers to it from kernel_registry.cpp.
-#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)          \
-  extern const ::softedge::KernelSet variable;                                    \
-  const ::softedge::KernelSet variable = {                                        \
-      name,                                                                       \
-      ::softedge::detail::required_features::variable,                            \
-      ::softedge::detail::dense_f32_xsimd<arch>,                                 \
-      ::softedge::detail::dense_u8_f32_xsimd<arch>,                              \
-      dense_u8s8,                                                                 \
-      ::softedge::detail::pixels_to_f32_auto,                                    \
+#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)                    \
+  extern const ::softedge::KernelSet variable;                                              \
+  const ::softedge::KernelSet variable = {                                                  \
+      name,                                                                                 \
+      ::softedge::detail::required_features::variable,                                      \
+      SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::dense_f32_xsimd<arch>),                   \
+      SOFTEDGE_FUSED_PIXEL_KERNEL(::softedge::detail::dense_u8_f32_xsimd<arch>),            \
+      SOFTEDGE_INT8_KERNEL(dense_u8s8),                                                     \
+      SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::pixels_to_f32_xsimd<arch>),               \
       ::softedge::detail::softmax_f32_xsimd<arch>}
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "layer_modes.h"
 #include "softedge/crc32.h"
 #include "softedge/model.h"
 
@@ -42,12 +43,14 @@ struct RegionList {
   }
 };
 
+#if SOFTEDGE_LAYER_MODE_FLOAT32
 bool all_finite(const float* values, uint64_t count) {
   for (uint64_t i = 0; i < count; ++i) {
     if (!isfinite(values[i])) return false;
   }
   return true;
 }
+#endif
 
 // Exactly num_classes non-empty names, each ending in NUL, filling the block.
 Status check_class_names(const Model* model) {
@@ -113,13 +116,16 @@ Status place_tensors(const uint8_t* data, const uint8_t* entry, uint32_t file_si
 // The values the kernels rely on. Float layers: finite weights and biases. int8 layers: an
 // accumulator that cannot overflow int32 whatever the inputs (a hostile file could otherwise
 // make the kernels' integer arithmetic undefined), and valid scales or requantization pairs.
+// Only the compiled modes reach it (load_layer).
 Status check_values(const DenseLayer& layer) {
+#if SOFTEDGE_LAYER_MODE_FLOAT32
   if (layer.mode == LayerMode::kFloat32) {
     const uint64_t weight_count = static_cast<uint64_t>(layer.in_features) * layer.out_features;
     return all_finite(layer.weights, weight_count) && all_finite(layer.bias, layer.out_features)
                ? Status::kOk
                : Status::kNonFiniteWeights;
   }
+#endif
   const uint64_t input_range = static_cast<uint64_t>(layer.in_features) * kMaxInt8Product;
   for (uint32_t o = 0; o < layer.out_features; ++o) {
     const int64_t bias = layer.bias_i32[o];
@@ -177,6 +183,9 @@ Status load_layer(const uint8_t* data, uint32_t file_size, uint16_t version, uin
       check_layer_chain(version, index, layer_count, mode, static_cast<Activation>(activation),
                         output_scale, model, index > 0 ? &model.layers[index - 1] : nullptr);
   if (chain != Status::kOk) return chain;
+  // A valid layer whose mode this build leaves out: its own status, after the format's rules
+  // (so a broken file gets the same status from every build).
+  if (!layer_mode_compiled(mode)) return Status::kLayerModeUnavailable;
   const uint32_t in = read_u32(entry + layer::kInFeatures);
   const uint32_t out = read_u32(entry + layer::kOutFeatures);
   if (in != expected_in || out == 0 || out > kMaxFeatures) return Status::kBadDimensions;
@@ -278,6 +287,15 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
 }
 
 }  // namespace
+
+bool layer_mode_compiled(LayerMode mode) {
+  switch (mode) {
+    case LayerMode::kFloat32: return SOFTEDGE_LAYER_MODE_FLOAT32;
+    case LayerMode::kInt8FloatOutput: return SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT;
+    case LayerMode::kInt8Uint8Output: return SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT;
+  }
+  return false;
+}
 
 Status load(const uint8_t* data, size_t size, Model* model) {
   const Status status = load_checked(data, size, model);

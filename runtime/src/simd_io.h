@@ -90,6 +90,14 @@ inline float horizontal_max(typename xsimd::batch<float, Arch>::register_type v,
   return largest;
 }
 
+#if defined(__aarch64__)
+// One instruction (FMAXV) where the generic version stores the lanes and loops.
+template <class Arch>
+inline float horizontal_max(float32x4_t v, xsimd::neon64) {
+  return vmaxvq_f32(v);
+}
+#endif
+
 #if defined(__AVX512F__)
 template <class Arch>
 inline float horizontal_max(__m512 v, xsimd::avx512f) {

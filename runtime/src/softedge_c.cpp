@@ -47,6 +47,8 @@ static_assert(SOFTEDGE_SCRATCH_TOO_SMALL == static_cast<int>(Status::kScratchToo
 static_assert(SOFTEDGE_NON_FINITE_LOGITS == static_cast<int>(Status::kNonFiniteLogits), "");
 static_assert(SOFTEDGE_UNKNOWN_KERNEL == static_cast<int>(Status::kUnknownKernel), "");
 static_assert(SOFTEDGE_KERNEL_UNAVAILABLE == static_cast<int>(Status::kKernelUnavailable), "");
+static_assert(SOFTEDGE_LAYER_MODE_UNAVAILABLE == static_cast<int>(Status::kLayerModeUnavailable),
+              "");
 static_assert(SOFTEDGE_STATUS_COUNT == static_cast<int>(Status::kCount),
               "a Status has no C counterpart: add it to softedge_status");
 

@@ -25,3 +25,15 @@ add_test(NAME embedded/size
                  -DLIBRARY=$<TARGET_FILE:softedge_runtime> -DBUDGET=${SOFTEDGE_TEXT_BUDGET}
                  "-DLABEL=${CMAKE_SYSTEM_PROCESSOR} ${CMAKE_BUILD_TYPE} ${SOFTEDGE_KERNELS}"
                  -P ${CMAKE_CURRENT_LIST_DIR}/check_size.cmake)
+
+# embedded/layer-modes: load() refuses a model whose layer mode SOFTEDGE_LAYER_MODES leaves out
+# (kLayerModeUnavailable), loads and runs the others, and the kernel sets have exactly the
+# members the compiled modes call. Every build with a C++ library, single-set ones included.
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic")
+  add_executable(softedge_layer_modes_test ${CMAKE_CURRENT_LIST_DIR}/layer_modes_test.cpp)
+  target_link_libraries(softedge_layer_modes_test PRIVATE softedge_runtime)
+  add_test(NAME embedded/layer-modes COMMAND softedge_layer_modes_test)
+  set_tests_properties(embedded/layer-modes PROPERTIES
+                       PASS_REGULAR_EXPRESSION "layer modes: as built"
+                       FAIL_REGULAR_EXPRESSION "FAILED")
+endif()

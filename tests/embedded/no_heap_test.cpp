@@ -94,6 +94,14 @@ int main() {
   std::vector<float> probabilities(4 * 10);
   unsigned total = 0, runs = 0;
   for (bool int8 : {false, true}) {
+    // A build without this model's layer mode (SOFTEDGE_LAYER_MODES) cannot load it (and the
+    // writer, which checks its bytes with this runtime, cannot encode it): nothing to count.
+    if (!softedge::layer_mode_compiled(int8 ? softedge::format::LayerMode::kInt8FloatOutput
+                                            : softedge::format::LayerMode::kFloat32)) {
+      printf("%-5s model: skipped, its layer mode is not compiled in (SOFTEDGE_LAYER_MODES)\n",
+             int8 ? "int8" : "float");
+      continue;
+    }
     const std::vector<uint8_t> file = softedge::host::encode_model(
         int8 ? fixtures::mnist_int8_spec() : fixtures::mnist_linear_spec());
     for (size_t k = 0; k < softedge::kernel_count(); ++k) {
@@ -113,5 +121,5 @@ int main() {
   const bool counter_works = allocations >= 2;
   printf("%u runs, %u allocations in the runtime; counter self-check %s\n", runs, total,
          counter_works ? "ok" : "FAILED");
-  return total == 0 && runs >= 2 && counter_works ? 0 : 1;
+  return total == 0 && runs >= 1 && counter_works ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/softedge.h"
 #include "softedge/softedge_c.h"
@@ -25,7 +26,8 @@ TEST_CASE("C API: every status has the C++ value and message") {
   CHECK(std::string(softedge_status_message(SOFTEDGE_STATUS_COUNT)) == "unknown status");
 }
 
-TEST_CASE("C API: load, sizes and class names of float and int8 models") {
+TEST_CASE("C API: load, sizes and class names of float and int8 models" *
+          fixtures::needs_every_layer_mode()) {
   for (const softedge::host::ModelSpec& spec :
        {fixtures::mnist_linear_spec(3), fixtures::mnist_int8_spec(4)}) {
     fixtures::LoadedModel cpp(spec);
@@ -42,7 +44,8 @@ TEST_CASE("C API: load, sizes and class names of float and int8 models") {
   }
 }
 
-TEST_CASE("C API: infer_u8 and infer_batch_u8 equal the C++ calls bit for bit") {
+TEST_CASE("C API: infer_u8 and infer_batch_u8 equal the C++ calls bit for bit" *
+          fixtures::needs_every_layer_mode()) {
   for (const softedge::host::ModelSpec& spec :
        {fixtures::mnist_linear_spec(7), fixtures::mnist_int8_spec(8)}) {
     fixtures::LoadedModel cpp(spec);
@@ -80,7 +83,8 @@ TEST_CASE("C API: infer_u8 and infer_batch_u8 equal the C++ calls bit for bit") 
   }
 }
 
-TEST_CASE("C API: bad calls get the C++ statuses, and a failed load leaves an empty model") {
+TEST_CASE("C API: bad calls get the C++ statuses, and a failed load leaves an empty model" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel cpp(fixtures::mnist_linear_spec(9));
   REQUIRE(cpp.status == Status::kOk);
   softedge_model model;

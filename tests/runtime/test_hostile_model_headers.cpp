@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hostile_models.h"
+#include "layer_mode_skip.h"
 #include "softedge/inference.h"
 #include "softedge/model.h"
 #include "softedge/status.h"
@@ -25,7 +26,8 @@ Status load_file(const std::vector<uint8_t>& file, softedge::Model* model) {
 
 }  // namespace
 
-TEST_CASE("hostile headers: each crafted defect is rejected with its own status") {
+TEST_CASE("hostile headers: each crafted defect is rejected with its own status" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<fixtures::HostileCase> cases = fixtures::hostile_cases();
   std::set<int> statuses;
   size_t rejected = 0;
@@ -45,7 +47,8 @@ TEST_CASE("hostile headers: each crafted defect is rejected with its own status"
   CHECK(cases.size() >= 80);
 }
 
-TEST_CASE("hostile headers: the unmodified bases load (the edits are what is rejected)") {
+TEST_CASE("hostile headers: the unmodified bases load (the edits are what is rejected)" *
+          fixtures::needs_every_layer_mode()) {
   namespace d = fixtures::hostile_detail;
   for (const std::vector<uint8_t>& file : {d::tiny_float(), d::tiny_int8(), d::two_layers()}) {
     softedge::Model model;
@@ -60,7 +63,8 @@ TEST_CASE("hostile headers: the unmodified bases load (the edits are what is rej
   CHECK(model.input_lut[255] == 0);
 }
 
-TEST_CASE("hostile headers: buffer alignment and null arguments") {
+TEST_CASE("hostile headers: buffer alignment and null arguments" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = fixtures::hostile_detail::tiny_float();
   std::vector<uint8_t> shifted(good.size() + 4);
   softedge::Model model;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
@@ -40,7 +41,8 @@ std::vector<double> reference_probabilities(const host::ModelSpec& spec,
 
 }  // namespace
 
-TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
+TEST_CASE("infer_u8 gives the reference probabilities on every kernel set" *
+          fixtures::needs_every_layer_mode()) {
   host::ModelSpec spec = fixtures::mnist_linear_spec(11);
   spec.layers[0] = fixtures::dense_layer(784, 10, 11, 0.05f);
   fixtures::LoadedModel m(spec);
@@ -62,7 +64,8 @@ TEST_CASE("infer_u8 gives the reference probabilities on every kernel set") {
   });
 }
 
-TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference") {
+TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference" *
+          fixtures::needs_every_layer_mode()) {
   host::ModelSpec spec = fixtures::linear_spec(6, 6, 4);
   spec.input_bias = -0.5f;
   spec.layers.clear();
@@ -80,7 +83,7 @@ TEST_CASE("a two-layer ReLU model runs through scratch and matches the reference
     CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-4));
 }
 
-TEST_CASE("the batch call equals one call per image") {
+TEST_CASE("the batch call equals one call per image" * fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel m(fixtures::mnist_linear_spec(2));
   REQUIRE(m.status == Status::kOk);
   const size_t images = 7;
@@ -103,7 +106,7 @@ TEST_CASE("the batch call equals one call per image") {
   }
 }
 
-TEST_CASE("inference checks sizes, scratch and the model") {
+TEST_CASE("inference checks sizes, scratch and the model" * fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel m(fixtures::mnist_linear_spec());
   REQUIRE(m.status == Status::kOk);
   const std::vector<uint8_t> pixels(784, 100);
@@ -125,7 +128,8 @@ TEST_CASE("inference checks sizes, scratch and the model") {
                            m.scratch.size(), nullptr) == Status::kOk);
 }
 
-TEST_CASE("NaN or infinite float input gives kNonFiniteLogits and zero probabilities") {
+TEST_CASE("NaN or infinite float input gives kNonFiniteLogits and zero probabilities" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel m(fixtures::mnist_linear_spec());
   REQUIRE(m.status == Status::kOk);
   for (float bad :

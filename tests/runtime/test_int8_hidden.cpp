@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 #include "softedge/model.h"
@@ -84,7 +85,7 @@ std::vector<float> reference_logits(const host::ModelSpec& spec,
 
 TEST_CASE(
     "an int8 network with a hidden layer and a lookup table gives the reference on every kernel "
-    "set") {
+    "set" * fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = hidden_spec();
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -115,7 +116,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place") {
+TEST_CASE("the loader enforces the int8 chain rules and the lookup table's place" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(hidden_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint8_t* second = &good[table + fmt::kLayerEntrySize];

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
@@ -17,7 +18,8 @@ using softedge::Status;
 namespace fmt = softedge::format;
 
 
-TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads back") {
+TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads back" *
+          fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = fixtures::mnist_int8_spec();
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -36,7 +38,8 @@ TEST_CASE("an int8 784 -> 10 model is version 2, at most 8,500 bytes, and loads 
 
 // The integer sums are bit-exact on every set (test_int8_kernels.cpp) and the scaling is one
 // shared multiply, so the logits are too; the probabilities go through each set's exp.
-TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
+TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set" *
+          fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = fixtures::mnist_int8_spec(9);
   fixtures::LoadedModel m(spec);
   REQUIRE(m.status == Status::kOk);
@@ -75,7 +78,7 @@ TEST_CASE("int8 inference is softmax(float(acc) * scale) on every kernel set") {
   });
 }
 
-TEST_CASE("float features cannot feed an int8 model") {
+TEST_CASE("float features cannot feed an int8 model" * fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel m(fixtures::mnist_int8_spec());
   REQUIRE(m.status == Status::kOk);
   std::vector<float> features(784, 0.5f), probabilities(10);
@@ -84,7 +87,7 @@ TEST_CASE("float features cannot feed an int8 model") {
                             nullptr) == Status::kUnsupportedLayer);
 }
 
-TEST_CASE("the loader rejects malformed int8 layers") {
+TEST_CASE("the loader rejects malformed int8 layers" * fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(fixtures::mnist_int8_spec());
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   const uint32_t scales = fmt::read_u32(&good[table + fmt::layer::kScaleOffset]);
@@ -122,7 +125,8 @@ TEST_CASE("the loader rejects malformed int8 layers") {
         }) == Status::kUnsupportedLayer);
 }
 
-TEST_CASE("every truncation and every bit flip of an int8 model is rejected") {
+TEST_CASE("every truncation and every bit flip of an int8 model is rejected" *
+          fixtures::needs_every_layer_mode()) {
   host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
   host::DenseLayerSpec& layer = spec.layers[0];
   layer.weight_type = fmt::DType::kInt8;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/format.h"
 #include "softedge/model.h"
@@ -109,7 +110,8 @@ TEST_CASE("requantization pairs: m from 2^30 up to 2^31 - 1, shift from -30 to 3
   CHECK_FALSE(fmt::valid_requant_pair(1 << 30, 32));
 }
 
-TEST_CASE("the loader gives every layer its mode, and only that mode's tensors") {
+TEST_CASE("the loader gives every layer its mode, and only that mode's tensors" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel f(fixtures::mnist_linear_spec());
   REQUIRE(f.status == Status::kOk);
   const softedge::DenseLayer& flt = f.model.layers[0];
@@ -140,7 +142,8 @@ TEST_CASE("the loader gives every layer its mode, and only that mode's tensors")
   CHECK(two.model.layers[1].mode == LayerMode::kInt8FloatOutput);
 }
 
-TEST_CASE("the loader places each tensor with its mode's size") {
+TEST_CASE("the loader places each tensor with its mode's size" *
+          fixtures::needs_every_layer_mode()) {
   // The last tensor of the file is the int8 layer's scales: one byte short of 4 per output,
   // the file no longer holds them.
   std::vector<uint8_t> file = host::encode_model(fixtures::mnist_int8_spec());
@@ -153,7 +156,8 @@ TEST_CASE("the loader places each tensor with its mode's size") {
   CHECK(softedge::load(file.data(), file.size(), &model) == Status::kBadTensorOffset);
 }
 
-TEST_CASE("the writer derives each layer's mode as the loader does, and spec_of keeps it") {
+TEST_CASE("the writer derives each layer's mode as the loader does, and spec_of keeps it" *
+          fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = two_int8_layers();
   CHECK(host::layer_mode(spec.layers[0]) == LayerMode::kInt8Uint8Output);
   CHECK(host::layer_mode(spec.layers[1]) == LayerMode::kInt8FloatOutput);
@@ -169,7 +173,8 @@ TEST_CASE("the writer derives each layer's mode as the loader does, and spec_of 
   CHECK(host::encode_model(again) == loaded.bytes);
 }
 
-TEST_CASE("the writer encodes from the mode's sizes and leaves validation to the loader") {
+TEST_CASE("the writer encodes from the mode's sizes and leaves validation to the loader" *
+          fixtures::needs_every_layer_mode()) {
   // Tensors that do not match the shape and mode: the writer's own check, naming the layer.
   host::ModelSpec spec = two_int8_layers();
   spec.layers[0].requant.resize(8);  // 4 pairs for 5 outputs

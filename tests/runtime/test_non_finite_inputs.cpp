@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/format.h"
 #include "softedge/inference.h"
@@ -69,7 +70,8 @@ void infer_f32_everywhere(fixtures::LoadedModel& m, const std::vector<float>& fe
 
 }  // namespace
 
-TEST_CASE("non-finite: NaN, +Inf or -Inf anywhere in the features, every kernel set") {
+TEST_CASE("non-finite: NaN, +Inf or -Inf anywhere in the features, every kernel set" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel linear(fixtures::mnist_linear_spec(30));
   REQUIRE(linear.status == Status::kOk);
   // First, last, and positions inside and at the end of a vector register.
@@ -89,7 +91,8 @@ TEST_CASE("non-finite: NaN, +Inf or -Inf anywhere in the features, every kernel 
   infer_f32_everywhere(linear, both, check_non_finite);
 }
 
-TEST_CASE("non-finite: a NaN input stays NaN through ReLU layers") {
+TEST_CASE("non-finite: a NaN input stays NaN through ReLU layers" *
+          fixtures::needs_every_layer_mode()) {
   // Regression: ReLU written as `x > 0 ? x : 0` turned NaN into 0, so a NaN input to a model
   // with a ReLU hidden layer gave kOk and a confident prediction (found by fuzz_model).
   fixtures::LoadedModel mlp(mlp_spec());
@@ -104,7 +107,8 @@ TEST_CASE("non-finite: a NaN input stays NaN through ReLU layers") {
   infer_f32_everywhere(mlp, all_nan, check_non_finite);
 }
 
-TEST_CASE("non-finite: an infinity a ReLU turns into 0 gives a defined, finite result") {
+TEST_CASE("non-finite: an infinity a ReLU turns into 0 gives a defined, finite result" *
+          fixtures::needs_every_layer_mode()) {
   // One input, one hidden unit with weight +1 and ReLU, then 1 -> 2. Input -Inf: the hidden
   // unit is -Inf, ReLU makes it exactly 0, and the logits are the output biases.
   host::ModelSpec spec;
@@ -136,7 +140,8 @@ TEST_CASE("non-finite: an infinity a ReLU turns into 0 gives a defined, finite r
   infer_f32_everywhere(m, {kNan}, check_non_finite);
 }
 
-TEST_CASE("non-finite: finite features whose sums overflow, every kernel set") {
+TEST_CASE("non-finite: finite features whose sums overflow, every kernel set" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel linear(fixtures::mnist_linear_spec(34));
   REQUIRE(linear.status == Status::kOk);
   infer_f32_everywhere(linear, std::vector<float>(784, 3e38f), check_non_finite);
@@ -148,7 +153,8 @@ TEST_CASE("non-finite: finite features whose sums overflow, every kernel set") {
                        });
 }
 
-TEST_CASE("non-finite: pixels times a huge input scale overflow, single and batch calls") {
+TEST_CASE("non-finite: pixels times a huge input scale overflow, single and batch calls" *
+          fixtures::needs_every_layer_mode()) {
   // Pixels cannot be NaN, but a (finite, accepted) input scale of 1e38 makes 255 * 1e38
   // infinite. Both pixel paths: the fused first layer (input bias 0) and features first.
   for (const float input_bias : {0.0f, 1.0f}) {
@@ -184,7 +190,8 @@ TEST_CASE("non-finite: pixels times a huge input scale overflow, single and batc
   }
 }
 
-TEST_CASE("non-finite: an int8 scale near FLT_MAX overflows acc * scale, every kernel set") {
+TEST_CASE("non-finite: an int8 scale near FLT_MAX overflows acc * scale, every kernel set" *
+          fixtures::needs_every_layer_mode()) {
   host::ModelSpec spec = fixtures::mnist_int8_spec(36);
   spec.layers[0].scales.assign(10, 3e38f);
   spec.layers[0].bias_i32.assign(10, 1000);

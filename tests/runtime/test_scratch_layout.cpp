@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../runtime/src/scratch_layout.h"  // internal to the runtime: tested here directly
+#include "layer_mode_skip.h"
 #include "model_fixtures.h"
 #include "softedge/inference.h"
 
@@ -44,7 +45,8 @@ std::vector<host::ModelSpec> models() {
 
 }  // namespace
 
-TEST_CASE("the scratch parts are 64-byte aligned, in order, disjoint and large enough") {
+TEST_CASE("the scratch parts are 64-byte aligned, in order, disjoint and large enough" *
+          fixtures::needs_every_layer_mode()) {
   for (const host::ModelSpec& spec : models()) {
     fixtures::LoadedModel f(spec);
     REQUIRE(f.status == Status::kOk);
@@ -67,7 +69,8 @@ TEST_CASE("the scratch parts are 64-byte aligned, in order, disjoint and large e
   }
 }
 
-TEST_CASE("scratch_bytes keeps the documented figures (docs/RUNTIME.md)") {
+TEST_CASE("scratch_bytes keeps the documented figures (docs/RUNTIME.md)" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel plain(fixtures::mnist_linear_spec());
   CHECK(softedge::scratch_bytes(plain.model) == 3391);
   host::ModelSpec table = fixtures::mnist_int8_spec();
@@ -78,7 +81,8 @@ TEST_CASE("scratch_bytes keeps the documented figures (docs/RUNTIME.md)") {
   CHECK(softedge::scratch_bytes(mlp.model) == 7103);
 }
 
-TEST_CASE("the scratch accessors point at the layout's offsets from the first 64-byte boundary") {
+TEST_CASE("the scratch accessors point at the layout's offsets from the first 64-byte boundary" *
+          fixtures::needs_every_layer_mode()) {
   fixtures::LoadedModel f(mlp_with_table());
   REQUIRE(f.status == Status::kOk);
   const size_t size = softedge::scratch_bytes(f.model);
@@ -103,7 +107,8 @@ TEST_CASE("the scratch accessors point at the layout's offsets from the first 64
   CHECK_FALSE(softedge::detail::make_scratch(nullptr, size, f.model, &s));
 }
 
-TEST_CASE("inference writes only inside the scratch_bytes() it asked for") {
+TEST_CASE("inference writes only inside the scratch_bytes() it asked for" *
+          fixtures::needs_every_layer_mode()) {
   for (const host::ModelSpec& spec : models()) {
     fixtures::LoadedModel f(spec);
     REQUIRE(f.status == Status::kOk);

@@ -145,11 +145,27 @@ constexpr bool valid_requant_pair(int32_t m, int32_t shift) {
 }
 constexpr uint64_t kMaxInt8Product = 255u * 128u;
 
+// On a little-endian target a plain (unaligned-safe) copy: one load, where the byte-wise form
+// looks large enough to GCC's -Os inliner that it becomes a call at each of the loader's
+// dozens of uses (the aarch64 size-first loader is 276 bytes larger with it).
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+inline uint16_t read_u16(const uint8_t* p) {
+  uint16_t value;
+  memcpy(&value, p, sizeof value);
+  return value;
+}
+inline uint32_t read_u32(const uint8_t* p) {
+  uint32_t value;
+  memcpy(&value, p, sizeof value);
+  return value;
+}
+#else
 inline uint16_t read_u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
 inline uint32_t read_u32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
          (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
+#endif
 inline float read_f32(const uint8_t* p) {
   uint32_t bits = read_u32(p);
   float value;

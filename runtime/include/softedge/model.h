@@ -62,6 +62,11 @@ struct Model {
 
 Status load(const uint8_t* data, size_t size, Model* model);
 
+// Whether this build runs layers of `mode`. A build can leave modes out (the CMake list
+// SOFTEDGE_LAYER_MODES; default: all); load() refuses a model with a layer of a mode left out
+// (Status::kLayerModeUnavailable), and kernel set members only such modes call are null.
+bool layer_mode_compiled(format::LayerMode mode);
+
 // The name of class `index`, or "" when index is out of range.
 const char* class_name(const Model& model, uint32_t index);
 

@@ -55,6 +55,7 @@ typedef enum softedge_status {
   SOFTEDGE_NON_FINITE_LOGITS,   /* NaN/Inf input (or overflow): probabilities all 0 */
   SOFTEDGE_UNKNOWN_KERNEL,      /* softedge_force_kernel: no kernel set of that name */
   SOFTEDGE_KERNEL_UNAVAILABLE,  /* softedge_force_kernel: this CPU (or OS) cannot run it */
+  SOFTEDGE_LAYER_MODE_UNAVAILABLE, /* softedge_load: a layer mode this build leaves out */
   SOFTEDGE_STATUS_COUNT         /* not a status: how many there are */
 } softedge_status;
 
