@@ -3,7 +3,7 @@
 // model writer, which checks its bytes with this runtime's loader, refuses to encode them.
 // embedded/layer-modes (tests/embedded/layer_modes_test.cpp) covers such builds, and the
 // kernel tests skip only the kernels that are compiled out.
-//   TEST_CASE("..." * fixtures::needs_every_layer_mode()) { ... }
+// Usage: decorate the test case with `* fixtures::needs_every_layer_mode()`.
 #ifndef SOFTEDGE_TESTS_LAYER_MODE_SKIP_H
 #define SOFTEDGE_TESTS_LAYER_MODE_SKIP_H
 
