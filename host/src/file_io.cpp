@@ -2,6 +2,7 @@
 #include "softedge/host/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,6 +64,23 @@ std::vector<uint8_t> read_file(const std::string& path) {
   if (!in) throw FileError(path + ": cannot open: " + errno_text());
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw FileError(path + ": read error: " + errno_text());
+  return bytes;
+}
+
+std::vector<uint8_t> huge_page_bytes(size_t size) {
+  std::vector<uint8_t> bytes;
+  bytes.reserve(size);  // allocated, not yet touched: the advice comes before the first fault
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(bytes.data()) + page - 1) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data()) + size;
+  // Only a hint: without huge pages (another kernel, another OS) the pages are just smaller.
+#ifdef MADV_HUGEPAGE
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)begin;
+  (void)end;
+#endif
+  bytes.resize(size);
   return bytes;
 }
 

@@ -15,6 +15,7 @@
 #include <climits>
 #include <memory>
 
+#include "softedge/host/file_io.h"
 #include "softedge/host/idx_reader.h"
 
 namespace softedge {
@@ -27,9 +28,9 @@ uint32_t le32(const uint8_t* p) {
 
 // Decompressing with zlib's inflate() rather than gzread() lets us tell a corrupt stream from a
 // truncated one, and reject bytes after the gzip stream.
-std::vector<uint8_t> inflate_with_zlib(const std::vector<uint8_t>& in, const std::string& path,
+std::vector<uint8_t> inflate_with_zlib(const uint8_t* in, size_t in_size, const std::string& path,
                                        size_t max_bytes) {
-  if (in.size() > UINT_MAX) throw DataError(path + ": too large for zlib");
+  if (in_size > UINT_MAX) throw DataError(path + ": too large for zlib");
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {  // 16+: expect a gzip wrapper, check CRC
     throw DataError(path + ": cannot initialise zlib");
@@ -40,13 +41,13 @@ std::vector<uint8_t> inflate_with_zlib(const std::vector<uint8_t>& in, const std
   // deflate's best ratio (~1032:1) so a lying trailer cannot make us allocate much.
   // The +1 leaves room to see the end of the stream without growing the buffer.
   uint64_t guess = uint64_t{1} << 16;
-  if (in.size() >= 18) {
-    guess = std::min(uint64_t{in.size()} * 1032, uint64_t{le32(in.data() + in.size() - 4)} + 1);
+  if (in_size >= 18) {
+    guess = std::min(uint64_t{in_size} * 1032, uint64_t{le32(in + in_size - 4)} + 1);
   }
   std::vector<uint8_t> out(static_cast<size_t>(std::min<uint64_t>(guess, max_bytes + 1)));
   size_t produced = 0;
-  zs.next_in = const_cast<Bytef*>(in.data());
-  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_in = const_cast<Bytef*>(in);
+  zs.avail_in = static_cast<uInt>(in_size);
   for (;;) {
     if (produced == out.size()) {
       if (out.size() > max_bytes) {
@@ -72,7 +73,7 @@ std::vector<uint8_t> inflate_with_zlib(const std::vector<uint8_t>& in, const std
     }
     if (ret == Z_BUF_ERROR) {  // no progress possible: the input ran out mid-stream
       throw DataError(path + ": truncated gzip stream: input ended after " +
-                      std::to_string(in.size()) + " compressed bytes (" +
+                      std::to_string(in_size) + " compressed bytes (" +
                       std::to_string(produced) + " bytes decompressed so far)");
     }
     if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT) {
@@ -88,29 +89,29 @@ std::vector<uint8_t> inflate_with_zlib(const std::vector<uint8_t>& in, const std
 
 // The whole stream by libdeflate into a buffer of the trailer's size; false when that does not
 // give exactly one member ending at the end of the input.
-bool inflate_with_libdeflate(const std::vector<uint8_t>& in, size_t max_bytes,
+bool inflate_with_libdeflate(const uint8_t* in, size_t in_size, size_t max_bytes,
                              std::vector<uint8_t>* out) {
-  if (in.size() < 18) return false;  // shorter than a gzip header and trailer
-  const uint64_t size = le32(in.data() + in.size() - 4);  // ISIZE: the size mod 2^32
+  if (in_size < 18) return false;  // shorter than a gzip header and trailer
+  const uint64_t size = le32(in + in_size - 4);  // ISIZE: the size mod 2^32
   // Deflate's best ratio is ~1032:1: a larger claim is a lie, and zlib will say so.
-  if (size > max_bytes || size > uint64_t{in.size()} * 1032) return false;
+  if (size > max_bytes || size > uint64_t{in_size} * 1032) return false;
   std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> decompressor(
       libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
   if (!decompressor) return false;
-  out->resize(static_cast<size_t>(size));
+  *out = huge_page_bytes(static_cast<size_t>(size));
   size_t in_used = 0, produced = 0;
   const libdeflate_result result = libdeflate_gzip_decompress_ex(
-      decompressor.get(), in.data(), in.size(), out->data(), out->size(), &in_used, &produced);
-  return result == LIBDEFLATE_SUCCESS && in_used == in.size() && produced == out->size();
+      decompressor.get(), in, in_size, out->data(), out->size(), &in_used, &produced);
+  return result == LIBDEFLATE_SUCCESS && in_used == in_size && produced == out->size();
 }
 
 }  // namespace
 
-std::vector<uint8_t> gunzip(const std::vector<uint8_t>& gzip, const std::string& path,
+std::vector<uint8_t> gunzip(const uint8_t* gzip, size_t size, const std::string& path,
                             size_t max_bytes) {
   std::vector<uint8_t> out;
-  if (inflate_with_libdeflate(gzip, max_bytes, &out)) return out;
-  return inflate_with_zlib(gzip, path, max_bytes);
+  if (inflate_with_libdeflate(gzip, size, max_bytes, &out)) return out;
+  return inflate_with_zlib(gzip, size, path, max_bytes);
 }
 
 }  // namespace host

@@ -12,8 +12,9 @@
 namespace softedge {
 namespace host {
 
-// The decompressed bytes of `gzip` (one or more concatenated members), at most `max_bytes`.
-std::vector<uint8_t> gunzip(const std::vector<uint8_t>& gzip, const std::string& path,
+// The decompressed bytes of the `size` bytes of gzip at `gzip` (one or more concatenated
+// members), at most `max_bytes`.
+std::vector<uint8_t> gunzip(const uint8_t* gzip, size_t size, const std::string& path,
                             size_t max_bytes);
 
 }  // namespace host

@@ -1,11 +1,12 @@
 // idx_reader.cpp — IDX files (MNIST / Fashion-MNIST), raw or gzip-compressed.
 //
-// A file is read whole into memory, decompressed in memory if it starts with the gzip magic
+// A file is mapped (or read) whole, decompressed in memory if it starts with the gzip magic
 // (0x1f 0x8b; gunzip.h), then parsed.
 // Every error is a DataError whose message starts with the file's name.
 #include "softedge/host/idx_reader.h"
 
 #include "gunzip.h"
+#include "softedge/host/file_io.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,7 +16,10 @@
 #include <memory>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace softedge {
 namespace host {
@@ -87,43 +91,87 @@ void check_payload(size_t size, size_t header_size, uint64_t expected, const std
   }
 }
 
-std::vector<uint8_t> read_whole_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                        &std::fclose);
-  if (!file) throw DataError(path + ": cannot open: " + std::strerror(errno));
-  // A regular file's size, plus one byte to see the end without growing: one allocation
-  // instead of a doubling series of copies (page faults dominate loading on a VM).
-  struct stat status {};
-  size_t first_guess = size_t{1} << 20;
-  if (fstat(fileno(file.get()), &status) == 0 && S_ISREG(status.st_mode) &&
-      static_cast<uint64_t>(status.st_size) <= kMaxFileBytes) {
-    first_guess = static_cast<size_t>(status.st_size) + 1;
-  }
-  std::vector<uint8_t> bytes(first_guess);
-  size_t used = 0;
-  for (;;) {
-    if (used == bytes.size()) {
-      if (bytes.size() > kMaxFileBytes) {
-        throw DataError(path + ": too large: more than " + std::to_string(kMaxFileBytes) +
-                        " bytes, not a Fashion-MNIST file");
-      }
-      bytes.resize(std::min(bytes.size() * 2, kMaxFileBytes + 1));
-    }
-    const size_t n = std::fread(bytes.data() + used, 1, bytes.size() - used, file.get());
-    used += n;
-    if (n == 0) break;
-  }
-  // A directory opens fine on Linux but fails to read (EISDIR).
-  if (std::ferror(file.get())) throw DataError(path + ": cannot read: " + std::strerror(errno));
-  bytes.resize(used);
-  return bytes;
+DataError too_large(const std::string& path) {
+  return DataError(path + ": too large: more than " + std::to_string(kMaxFileBytes) +
+                   " bytes, not a Fashion-MNIST file");
 }
 
+// The bytes of a whole file. A regular file is mapped read-only with its pages populated up
+// front: the page cache itself, no copy into freshly faulted memory (2 ms instead of ~130 ms for
+// the 26 MB of training images here). Anything else (a pipe, a device, an empty file) is read,
+// up to the cap.
+class WholeFile {
+ public:
+  explicit WholeFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw DataError(path + ": cannot open: " + std::strerror(errno));
+    const struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat status {};
+    if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0) {
+      if (static_cast<uint64_t>(status.st_size) > kMaxFileBytes) throw too_large(path);
+      const size_t size = static_cast<size_t>(status.st_size);
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | kPopulate, fd, 0);
+      if (map != MAP_FAILED) {
+        map_ = map;
+        size_ = size;
+        return;
+      }
+    }
+    read_all(fd, path);
+  }
+  ~WholeFile() {
+    if (map_ != nullptr) ::munmap(map_, size_);
+  }
+  WholeFile(const WholeFile&) = delete;
+  WholeFile& operator=(const WholeFile&) = delete;
+
+  const uint8_t* data() const {
+    return map_ != nullptr ? static_cast<const uint8_t*>(map_) : read_.data();
+  }
+  size_t size() const { return map_ != nullptr ? size_ : read_.size(); }
+
+ private:
+#ifdef MAP_POPULATE
+  static constexpr int kPopulate = MAP_POPULATE;
+#else
+  static constexpr int kPopulate = 0;
+#endif
+
+  void read_all(int fd, const std::string& path) {
+    read_.resize(size_t{1} << 20);
+    size_t used = 0;
+    for (;;) {
+      if (used == read_.size()) {
+        if (read_.size() > kMaxFileBytes) throw too_large(path);
+        read_.resize(std::min(read_.size() * 2, kMaxFileBytes + 1));
+      }
+      const ssize_t n = ::read(fd, read_.data() + used, read_.size() - used);
+      if (n < 0 && errno == EINTR) continue;
+      // A directory opens fine on Linux but fails to read (EISDIR).
+      if (n < 0) throw DataError(path + ": cannot read: " + std::strerror(errno));
+      if (n == 0) break;
+      used += static_cast<size_t>(n);
+    }
+    read_.resize(used);
+  }
+
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  std::vector<uint8_t> read_;
+};
+
 std::vector<uint8_t> read_maybe_gzipped(const std::string& path) {
-  std::vector<uint8_t> bytes = read_whole_file(path);
-  const bool gzipped = bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
-  if (gzipped) return gunzip(bytes, path, kMaxFileBytes);
-  return bytes;
+  const WholeFile file(path);
+  const uint8_t* bytes = file.data();
+  const size_t size = file.size();
+  const bool gzipped = size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+  if (gzipped) return gunzip(bytes, size, path, kMaxFileBytes);
+  std::vector<uint8_t> copy = huge_page_bytes(size);
+  if (size != 0) std::memcpy(copy.data(), bytes, size);
+  return copy;
 }
 
 // The images of a whole IDX file, checked; the pixels are the file's bytes after the header,

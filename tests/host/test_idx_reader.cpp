@@ -1,12 +1,18 @@
 // test_idx_reader.cpp — IDX parsing and reading, raw and gzip, on fixtures written here.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host_fixtures.h"
+#include "softedge/host/file_io.h"
 #include "softedge/host/idx_reader.h"
 
 using namespace softedge::host;
@@ -236,4 +242,35 @@ TEST_CASE("idx_reader: missing file or a directory cannot be read") {
   check_error([&] { read_idx_images(missing); }, missing,
               {"cannot open: No such file or directory"});
   check_error([&] { read_idx_labels(dir.path()); }, dir.path(), {"Is a directory"});
+}
+
+TEST_CASE("idx_reader: a mapped file and the same bytes through a pipe read identically") {
+  // Regular files are mapped; anything else (here a FIFO) is read: the bytes must agree.
+  // 3,000 images: 2.4 MB, so the decompressed buffer spans whole huge pages.
+  TempDir dir;
+  const Bytes img = idx_images(3000);
+  const Bytes gz = gzip_bytes(img);
+  const std::string file = dir.write("images.gz", gz);
+  const IdxImages mapped = read_idx_images(file);
+  CHECK(mapped.count == 3000);
+  CHECK(mapped.pixels == Bytes(img.begin() + 16, img.end()));
+
+  for (const Bytes* content : {&gz, &img}) {
+    const std::string fifo = dir.path() + "/fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::thread writer([&] { fixtures::write_bytes(fifo, *content); });
+    const IdxImages piped = read_idx_images(fifo);
+    writer.join();
+    CHECK(piped.count == mapped.count);
+    CHECK(piped.pixels == mapped.pixels);
+    std::remove(fifo.c_str());
+  }
+}
+
+TEST_CASE("huge_page_bytes: the size asked for, zeroed") {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4097}, size_t{5} << 20}) {
+    const std::vector<uint8_t> bytes = huge_page_bytes(size);
+    CHECK(bytes.size() == size);
+    CHECK(std::count(bytes.begin(), bytes.end(), 0) == static_cast<std::ptrdiff_t>(size));
+  }
 }

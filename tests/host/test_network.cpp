@@ -246,6 +246,24 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
   CHECK_THROWS_AS(make_input_transform(host::Split{}, Curve::kSqrt), std::invalid_argument);
 }
 
+TEST_CASE("input transform: every row counts once when the rows are counted in two halves") {
+  for (uint32_t count : {1u, 2u, 3u, 7u}) {
+    host::Split split;
+    split.count = count;
+    split.pixels.assign(size_t{count} * host::kImagePixels, 0);
+    split.labels.assign(count, 0);
+    double sum = 0.0;
+    for (uint32_t r = 0; r < count; ++r) {
+      const uint8_t value = static_cast<uint8_t>(40 * r + 15);
+      split.pixels[size_t{r} * host::kImagePixels + 100] = value;
+      sum += value / 255.0;
+    }
+    const InputTransform t = make_input_transform(split, Curve::kLinear);
+    CHECK_MESSAGE(t.mean[100] == doctest::Approx(sum / count), "rows " << count);
+    CHECK(t.mean[0] == 0.0f);
+  }
+}
+
 TEST_CASE("fold_input_transform: the folded layer on curve values equals the layer on features") {
   Rng rng(9);
   InputTransform t;

@@ -8,6 +8,7 @@
 #include "softedge/train/cross_entropy.h"
 #include "softedge/train/model_spec.h"
 #include "softedge/train/softmax_regression.h"
+#include "softedge/train/thread_pool.h"
 #include "softedge/train/training.h"
 
 using namespace softedge::train;
@@ -161,6 +162,65 @@ TEST_CASE("softmax cross-entropy: both precisions match the definition, gradient
                              smoothing / classes)));
     }
   }
+}
+
+TEST_CASE("softmax cross-entropy: probabilities alone (the lesson's step) match the definition") {
+  const uint32_t rows = 2, classes = 10;
+  float logits[rows * classes];
+  for (uint32_t i = 0; i < rows * classes; ++i) logits[i] = 0.37f * static_cast<float>(i % 7) - 1;
+  const uint8_t labels[rows] = {6, 0};
+  float probabilities[rows * classes];
+  SoftmaxOutputs outputs;
+  outputs.probabilities = probabilities;
+  softmax_cross_entropy<double>(logits, labels, rows, classes, 0.0f, outputs);
+  for (uint32_t r = 0; r < rows; ++r) {
+    double sum = 0.0;
+    for (uint32_t c = 0; c < classes; ++c) sum += std::exp(double{logits[r * classes + c]});
+    for (uint32_t c = 0; c < classes; ++c) {
+      const double expected = std::exp(double{logits[r * classes + c]}) / sum;
+      CHECK(probabilities[r * classes + c] == doctest::Approx(expected).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("the lesson's SGD step and loop give the same model with a team of threads") {
+  // 100 rows and 784 inputs: units of rows and of columns with partial last ones.
+  const uint32_t rows = 100;
+  Rng rng(11);
+  const DenseParams start = init_linear(host::kImagePixels, host::kNumClasses, 0.05f, rng);
+  std::vector<float> x(size_t{rows} * host::kImagePixels);
+  for (float& v : x) v = static_cast<float>(rng.next_unit());
+  std::vector<uint8_t> labels(rows);
+  for (uint32_t r = 0; r < rows; ++r) labels[r] = static_cast<uint8_t>(rng.next_below(10));
+
+  DenseParams alone = start;
+  std::vector<float> workspace;
+  const BatchResult expected = sgd_step(alone, x.data(), labels.data(), rows, 0.1f, workspace);
+  for (uint32_t threads : {2u, 3u}) {
+    ThreadPool pool(threads);
+    DenseParams shared = start;
+    const BatchResult result =
+        sgd_step(shared, x.data(), labels.data(), rows, 0.1f, workspace, &pool);
+    CHECK(shared.weights == alone.weights);
+    CHECK(shared.bias == alone.bias);
+    CHECK(result.loss_sum == expected.loss_sum);
+    CHECK(result.correct == expected.correct);
+  }
+
+  host::Split train;
+  train.count = 200;
+  train.pixels.resize(size_t{train.count} * host::kImagePixels);
+  for (uint8_t& p : train.pixels) p = static_cast<uint8_t>(rng.next_below(256));
+  for (uint32_t n = 0; n < train.count; ++n) train.labels.push_back(n % host::kNumClasses);
+  TrainConfig config;
+  config.epochs = 2;
+  config.batch_size = 70;  // a short last batch
+  const TrainResult one = train_softmax_regression(train, nullptr, config, nullptr);
+  config.threads = 2;
+  const TrainResult two = train_softmax_regression(train, nullptr, config, nullptr);
+  CHECK(one.params.weights == two.params.weights);
+  CHECK(one.params.bias == two.params.bias);
+  CHECK(one.epochs.back().train_loss == two.epochs.back().train_loss);
 }
 
 TEST_CASE("model spec: Fashion-MNIST's input and classes, ReLU between dense layers") {

@@ -22,9 +22,11 @@ BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, ui
     const uint32_t label = labels[r];
     const uint32_t top = static_cast<uint32_t>(std::max_element(z, z + classes) - z);
     const float max_logit = z[top];
-    // exp(z_c - max), kept in the gradient's row when a gradient is wanted.
-    float* e = outputs.mean_gradient != nullptr ? outputs.mean_gradient + size_t{r} * classes
+    // exp(z_c - max), kept in the gradient's row when a gradient is wanted, else in the
+    // probabilities' row: both follow from it and the sum without a second exp.
+    float* p = outputs.probabilities != nullptr ? outputs.probabilities + size_t{r} * classes
                                                 : nullptr;
+    float* e = outputs.mean_gradient != nullptr ? outputs.mean_gradient + size_t{r} * classes : p;
     Real sum = 0;
     for (uint32_t c = 0; c < classes; ++c) {
       const Real exp_c = std::exp(static_cast<Real>(z[c] - max_logit));
@@ -43,14 +45,11 @@ BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, ui
     }
     result.loss_sum += log_sum_exp - target_dot;
     if (top == label) ++result.correct;
-    if (outputs.probabilities != nullptr) {
-      float* p = outputs.probabilities + size_t{r} * classes;
-      for (uint32_t c = 0; c < classes; ++c) {
-        p[c] = static_cast<float>(std::exp(z[c] - log_sum_exp));
-      }
+    const Real inv_sum = 1 / sum;
+    if (p != nullptr) {
+      for (uint32_t c = 0; c < classes; ++c) p[c] = static_cast<float>(e[c] * inv_sum);
     }
-    if (e != nullptr) {
-      const Real inv_sum = 1 / sum;
+    if (outputs.mean_gradient != nullptr) {
       for (uint32_t c = 0; c < classes; ++c) {
         const float t = static_cast<float>(c == label ? on_target : off_target);
         e[c] = static_cast<float>((e[c] * inv_sum - t) * inv_rows);  // (p_c - t_c) / rows

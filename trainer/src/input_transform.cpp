@@ -5,12 +5,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <future>
 #include <stdexcept>
 
 #include "softedge/train/split_check.h"
 
 namespace softedge {
 namespace train {
+namespace {
+
+// For each pixel position i and value p, how many of the rows [begin, end) have value p at i
+// (at [i * 256 + p]).
+std::vector<uint32_t> pixel_histograms(const host::Split& split, uint32_t begin, uint32_t end) {
+  std::vector<uint32_t> histogram(size_t{host::kImagePixels} * 256, 0);
+  for (uint32_t r = begin; r < end; ++r) {
+    const uint8_t* row = &split.pixels[size_t{r} * host::kImagePixels];
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) ++histogram[size_t{i} * 256 + row[i]];
+  }
+  return histogram;
+}
+
+}  // namespace
 
 std::array<float, 256> pixel_curve(Curve curve) {
   std::array<float, 256> values{};
@@ -38,12 +54,14 @@ InputTransform make_input_transform(const host::Split& train, const std::array<f
   if (train.count == 0) throw std::invalid_argument("input transform: the training split is empty");
   InputTransform t;
   t.value_of_pixel = curve;
-  // Per pixel position, a histogram of the 256 values: exact sums in any order.
-  std::vector<uint32_t> histogram(size_t{host::kImagePixels} * 256, 0);
-  for (uint32_t r = 0; r < train.count; ++r) {
-    const uint8_t* row = &train.pixels[size_t{r} * host::kImagePixels];
-    for (uint32_t i = 0; i < host::kImagePixels; ++i) ++histogram[size_t{i} * 256 + row[i]];
-  }
+  // Per pixel position, a histogram of the 256 values: exact sums in any order. The two halves
+  // of the rows are counted on two threads (47 M increments for Fashion-MNIST) and added.
+  const uint32_t half = train.count / 2;
+  std::future<std::vector<uint32_t>> second =
+      std::async(std::launch::async, pixel_histograms, std::cref(train), half, train.count);
+  std::vector<uint32_t> histogram = pixel_histograms(train, 0, half);
+  const std::vector<uint32_t> counted = second.get();
+  for (size_t k = 0; k < histogram.size(); ++k) histogram[k] += counted[k];
   t.mean.resize(host::kImagePixels);
   t.inv_std.resize(host::kImagePixels);
   for (uint32_t i = 0; i < host::kImagePixels; ++i) {

@@ -14,18 +14,26 @@ namespace softedge {
 namespace train {
 namespace {
 
-// weights[o] += sum_r coefficients[r][o] * features[r] for o < out: a GEMM (coefficients^T x
-// features) accumulated straight into the weights. Each 'lanes'-wide column chunk of up to
-// kRows weight rows stays in registers while all feature rows stream past it.
+using batch = xsimd::batch<float>;
+constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+
+// With a team, a step is cut into units of rows (the forward pass) and of weight columns (the
+// update) that do not depend on the thread count: every logit and every weight is computed by
+// one thread in the same order, so the model is the same for any number of threads.
+constexpr uint32_t kRowsPerUnit = 32;
+constexpr uint32_t kColumnsPerUnit = 8 * kLanes;  // whole vectors: the scalar tail stays last
+
+// weights[o][i] += sum_r coefficients[r][o] * features[r][i] for o < out and the `cols` columns
+// i < cols (rows of `weights` and `features` are `in` apart): a GEMM (coefficients^T x features)
+// accumulated straight into the weights. Each 'lanes'-wide column chunk of up to kRows weight
+// rows stays in registers while all feature rows stream past it.
 constexpr uint32_t kRows = 10;
 
 template <uint32_t ROWS>
-void accumulate_rows(float* weights, uint32_t in, uint32_t out, const float* coefficients,
-                     const float* features, uint32_t rows) {
-  using batch = xsimd::batch<float>;
-  constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
+void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+                     const float* coefficients, const float* features, uint32_t rows) {
   uint32_t i = 0;
-  for (; i + kLanes <= in; i += kLanes) {
+  for (; i + kLanes <= cols; i += kLanes) {
     batch acc[ROWS];
     for (uint32_t o = 0; o < ROWS; ++o) {
       acc[o] = batch::load_unaligned(weights + static_cast<size_t>(o) * in + i);
@@ -39,7 +47,7 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t out, const float* coe
       acc[o].store_unaligned(weights + static_cast<size_t>(o) * in + i);
     }
   }
-  for (; i < in; ++i) {
+  for (; i < cols; ++i) {
     for (uint32_t o = 0; o < ROWS; ++o) {
       float sum = weights[static_cast<size_t>(o) * in + i];
       for (uint32_t r = 0; r < rows; ++r) {
@@ -51,15 +59,15 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t out, const float* coe
   }
 }
 
-void accumulate_gradient(float* weights, uint32_t in, uint32_t out, const float* coefficients,
-                         const float* features, uint32_t rows) {
+void accumulate_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+                         const float* coefficients, const float* features, uint32_t rows) {
   uint32_t o = 0;
   for (; o + kRows <= out; o += kRows) {
-    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, out, coefficients + o,
-                           features, rows);
+    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, cols, out,
+                           coefficients + o, features, rows);
   }
   for (; o < out; ++o) {
-    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, out, coefficients + o,
+    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, cols, out, coefficients + o,
                        features, rows);
   }
 }
@@ -87,12 +95,18 @@ void linear_forward(const DenseParams& params, const float* features, uint32_t r
 }
 
 BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* labels,
-                     uint32_t rows, float learning_rate, std::vector<float>& workspace) {
+                     uint32_t rows, float learning_rate, std::vector<float>& workspace,
+                     ThreadPool* team) {
   const uint32_t classes = params.out_features;
+  const uint32_t in = params.in_features;
   workspace.resize(2 * size_t{rows} * classes);
   float* logits = workspace.data();
   float* probabilities = logits + size_t{rows} * classes;
-  linear_forward(params, features, rows, logits);
+  parallel_for(team, (rows + kRowsPerUnit - 1) / kRowsPerUnit, [&](uint32_t unit) {
+    const uint32_t first = unit * kRowsPerUnit;
+    linear_forward(params, features + size_t{first} * in, std::min(kRowsPerUnit, rows - first),
+                   logits + size_t{first} * classes);
+  });
   SoftmaxOutputs outputs;
   outputs.probabilities = probabilities;
   const BatchResult result =
@@ -110,8 +124,11 @@ BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* 
   for (uint32_t r = 0; r < rows; ++r) {
     for (uint32_t c = 0; c < classes; ++c) params.bias[c] += coefficients[size_t{r} * classes + c];
   }
-  accumulate_gradient(params.weights.data(), params.in_features, classes, coefficients, features,
-                      rows);
+  parallel_for(team, (in + kColumnsPerUnit - 1) / kColumnsPerUnit, [&](uint32_t unit) {
+    const uint32_t first = unit * kColumnsPerUnit;
+    accumulate_gradient(params.weights.data() + first, in, std::min(kColumnsPerUnit, in - first),
+                        classes, coefficients, features + first, rows);
+  });
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "softedge/train/training.h"
 
+#include <algorithm>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -12,10 +13,12 @@ namespace softedge {
 namespace train {
 namespace {
 
-// Gathers the rows `order[first, first + rows)` of the split as scaled features.
+// Gathers the rows `order[first, first + rows)` of the split as scaled features, a unit of
+// kGatherRows rows at a time (shared by the team, if any).
 // Rows are scattered over 47 MB: ask for a row's cache lines this many rows ahead, or each
 // row waits for memory in turn.
 constexpr uint32_t kPrefetchRows = 8;
+constexpr uint32_t kGatherRows = 32;
 
 void prefetch_row(const host::Split& split, uint32_t index) {
   const uint8_t* row = &split.pixels[size_t{index} * host::kImagePixels];
@@ -25,19 +28,27 @@ void prefetch_row(const host::Split& split, uint32_t index) {
 }
 
 void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, size_t first,
-                  uint32_t rows, AlignedVector<float>& features, std::vector<uint8_t>& labels) {
+                  uint32_t rows, AlignedVector<float>& features, std::vector<uint8_t>& labels,
+                  ThreadPool* team) {
   features.resize(size_t{rows} * host::kImagePixels);
   labels.resize(rows);
   // The runtime's own preprocessing kernel: features match what the device computes.
   const KernelSet& kernels = active_kernels();
-  for (uint32_t r = 0; r < rows && r < kPrefetchRows; ++r) prefetch_row(split, order[first + r]);
-  for (uint32_t r = 0; r < rows; ++r) {
-    if (r + kPrefetchRows < rows) prefetch_row(split, order[first + r + kPrefetchRows]);
-    const uint32_t index = order[first + r];
-    kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels,
-                          kPixelScale, 0.0f, &features[size_t{r} * host::kImagePixels]);
-    labels[r] = split.labels[index];
-  }
+  parallel_for(team, (rows + kGatherRows - 1) / kGatherRows, [&](uint32_t unit) {
+    const uint32_t begin = unit * kGatherRows;
+    const uint32_t end = std::min(rows, begin + kGatherRows);
+    for (uint32_t r = begin; r < end && r < begin + kPrefetchRows; ++r) {
+      prefetch_row(split, order[first + r]);
+    }
+    for (uint32_t r = begin; r < end; ++r) {
+      if (r + kPrefetchRows < end) prefetch_row(split, order[first + r + kPrefetchRows]);
+      const uint32_t index = order[first + r];
+      kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels],
+                            host::kImagePixels, kPixelScale, 0.0f,
+                            &features[size_t{r} * host::kImagePixels]);
+      labels[r] = split.labels[index];
+    }
+  });
 }
 
 }  // namespace
@@ -49,6 +60,8 @@ TrainResult train_softmax_regression(
     throw std::invalid_argument("training needs data, a batch size and at least one epoch");
   }
   Rng rng(config.seed);
+  ThreadPool pool(config.threads);
+  ThreadPool* team = team_of(pool);
   TrainResult result;
   result.params = init_linear(host::kImagePixels, host::kNumClasses, config.init_stddev, rng);
 
@@ -64,9 +77,9 @@ TrainResult train_softmax_regression(
     for (size_t first = 0; first < train.count; first += config.batch_size) {
       const uint32_t rows =
           static_cast<uint32_t>(std::min<size_t>(config.batch_size, train.count - first));
-      gather_batch(train, order, first, rows, features, labels);
+      gather_batch(train, order, first, rows, features, labels, team);
       const BatchResult batch = sgd_step(result.params, features.data(), labels.data(), rows,
-                                         config.learning_rate, workspace);
+                                         config.learning_rate, workspace, team);
       loss_sum += batch.loss_sum;
       correct += batch.correct;
     }

@@ -16,7 +16,7 @@ struct BatchResult {
 
 // What softmax_cross_entropy() writes besides the loss; each rows x classes, or null.
 struct SoftmaxOutputs {
-  float* probabilities = nullptr;  // softmax of each row: exp(z - log_sum_exp), in double
+  float* probabilities = nullptr;  // softmax of each row: exp(z - max) / sum, in Real
   float* mean_gradient = nullptr;  // d(mean loss)/d(logits) = (p - t) / rows
 };
 

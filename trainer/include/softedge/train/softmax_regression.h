@@ -9,6 +9,7 @@
 #include "softedge/train/cross_entropy.h"
 #include "softedge/train/dense_params.h"
 #include "softedge/train/rng.h"
+#include "softedge/train/thread_pool.h"
 
 namespace softedge {
 namespace train {
@@ -19,9 +20,11 @@ DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stdde
 // One minibatch SGD step on `features` (rows x in) with mean cross-entropy loss:
 // W -= lr * mean_i (p_i - y_i) x_i^T, b -= lr * mean_i (p_i - y_i). Returns the batch's loss
 // and accuracy measured before the step (as the lesson accumulates them).
-// `workspace` is reused between calls to avoid allocation.
+// `workspace` is reused between calls to avoid allocation. With a team (thread_pool.h), the
+// forward pass and the weight update are shared; the result is the same for any team.
 BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* labels,
-                     uint32_t rows, float learning_rate, std::vector<float>& workspace);
+                     uint32_t rows, float learning_rate, std::vector<float>& workspace,
+                     ThreadPool* team = nullptr);
 
 // Logits for `rows` feature rows through the runtime's active dense kernel.
 void linear_forward(const DenseParams& params, const float* features, uint32_t rows,

@@ -20,7 +20,7 @@ struct Options {
   uint32_t epochs = 0;
   uint32_t batch_size = 0;
   float lr = 0.0f;
-  uint32_t threads = 2;
+  uint32_t threads = 0;
   int64_t validation = -1;
   uint64_t seed = 0;
   std::string out = "model.sedg";

@@ -23,6 +23,7 @@ struct TrainConfig {
   float learning_rate = 0.1f;
   float init_stddev = 0.01f;
   uint64_t seed = 0;
+  uint32_t threads = 1;  // the same model for any number (softmax_regression.h)
 };
 
 struct TrainResult {
@@ -30,8 +31,9 @@ struct TrainResult {
   std::vector<host::EpochReport> epochs;
 };
 
-// Deterministic for a given config (seed) and machine: the data is reshuffled every epoch
-// with the trainer's own generator. `on_epoch` (may be empty) is called after each epoch.
+// Deterministic for a given seed and machine, whatever the number of threads: the data is
+// reshuffled every epoch with the trainer's own generator. `on_epoch` (may be empty) is called
+// after each epoch.
 TrainResult train_softmax_regression(const host::Split& train, const host::Split* test,
                                      const TrainConfig& config,
                                      const std::function<void(const host::EpochReport&)>& on_epoch);
