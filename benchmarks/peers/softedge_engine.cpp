@@ -20,7 +20,8 @@ class SoftedgeEngine : public Engine {
         pixels_(table_inside ? loaded.test->pixels.data() : loaded.pixels.data()),
         count_(loaded.image_count()),
         table_inside_(table_inside),
-        scratch_(softedge::scratch_bytes(loaded.model)) {
+        // Enough for infer_batch_u8's tiles (infer_u8 uses the start of it).
+        scratch_(softedge::batch_scratch_bytes(loaded.model, count_)) {
     if (!table_inside) model_.input_lut = nullptr;
   }
 

@@ -44,7 +44,8 @@ inline uint32_t detect_cpu_features() {
   // __builtin_cpu_supports checks XGETBV too: AVX and AVX-512 count only when the OS saves
   // their registers.
   constexpr uint32_t kX86 = cpu::kSse2 | cpu::kAvx2 | cpu::kFma | cpu::kAvx512F | cpu::kAvx512Dq |
-                           cpu::kAvx512Bw | cpu::kAvx512Vl | cpu::kAvx512Vnni;
+                           cpu::kAvx512Bw | cpu::kAvx512Vl | cpu::kAvx512Vnni |
+                           cpu::kAvx512Vbmi;
   if (asked(kX86)) __builtin_cpu_init();
   if (asked(cpu::kSse2) && __builtin_cpu_supports("sse2")) found |= cpu::kSse2;
   if (asked(cpu::kAvx2) && __builtin_cpu_supports("avx2")) found |= cpu::kAvx2;
@@ -55,6 +56,10 @@ inline uint32_t detect_cpu_features() {
   if (asked(cpu::kAvx512Vl) && __builtin_cpu_supports("avx512vl")) found |= cpu::kAvx512Vl;
   if (asked(cpu::kAvx512Vnni) && __builtin_cpu_supports("avx512vnni")) {
     found |= cpu::kAvx512Vnni;
+  }
+  // CPUID.7.0:ECX bit 1. A CPU of its own: Cascade Lake has VNNI but no VBMI.
+  if (asked(cpu::kAvx512Vbmi) && __builtin_cpu_supports("avx512vbmi")) {
+    found |= cpu::kAvx512Vbmi;
   }
 #endif
 #if defined(__aarch64__) && defined(__linux__)

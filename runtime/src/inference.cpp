@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "layer_modes.h"
+#include "remap_pixels.h"
 #include "scratch_layout.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
@@ -18,10 +19,12 @@ using format::LayerMode;
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
 
 #if SOFTEDGE_LAYER_MODE_FLOAT32 || SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
-void apply_activation(const DenseLayer& layer, float* values) {
-  if (layer.activation == format::Activation::kRelu) {
+// Out of line: one copy for its three callers (a call per layer costs nothing here).
+__attribute__((noinline)) void apply_activation(format::Activation activation, uint32_t n,
+                                                float* values) {
+  if (activation == format::Activation::kRelu) {
     // `< 0`, not `> 0`: a NaN stays NaN, so NaN input still ends in kNonFiniteLogits.
-    for (uint32_t i = 0; i < layer.out_features; ++i) values[i] = values[i] < 0 ? 0 : values[i];
+    for (uint32_t i = 0; i < n; ++i) values[i] = values[i] < 0 ? 0 : values[i];
   }
 }
 #endif
@@ -29,28 +32,103 @@ void apply_activation(const DenseLayer& layer, float* values) {
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
 // (acc * m) / 2^(31 + shift), rounded, clamped to [0, 255], in integers (format.h): the same
 // bits on every CPU. A negative product rounds to at most 0, which the clamp (the ReLU) makes 0.
+// No branch on the sign: about half the outputs of a ReLU layer are negative, at random.
 uint8_t requantize(int32_t acc, const int32_t* pair) {
-  const int64_t product = static_cast<int64_t>(acc) * pair[0];
-  if (product <= 0) return 0;
+  const int64_t product = static_cast<int64_t>(acc) * pair[0];  // |product| < 2^62
   const int n = 31 + pair[1];  // 1..62 (the loader checks the shift)
-  const int64_t rounded = (product + (int64_t{1} << (n - 1))) >> n;
-  return static_cast<uint8_t>(rounded > 255 ? 255 : rounded);
+  const int64_t rounded = (product + (int64_t{1} << (n - 1))) >> n;  // arithmetic shift
+  return static_cast<uint8_t>(rounded < 0 ? 0 : rounded > 255 ? 255 : rounded);
 }
 #endif
 
-// Runs layers [first, layer_count), layer l writing scratch activations l % 2, and returns
-// the logits. `x` holds what layer `first` reads: floats for a float32 layer, uint8 values
-// (pixels, or the previous layer's uint8 outputs) for an int8 one; the loader guarantees
-// every later layer finds the type it reads. int8 layers sum exactly in integers, then
-// either multiply each sum by its float scale (alone in its expression, so nothing can
-// contract it into an FMA: the same bits on every CPU) or requantize it to uint8. Only the
-// modes this build compiles (layer_modes.h) have a case: the loader refuses the others.
-const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t first,
-                        const void* x, const Scratch& scratch) {
+// Out of line where infer_batch_u8 has tiles (the stack bound): the preparation of the input
+// and the layers never have their frames on the stack together, nor the tile path's and the
+// one-image path's.
+#if SOFTEDGE_BATCH_TILES
+#define SOFTEDGE_TILE_STEP __attribute__((noinline))
+// Inference runs `count` images at once (a tile), image n's data `stride` elements after
+// image n - 1's.
+inline uint32_t images_in(uint32_t count) { return count; }
+#else
+#define SOFTEDGE_TILE_STEP
+// One image at a time: the loops over a tile's images compile to their one iteration.
+inline uint32_t images_in(uint32_t) { return 1; }
+#endif
+
+// A layer's dense kernel over `count` images: the set's batch kernel for a tile (if it has
+// one), else its single-image kernel per image.
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+void dense_f32_images(const KernelSet& kernels, const DenseLayer& layer, uint32_t in,
+                      uint32_t out, const float* x, size_t x_stride, uint32_t count, float* y,
+                      size_t y_stride) {
+#if SOFTEDGE_BATCH_TILES
+  if (count > 1 && kernels.dense_f32_batch != nullptr) {
+    kernels.dense_f32_batch(x, x_stride, count, layer.weights, layer.bias, in, out, y, y_stride);
+    return;
+  }
+#endif
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    kernels.dense_f32(x + n * x_stride, layer.weights, layer.bias, in, out, y + n * y_stride);
+  }
+}
+#endif
+
+#if SOFTEDGE_FUSED_PIXEL_LAYER
+void dense_u8_f32_images(const KernelSet& kernels, const DenseLayer& layer,
+                         const uint8_t* pixels, size_t pixel_stride, uint32_t count,
+                         float scale, float* y, size_t y_stride) {
+  const uint32_t in = layer.in_features, out = layer.out_features;
+#if SOFTEDGE_BATCH_TILES
+  if (count > 1 && kernels.dense_u8_f32_batch != nullptr) {
+    kernels.dense_u8_f32_batch(pixels, pixel_stride, count, scale, layer.weights, layer.bias, in,
+                               out, y, y_stride);
+    return;
+  }
+#endif
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    kernels.dense_u8_f32(pixels + n * pixel_stride, scale, layer.weights, layer.bias, in, out,
+                         y + n * y_stride);
+  }
+}
+#endif
+
+#if SOFTEDGE_LAYER_MODE_INT8
+void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32_t in,
+                       uint32_t out, const uint8_t* x, size_t x_stride, uint32_t count,
+                       int32_t* acc, size_t acc_stride) {
+#if SOFTEDGE_BATCH_TILES
+  if (count > 1 && kernels.dense_u8s8_i32_batch != nullptr) {
+    kernels.dense_u8s8_i32_batch(x, x_stride, count, layer.weights_i8, layer.bias_i32, in, out,
+                                 acc, acc_stride);
+    return;
+  }
+#endif
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    kernels.dense_u8s8_i32(x + n * x_stride, layer.weights_i8, layer.bias_i32, in, out,
+                           acc + n * acc_stride);
+  }
+}
+#endif
+
+// Runs layers [first, layer_count) for `count` images, layer l writing scratch activations
+// l % 2, and returns the logits (image n's scratch.layout.stride elements after image
+// n - 1's). `x` holds what layer `first` reads, image n's at x + n * x_stride: floats for a
+// float32 layer, uint8 values (pixels, or the previous layer's uint8 outputs) for an int8
+// one; the loader guarantees every later layer finds the type it reads. int8 layers sum
+// exactly in integers, then either multiply each sum by its float scale (alone in its
+// expression, so nothing can contract it into an FMA: the same bits on every CPU) or
+// requantize it to uint8. Per image the same operations whatever `count`: the same results
+// (int8: the same bits). Only the modes this build compiles (layer_modes.h) have a case: the
+// loader refuses the others.
+SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& kernels,
+                                           uint32_t first, const void* x, size_t x_stride,
+                                           uint32_t count, const Scratch& scratch) {
+  const size_t stride = scratch.layout.stride;
   for (uint32_t l = first; l < model.layer_count; ++l) {
     const DenseLayer& layer = model.layers[l];
-    // Copied out: the compiler must otherwise assume the byte stores below change `layer`.
+    // Copied out: the compiler must otherwise assume the stores below change `layer`.
     const uint32_t in = layer.in_features, out = layer.out_features;
+    const format::Activation activation = layer.activation;
     float* output = scratch.activations(l);
 #if SOFTEDGE_LAYER_MODE_INT8
     int32_t* acc = scratch.accumulators();
@@ -58,28 +136,44 @@ const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t f
     switch (layer.mode) {
 #if SOFTEDGE_LAYER_MODE_FLOAT32
       case LayerMode::kFloat32:
-        kernels.dense_f32(static_cast<const float*>(x), layer.weights, layer.bias, in, out,
-                          output);
-        apply_activation(layer, output);
+        dense_f32_images(kernels, layer, in, out, static_cast<const float*>(x), x_stride, count, output,
+                         stride);
+        for (uint32_t n = 0; n < images_in(count); ++n) {
+          apply_activation(activation, out, output + n * stride);
+        }
         break;
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
       case LayerMode::kInt8FloatOutput: {
-        kernels.dense_u8s8_i32(static_cast<const uint8_t*>(x), layer.weights_i8, layer.bias_i32,
-                               in, out, acc);
+        dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
+                          stride);
         const float* scales = layer.scales;
-        for (uint32_t o = 0; o < out; ++o) output[o] = static_cast<float>(acc[o]) * scales[o];
-        apply_activation(layer, output);
+        for (uint32_t n = 0; n < images_in(count); ++n) {
+          float* values = output + n * stride;
+          const int32_t* sums = acc + n * stride;
+          for (uint32_t o = 0; o < out; ++o) values[o] = static_cast<float>(sums[o]) * scales[o];
+          apply_activation(activation, out, values);
+        }
         break;
       }
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
       case LayerMode::kInt8Uint8Output: {
-        kernels.dense_u8s8_i32(static_cast<const uint8_t*>(x), layer.weights_i8, layer.bias_i32,
-                               in, out, acc);
+        dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
+                          stride);
         const int32_t* requant = layer.requant;
         uint8_t* activations = reinterpret_cast<uint8_t*>(output);
-        for (uint32_t o = 0; o < out; ++o) activations[o] = requantize(acc[o], requant + 2 * o);
+        for (uint32_t n = 0; n < images_in(count); ++n) {
+          const int32_t* sums = acc + n * stride;
+          uint8_t* values = activations + n * stride;
+#if SOFTEDGE_BATCH_TILES
+          if (kernels.requantize_u8 != nullptr) {
+            kernels.requantize_u8(sums, requant, out, values);
+            continue;
+          }
+#endif
+          for (uint32_t o = 0; o < out; ++o) values[o] = requantize(sums[o], requant + 2 * o);
+        }
         break;
       }
 #endif
@@ -87,19 +181,35 @@ const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t f
         break;
     }
     x = output;
+    x_stride = stride;
   }
   return static_cast<const float*>(x);
 }
 
-// From raw pixels, remapped by the model's lookup table if it has one. An int8 layer 0 reads
-// the pixels. A float32 layer 0 reads the features pixels_to_f32 writes to scratch, or, with
-// a zero input bias and the fused kernel compiled in (layer_modes.h), the pixels directly
-// (feature = pixel * scale, so W.x = scale * W.pixels).
-const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
-                    const Scratch& scratch) {
+// What layer `first` reads: x, image n's at x + n * stride.
+struct LayerInput {
+  uint32_t first;
+  const void* x;
+  size_t stride;
+};
+
+// The input of the layers for `count` images of raw pixels, input_size bytes apart, remapped
+// by the model's lookup table if it has one. An int8 layer 0 reads the pixels. A float32
+// layer 0 reads the features pixels_to_f32 writes to scratch, or, with a zero input bias and
+// the fused kernel compiled in (layer_modes.h), the pixels directly (feature = pixel * scale,
+// so W.x = scale * W.pixels): then it runs here, and the layers start at 1.
+SOFTEDGE_TILE_STEP LayerInput prepare_input(const Model& model, const KernelSet& kernels,
+                                            const uint8_t* pixels, uint32_t count,
+                                            const Scratch& scratch) {
+  const uint32_t size = model.input_size;
   if (model.input_lut != nullptr) {
     uint8_t* remapped = scratch.remapped_pixels();
-    for (uint32_t i = 0; i < model.input_size; ++i) remapped[i] = model.input_lut[pixels[i]];
+    const uint32_t n = images_in(count) * size;
+    if (SOFTEDGE_REMAP_PIXELS_KERNELS && kernels.remap_pixels != nullptr) {
+      kernels.remap_pixels(pixels, n, model.input_lut, remapped);
+    } else {
+      detail::remap_pixels_loop(pixels, n, model.input_lut, remapped);
+    }
     pixels = remapped;
   }
 #if SOFTEDGE_LAYER_MODE_FLOAT32
@@ -108,18 +218,31 @@ const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t*
 #if SOFTEDGE_FUSED_PIXEL_LAYER
     if (model.input_bias == 0.0f) {
       float* output = scratch.activations(0);
-      kernels.dense_u8_f32(pixels, model.input_scale, first.weights, first.bias,
-                           first.in_features, first.out_features, output);
-      apply_activation(first, output);
-      return run_layers(model, kernels, 1, output, scratch);
+      const size_t stride = scratch.layout.stride;
+      dense_u8_f32_images(kernels, first, pixels, size, count, model.input_scale, output,
+                          stride);
+      for (uint32_t n = 0; n < images_in(count); ++n) {
+        apply_activation(first.activation, first.out_features, output + n * stride);
+      }
+      return {1, output, stride};
     }
 #endif
-    kernels.pixels_to_f32(pixels, model.input_size, model.input_scale, model.input_bias,
-                          scratch.features());
-    return run_layers(model, kernels, 0, scratch.features(), scratch);
+    float* features = scratch.features();
+    for (uint32_t n = 0; n < images_in(count); ++n) {
+      kernels.pixels_to_f32(pixels + n * size, size, model.input_scale, model.input_bias,
+                            features + n * size);
+    }
+    return {0, features, size};
   }
 #endif
-  return run_layers(model, kernels, 0, pixels, scratch);
+  return {0, pixels, size};
+}
+
+// The logits of one image of raw pixels.
+const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
+                    const Scratch& scratch) {
+  const LayerInput input = prepare_input(model, kernels, pixels, 1, scratch);
+  return run_layers(model, kernels, input.first, input.x, input.stride, 1, scratch);
 }
 
 Status finish(const Model& model, const float* logits, float* probabilities,
@@ -146,10 +269,116 @@ Status check_call(const Model& model, const void* input, size_t input_count,
   return Status::kOk;
 }
 
+// infer_batch_u8 one image at a time (the scratch holds one).
+SOFTEDGE_TILE_STEP Status infer_one_at_a_time(const Model& model, const uint8_t* pixels,
+                                              size_t image_count, float* probabilities,
+                                              uint32_t* top_classes, void* scratch,
+                                              size_t scratch_size) {
+  Scratch view;
+  if (!detail::make_scratch(scratch, scratch_size, model, &view)) return Status::kScratchTooSmall;
+  // Without a caller array, each image's probabilities go to the activation buffer the last
+  // layer did not write (it holds at least max_width >= num_classes floats).
+  float* spare = view.activations(model.layer_count);
+  const KernelSet& kernels = active_kernels();
+  for (size_t n = 0; n < image_count; ++n) {
+    const float* logits = run_u8(model, kernels, pixels + n * model.input_size, view);
+    float* out = probabilities != nullptr ? probabilities + n * model.num_classes : spare;
+    Prediction prediction;
+    const Status status = finish(model, logits, out, &prediction);
+    if (top_classes != nullptr) top_classes[n] = prediction.top_class;
+    if (status != Status::kOk) return status;
+  }
+  return Status::kOk;
+}
+
+#if SOFTEDGE_BATCH_TILES
+// Images per tile of infer_batch_u8: their inputs (12.5 KB of 784 pixels for 16 images) and
+// a block of weight rows stay in L1 together while the block passes over them.
+constexpr uint32_t kMaxTileImages = 16;
+
+// The largest tile, up to kMaxTileImages and image_count, whose scratch fits `size` bytes.
+uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
+  uint32_t images = image_count < kMaxTileImages ? static_cast<uint32_t>(image_count)
+                                                 : kMaxTileImages;
+  while (images > 1 && detail::scratch_bytes_for(detail::scratch_layout(model, images)) > size) {
+    --images;
+  }
+  return images;
+}
+
+// When only top classes are asked for: softmax's top class (the first of equal maxima) and
+// its finiteness check (x - x is 0 only for finite x), without the exponentials.
+bool top_class_only(const float* logits, uint32_t n, uint32_t* top) {
+  uint32_t best = 0;
+  bool finite = true;
+  for (uint32_t i = 0; i < n; ++i) {
+    finite &= logits[i] - logits[i] == 0.0f;
+    if (logits[i] > logits[best]) best = i;
+  }
+  *top = finite ? best : 0;
+  return finite;
+}
+
+// The outputs of `count` images from their logits, `stride` apart: softmax (the same call as
+// one image at a time), or the top class only when probabilities is null.
+SOFTEDGE_TILE_STEP Status finish_tile(const Model& model, const float* logits, size_t stride,
+                                      uint32_t count, float* probabilities,
+                                      uint32_t* top_classes) {
+  for (uint32_t n = 0; n < count; ++n, logits += stride) {
+    Prediction prediction;
+    Status status = Status::kOk;
+    if (probabilities != nullptr) {
+      status = finish(model, logits, probabilities + n * model.num_classes, &prediction);
+    } else if (!top_class_only(logits, model.num_classes, &prediction.top_class)) {
+      status = Status::kNonFiniteLogits;
+    }
+    if (top_classes != nullptr) top_classes[n] = prediction.top_class;
+    if (status != Status::kOk) return status;
+  }
+  return Status::kOk;
+}
+
+// infer_batch_u8 in tiles of `tile` (>= 2) images; the scratch fits them (tile_images).
+SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
+                                      size_t image_count, float* probabilities,
+                                      uint32_t* top_classes, void* scratch, size_t scratch_size,
+                                      uint32_t tile) {
+  Scratch view;
+  if (!detail::make_scratch(scratch, scratch_size, model, &view, tile)) {
+    return Status::kScratchTooSmall;  // a null buffer (tile_images() checked the size)
+  }
+  const KernelSet& kernels = active_kernels();
+  for (size_t start = 0; start < image_count; start += tile) {
+    const uint32_t count =
+        image_count - start < tile ? static_cast<uint32_t>(image_count - start) : tile;
+    const LayerInput input =
+        prepare_input(model, kernels, pixels + start * model.input_size, count, view);
+    const float* logits =
+        run_layers(model, kernels, input.first, input.x, input.stride, count, view);
+    float* tile_probabilities =
+        probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;
+    uint32_t* tile_classes = top_classes != nullptr ? top_classes + start : nullptr;
+    const Status status = finish_tile(model, logits, view.layout.stride, count,
+                                      tile_probabilities, tile_classes);
+    if (status != Status::kOk) return status;
+  }
+  return Status::kOk;
+}
+#endif  // SOFTEDGE_BATCH_TILES
+
 }  // namespace
 
 size_t scratch_bytes(const Model& model) {
   return detail::scratch_bytes_for(detail::scratch_layout(model));
+}
+
+size_t batch_scratch_bytes(const Model& model, size_t images) {
+#if SOFTEDGE_BATCH_TILES
+  const uint32_t tile = images < kMaxTileImages ? static_cast<uint32_t>(images) : kMaxTileImages;
+  if (tile > 1) return detail::scratch_bytes_for(detail::scratch_layout(model, tile));
+#endif
+  (void)images;
+  return scratch_bytes(model);
 }
 
 Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
@@ -171,8 +400,8 @@ Status infer_f32(const Model& model, const float* features, size_t feature_count
   if (status != Status::kOk) return status;
   // int8 layers take raw pixels (zero point 0), not float features.
   if (model.layers[0].mode != LayerMode::kFloat32) return Status::kUnsupportedLayer;
-  return finish(model, run_layers(model, active_kernels(), 0, features, view), probabilities,
-                prediction);
+  return finish(model, run_layers(model, active_kernels(), 0, features, 0, 1, view),
+                probabilities, prediction);
 }
 
 Status infer_batch_u8(const Model& model, const uint8_t* pixels, size_t image_count,
@@ -181,21 +410,15 @@ Status infer_batch_u8(const Model& model, const uint8_t* pixels, size_t image_co
   if (!model_loaded(model) || (pixels == nullptr && image_count > 0)) {
     return Status::kNullArgument;
   }
-  Scratch view;
-  if (!detail::make_scratch(scratch, scratch_size, model, &view)) return Status::kScratchTooSmall;
-  // Without a caller array, each image's probabilities go to the activation buffer the last
-  // layer did not write (it holds at least max_width >= num_classes floats).
-  float* spare = view.activations(model.layer_count);
-  const KernelSet& kernels = active_kernels();
-  for (size_t n = 0; n < image_count; ++n) {
-    const float* logits = run_u8(model, kernels, pixels + n * model.input_size, view);
-    float* out = probabilities != nullptr ? probabilities + n * model.num_classes : spare;
-    Prediction prediction;
-    const Status status = finish(model, logits, out, &prediction);
-    if (top_classes != nullptr) top_classes[n] = prediction.top_class;
-    if (status != Status::kOk) return status;
+#if SOFTEDGE_BATCH_TILES
+  const uint32_t tile = tile_images(model, image_count, scratch_size);
+  if (tile > 1) {  // (a null scratch: infer_tiles returns kScratchTooSmall)
+    return infer_tiles(model, pixels, image_count, probabilities, top_classes, scratch,
+                       scratch_size, tile);
   }
-  return Status::kOk;
+#endif
+  return infer_one_at_a_time(model, pixels, image_count, probabilities, top_classes, scratch,
+                             scratch_size);
 }
 
 }  // namespace softedge

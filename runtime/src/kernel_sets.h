@@ -31,6 +31,12 @@ SOFTEDGE_KERNEL_SET(kAvx512Kernels,
 SOFTEDGE_KERNEL_SET(kAvx512VnniKernels, cpu::kAvx512F | cpu::kAvx512Dq | cpu::kAvx512Bw |
                                             cpu::kAvx512Vl | cpu::kFma | cpu::kAvx512Vnni)
 #endif
+// The VNNI set's kernels with the pixel lookup table in byte permutes (remap_pixels.h).
+#if defined(SOFTEDGE_HAVE_KERNELS_AVX512VBMI)
+SOFTEDGE_KERNEL_SET(kAvx512VbmiKernels, cpu::kAvx512F | cpu::kAvx512Dq | cpu::kAvx512Bw |
+                                            cpu::kAvx512Vl | cpu::kFma | cpu::kAvx512Vnni |
+                                            cpu::kAvx512Vbmi)
+#endif
 #if defined(SOFTEDGE_HAVE_KERNELS_NEON)
 SOFTEDGE_KERNEL_SET(kNeonKernels, cpu::kNeon)
 #endif

@@ -1,6 +1,7 @@
 // AVX2 + FMA kernels (this file is compiled with -mavx2 -mfma only; see runtime/CMakeLists.txt).
 #include <immintrin.h>
 
+#include "kernels_batch.h"
 #include "kernels_int8.h"
 #include "kernels_xsimd.h"
 
@@ -41,8 +42,8 @@ struct DotAvx2 {
 
 }  // namespace
 
-SOFTEDGE_DEFINE_XSIMD_KERNELS(kAvx2Kernels, "avx2", xsimd::fma3<xsimd::avx2>,
-                              SOFTEDGE_DENSE_U8S8(DotAvx2));
+SOFTEDGE_DEFINE_XSIMD_BATCH_KERNELS(kAvx2Kernels, "avx2", xsimd::fma3<xsimd::avx2>,
+                                    SOFTEDGE_DENSE_U8S8(DotAvx2), nullptr);
 
 }  // namespace detail
 }  // namespace softedge

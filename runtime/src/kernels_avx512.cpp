@@ -1,8 +1,11 @@
 // AVX-512 (F, DQ, BW, VL) kernels (compiled with those flags only; see runtime/CMakeLists.txt).
 #include <immintrin.h>
 
+#include "kernels_batch.h"
+#include "kernels_batch_vnni.h"
 #include "kernels_int8.h"
 #include "kernels_xsimd.h"
+#include "transposed_sums_avx512.h"
 
 namespace softedge {
 namespace detail {
@@ -28,15 +31,15 @@ struct DotAvx512 {
     uint32_t i = 0;
     for (; i + 32 <= in; i += 32) step(x + i, w + i, in, 0xFFFFFFFFu, acc);
     if (i < in) step(x + i, w + i, in, (1u << (in - i)) - 1u, acc);
-#pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) sums[r] = _mm512_reduce_add_epi32(acc[r]);
+    store_sums<ROWS>(acc, sums);
   }
 };
 
 }  // namespace
 
-SOFTEDGE_DEFINE_XSIMD_KERNELS(kAvx512Kernels, "avx512", xsimd::avx512f,
-                              SOFTEDGE_DENSE_U8S8(DotAvx512));
+SOFTEDGE_DEFINE_XSIMD_BATCH_KERNELS(kAvx512Kernels, "avx512", xsimd::avx512f,
+                                    SOFTEDGE_DENSE_U8S8(DotAvx512),
+                                    SOFTEDGE_DENSE_U8S8_BATCH(TileAvx512, kVnniTileImages));
 
 }  // namespace detail
 }  // namespace softedge

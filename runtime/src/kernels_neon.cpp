@@ -2,48 +2,100 @@
 #include <arm_neon.h>
 
 #include "kernels_int8.h"
+#include "kernels_neon_dense.h"
+#include "kernels_neon_exp.h"
 #include "kernels_xsimd.h"
+#include "neon_row_sums.h"
 
 namespace softedge {
 namespace detail {
 namespace {
 
-inline int32_t sum_lanes(int32x4_t v) {
-#if defined(__aarch64__)
-  return vaddvq_s32(v);
-#else
-  const int32x2_t pair = vadd_s32(vget_low_s32(v), vget_high_s32(v));
-  return vget_lane_s32(vpadd_s32(pair, pair), 0);
-#endif
-}
-
-// 16 inputs per step, widened to int16 and multiply-accumulated into int32 lanes (vmlal):
-// exact, no saturation anywhere.
+// Plain NEON multiplies int8 by int8 (8 products a widening multiply), so each 16 pixels are
+// moved into int8 by one exclusive or: the first 8 become z = x - 128, the last 8 z = 127 - x.
+// Then one widening multiply and one widening multiply-subtract, t = z_k w_k - z_{k+8} w_{k+8}
+// = x_k w_k + x_{k+8} w_{k+8} - 128 w_k - 127 w_{k+8}, lie in [-32640, 32640]: exact in int16,
+// added pairwise into int32 (sadalp). The weight terms come back from the weights summed
+// pairwise into int16 in the same step (lanes 0-3 the first 8, lanes 4-7 the last 8; at most
+// 2 * 128 per lane and step, so flushed into int32 every kFlushSteps steps). All exact.
+// aarch64 takes 64 inputs per step (each row's weights in one four-register load), then 16;
+// armv7, with 16 registers, 16 inputs and blocks of at most 5 rows.
 template <uint32_t ROWS>
 struct DotNeon {
-  static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
+#if defined(__aarch64__)
+  static constexpr uint32_t kMaxRows = 10;
+#else
+  static constexpr uint32_t kMaxRows = 5;
+#endif
+  static constexpr uint32_t kFlushSteps = 124;  // a multiple of 4: whole steps of 64
+
+  // acc + t for the 16 inputs in z and wb, and their weight sums into weight_sum.
+  static inline void step(int32x4_t& acc, int16x8_t& weight_sum, int8x16_t z, int8x16_t wb) {
+    const int16x8_t t = vmull_s8(vget_low_s8(z), vget_low_s8(wb));
+    acc = vpadalq_s16(acc, vmlsl_s8(t, vget_high_s8(z), vget_high_s8(wb)));
+    weight_sum = vpadalq_s8(weight_sum, wb);
+  }
+
+  SOFTEDGE_NEON_NO_PRESCHEDULE static void run(const uint8_t* x, const int8_t* w, uint32_t in,
+                                               int32_t* sums) {
+    if constexpr (ROWS > kMaxRows) {  // in blocks of kMaxRows rows
+      DotNeon<kMaxRows>::run(x, w, in, sums);
+      DotNeon<ROWS - kMaxRows>::run(x, w + static_cast<size_t>(kMaxRows) * in, in,
+                                    sums + kMaxRows);
+      return;
+    }
+    const uint8x16_t flip = vcombine_u8(vdup_n_u8(0x80), vdup_n_u8(0x7F));
+    const auto to_z = [&](uint8x16_t v) { return vreinterpretq_s8_u8(veorq_u8(v, flip)); };
+    const int8_t* rows[ROWS];
     int32x4_t acc[ROWS];
 #pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) acc[r] = vdupq_n_s32(0);
+    for (uint32_t r = 0; r < ROWS; ++r) {
+      rows[r] = w + static_cast<size_t>(r) * in;
+      acc[r] = vdupq_n_s32(0);
+    }
     uint32_t i = 0;
-    for (; i + 16 <= in; i += 16) {
-      const uint8x16_t xb = vld1q_u8(x + i);
-      const int16x8_t x_lo = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(xb)));
-      const int16x8_t x_hi = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(xb)));
+    while (i + 16 <= in) {
+      int16x8_t weight_sum[ROWS];
+#pragma GCC unroll 16
+      for (uint32_t r = 0; r < ROWS; ++r) weight_sum[r] = vdupq_n_s16(0);
+      const uint32_t steps = (in - i) / 16 < kFlushSteps ? (in - i) / 16 : kFlushSteps;
+      const uint32_t end = i + steps * 16;
+#if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)
+      for (const uint8_t* pixels = x + i; i + 64 <= end; i += 64, pixels += 64) {
+        const uint8x16x4_t xb = vld1q_u8_x4(pixels);
+        const int8x16_t z0 = to_z(xb.val[0]), z1 = to_z(xb.val[1]), z2 = to_z(xb.val[2]),
+                        z3 = to_z(xb.val[3]);
+#pragma GCC unroll 16
+        for (uint32_t r = 0; r < ROWS; ++r) {
+          const int8x16x4_t wb = vld1q_s8_x4(rows[r]);
+          rows[r] += 64;
+          step(acc[r], weight_sum[r], z0, wb.val[0]);
+          step(acc[r], weight_sum[r], z1, wb.val[1]);
+          step(acc[r], weight_sum[r], z2, wb.val[2]);
+          step(acc[r], weight_sum[r], z3, wb.val[3]);
+        }
+      }
+#endif
+      for (; i < end; i += 16) {
+        const int8x16_t z = to_z(vld1q_u8(x + i));
+#pragma GCC unroll 16
+        for (uint32_t r = 0; r < ROWS; ++r) {
+          step(acc[r], weight_sum[r], z, vld1q_s8(rows[r]));
+          rows[r] += 16;
+        }
+      }
+      // + 128 * (sum of the first 8 of each 16 weights) + 127 * (sum of the last 8).
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
-        const int8x16_t wb = vld1q_s8(w + r * in + i);
-        const int16x8_t w_lo = vmovl_s8(vget_low_s8(wb));
-        const int16x8_t w_hi = vmovl_s8(vget_high_s8(wb));
-        acc[r] = vmlal_s16(acc[r], vget_low_s16(x_lo), vget_low_s16(w_lo));
-        acc[r] = vmlal_s16(acc[r], vget_high_s16(x_lo), vget_high_s16(w_lo));
-        acc[r] = vmlal_s16(acc[r], vget_low_s16(x_hi), vget_low_s16(w_hi));
-        acc[r] = vmlal_s16(acc[r], vget_high_s16(x_hi), vget_high_s16(w_hi));
+        acc[r] = vmlal_n_s16(acc[r], vget_low_s16(weight_sum[r]), 128);
+        acc[r] = vmlal_n_s16(acc[r], vget_high_s16(weight_sum[r]), 127);
       }
     }
-#pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r)
-      sums[r] = sum_lanes(acc[r]) + dot_tail(x, w + r * in, i, in);
+    store_row_sums<ROWS>(acc, sums);
+    if (i < in) {  // no setup of the tail loops when the rows end on a whole step
+#pragma GCC unroll 1
+      for (uint32_t r = 0; r < ROWS; ++r) sums[r] += dot_tail(x, w + r * in, i, in);
+    }
   }
 };
 

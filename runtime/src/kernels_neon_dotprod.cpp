@@ -3,7 +3,9 @@
 #include <arm_neon.h>
 
 #include "kernels_int8.h"
+#include "kernels_neon_dense.h"
 #include "kernels_xsimd.h"
+#include "neon_row_sums.h"
 
 namespace softedge {
 namespace detail {
@@ -11,29 +13,57 @@ namespace {
 
 // sdot multiplies int8 by int8 only, so the pixels are shifted into int8: x - 128. Then
 // sum x*w = sum (x-128)*w + 128 * sum w, and sum w comes from a second sdot against ones.
-// Both sums are exact in int32.
+// Both sums are exact in int32. 64 inputs per step: each row's weights come in one
+// four-register load, then steps of 16.
 template <uint32_t ROWS>
 struct DotNeonDotprod {
-  static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
+  SOFTEDGE_NEON_NO_PRESCHEDULE static void run(const uint8_t* x, const int8_t* w, uint32_t in,
+                                               int32_t* sums) {
     const uint8x16_t sign = vdupq_n_u8(0x80);
     const int8x16_t ones = vdupq_n_s8(1);
+    const int8_t* rows[ROWS];
     int32x4_t acc[ROWS], weight_sum[ROWS];
 #pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) acc[r] = weight_sum[r] = vdupq_n_s32(0);
+    for (uint32_t r = 0; r < ROWS; ++r) {
+      rows[r] = w + static_cast<size_t>(r) * in;
+      acc[r] = weight_sum[r] = vdupq_n_s32(0);
+    }
+    const auto shifted = [&](uint8x16_t v) { return vreinterpretq_s8_u8(veorq_u8(v, sign)); };
     uint32_t i = 0;
-    for (; i + 16 <= in; i += 16) {
-      const int8x16_t shifted = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(x + i), sign));
+    for (; i + 64 <= in; i += 64) {
+      const uint8x16x4_t xb = vld1q_u8_x4(x + i);
+      const int8x16_t x0 = shifted(xb.val[0]), x1 = shifted(xb.val[1]);
+      const int8x16_t x2 = shifted(xb.val[2]), x3 = shifted(xb.val[3]);
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
-        const int8x16_t wb = vld1q_s8(w + r * in + i);
-        acc[r] = vdotq_s32(acc[r], shifted, wb);
+        const int8x16x4_t wb = vld1q_s8_x4(rows[r]);
+        rows[r] += 64;
+        acc[r] = vdotq_s32(acc[r], x0, wb.val[0]);
+        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[0]);
+        acc[r] = vdotq_s32(acc[r], x1, wb.val[1]);
+        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[1]);
+        acc[r] = vdotq_s32(acc[r], x2, wb.val[2]);
+        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[2]);
+        acc[r] = vdotq_s32(acc[r], x3, wb.val[3]);
+        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[3]);
+      }
+    }
+    for (; i + 16 <= in; i += 16) {
+      const int8x16_t x0 = shifted(vld1q_u8(x + i));
+#pragma GCC unroll 16
+      for (uint32_t r = 0; r < ROWS; ++r) {
+        const int8x16_t wb = vld1q_s8(rows[r]);
+        rows[r] += 16;
+        acc[r] = vdotq_s32(acc[r], x0, wb);
         weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb);
       }
     }
 #pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) {
-      sums[r] = vaddvq_s32(acc[r]) + 128 * vaddvq_s32(weight_sum[r]) +
-                dot_tail(x, w + r * in, i, in);
+    for (uint32_t r = 0; r < ROWS; ++r) acc[r] = vaddq_s32(acc[r], vshlq_n_s32(weight_sum[r], 7));
+    store_row_sums<ROWS>(acc, sums);
+    if (i < in) {  // no setup of the tail loops when the rows end on a whole step
+#pragma GCC unroll 1
+      for (uint32_t r = 0; r < ROWS; ++r) sums[r] += dot_tail(x, w + r * in, i, in);
     }
   }
 };

@@ -7,6 +7,7 @@
 
 #include "kernel_requirements.h"
 #include "layer_modes.h"
+#include "remap_pixels.h"
 #include "softedge/kernels.h"
 
 namespace softedge {
@@ -39,6 +40,9 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
       SOFTEDGE_FUSED_PIXEL_KERNEL(::softedge::detail::dense_u8_f32_scalar),                  \
       SOFTEDGE_INT8_KERNEL(dense_u8s8),                                                      \
       SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::pixels_to_f32_scalar),                     \
-      ::softedge::detail::softmax_f32_scalar}
+      ::softedge::detail::softmax_f32_scalar,                                                \
+      ::softedge::detail::remap_pixels_loop,                                                 \
+      nullptr, nullptr, nullptr, /* no batch kernels: inference calls the above per image */ \
+      nullptr}                   /* requantize_u8: inference's own loop */
 
 #endif

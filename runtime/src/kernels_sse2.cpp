@@ -1,6 +1,7 @@
 // SSE2 kernels (this file is compiled with the SSE2 flags only; see runtime/CMakeLists.txt).
 #include <emmintrin.h>
 
+#include "kernels_batch.h"
 #include "kernels_int8.h"
 #include "kernels_xsimd.h"
 
@@ -44,7 +45,8 @@ struct DotSse2 {
 
 }  // namespace
 
-SOFTEDGE_DEFINE_XSIMD_KERNELS(kSse2Kernels, "sse2", xsimd::sse2, SOFTEDGE_DENSE_U8S8(DotSse2));
+SOFTEDGE_DEFINE_XSIMD_BATCH_KERNELS(kSse2Kernels, "sse2", xsimd::sse2,
+                                    SOFTEDGE_DENSE_U8S8(DotSse2), nullptr);
 
 }  // namespace detail
 }  // namespace softedge

@@ -13,8 +13,12 @@
 
 #include "kernel_requirements.h"
 #include "layer_modes.h"
+#include "remap_pixels.h"
 #include "simd_io.h"
 #include "softedge/kernels.h"
+#if defined(__AVX512F__)
+#include "transposed_sums_avx512.h"
+#endif
 
 namespace softedge {
 namespace detail {
@@ -75,6 +79,10 @@ struct FloatInput {
   }
   float at(uint32_t i) const { return x[i]; }
   float finish(float sum) const { return sum; }
+  xsimd::batch<float, Arch> finish(const xsimd::batch<float, Arch>& sum,
+                                   const xsimd::batch<float, Arch>& bias) const {
+    return sum + bias;
+  }
 };
 
 template <class Arch>
@@ -91,6 +99,10 @@ struct PixelInput {
   }
   float at(uint32_t i) const { return static_cast<float>(pixels[i]); }
   float finish(float sum) const { return scale * sum; }
+  xsimd::batch<float, Arch> finish(const xsimd::batch<float, Arch>& sum,
+                                   const xsimd::batch<float, Arch>& bias) const {
+    return xsimd::fma(xsimd::batch<float, Arch>(scale), sum, bias);
+  }
 };
 
 #if defined(__aarch64__)
@@ -117,6 +129,32 @@ template <>
 struct StepRegisters<xsimd::neon64> {
   static constexpr uint32_t value = 4;
 };
+#endif
+
+// Where the input ends on a whole register, the rows' results y[r] = finish(sum of acc[r],
+// bias[r]) straight from registers: AVX-512 sums up to 16 rows at once
+// (transposed_sums_avx512.h) and writes them with one masked store. False (nothing done):
+// dense_rows sums each row on its own.
+template <uint32_t ROWS, class Arch, class Input>
+inline bool store_rows(const Input&, const xsimd::batch<float, Arch>*, const float*, float*,
+                       xsimd::generic) {
+  return false;
+}
+#if defined(__AVX512F__)
+template <uint32_t ROWS, class Arch, class Input>
+inline bool store_rows(const Input& input, const xsimd::batch<float, Arch>* acc,
+                       const float* bias, float* y, xsimd::avx512f) {
+  if (ROWS == 1) return false;
+  __m512i bits[ROWS];
+#pragma GCC unroll 16
+  for (uint32_t r = 0; r < ROWS; ++r) bits[r] = _mm512_castps_si512(acc[r].data);
+  const __mmask16 rows = static_cast<__mmask16>((1u << ROWS) - 1u);
+  using batch = xsimd::batch<float, Arch>;
+  const batch sums(_mm512_castsi512_ps(transposed_sums<ROWS>(bits, add_float)));
+  const batch biases(_mm512_maskz_loadu_ps(rows, bias));
+  _mm512_mask_storeu_ps(y, rows, input.finish(sums, biases).data);
+  return true;
+}
 #endif
 
 // ROWS output rows at once: each chunk of the input is loaded once and reused ROWS times,
@@ -158,6 +196,7 @@ inline void dense_rows(const Input& input, const float* weights, const float* bi
       acc[r] = xsimd::fma(batch::load_unaligned(rows[r] + i), xv, acc[r]);
     }
   }
+  if (i == in && store_rows<ROWS>(input, acc, bias, y, Arch{})) return;
   // The horizontal sums unrolled too, so that acc[] stays in registers (indexing it in a
   // loop would put all ROWS registers on the stack: 640 bytes for AVX-512); the scalar tails
   // in a plain loop (unrolling them would double the code).
@@ -220,11 +259,56 @@ void pixels_to_f32_xsimd(const uint8_t* pixels, uint32_t n, float scale, float b
   for (; i < n; ++i) out[i] = static_cast<float>(pixels[i]) * scale + bias;
 }
 
+// The softmax of logits that fit one register, for ISAs that have a faster way than the
+// general loop below: true when it ran (and *finite says what softmax_f32_xsimd returns).
+template <class Arch>
+inline bool softmax_one_register(const float*, uint32_t, float*, uint32_t*, bool*,
+                                 xsimd::generic) {
+  return false;
+}
+#if defined(__AVX512F__)
+// v's lanes combined by `op` into every lane: a butterfly over halves, quarters, pairs and
+// neighbours, with no trip through a scalar register and back.
+template <class Op>
+inline __m512 all_lanes(__m512 v, Op op) {
+  v = op(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = op(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+  v = op(v, _mm512_permute_ps(v, _MM_SHUFFLE(1, 0, 3, 2)));
+  return op(v, _mm512_permute_ps(v, _MM_SHUFFLE(2, 3, 0, 1)));
+}
+
+// Up to 16 logits (a 10-class model's) in one masked load, unused lanes -inf (exp gives 0):
+// the non-finite test is one fpclass (NaN, +inf, -inf), the top class the first lane equal
+// to the max, and max, sum and 1 / sum stay in all lanes.
+template <class Arch>
+inline bool softmax_one_register(const float* logits, uint32_t n, float* probabilities,
+                                 uint32_t* argmax, bool* finite, xsimd::avx512f) {
+  if (n > 16) return false;
+  const __mmask16 lanes = static_cast<__mmask16>((1u << n) - 1u);
+  const __m512 v = _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), lanes, logits);
+  *finite = _mm512_mask_fpclass_ps_mask(lanes, v, 0x01 | 0x08 | 0x10 | 0x80) == 0;
+  if (!*finite) {
+    _mm512_mask_storeu_ps(probabilities, lanes, _mm512_setzero_ps());
+    *argmax = 0;
+    return true;
+  }
+  const __m512 max = all_lanes(v, [](__m512 a, __m512 b) { return _mm512_max_ps(a, b); });
+  *argmax = static_cast<uint32_t>(__builtin_ctz(_mm512_mask_cmpeq_ps_mask(lanes, v, max)));
+  const __m512 e = exp_nonpositive(xsimd::batch<float, Arch>(_mm512_sub_ps(v, max))).data;
+  const __m512 sum = all_lanes(e, [](__m512 a, __m512 b) { return _mm512_add_ps(a, b); });
+  _mm512_mask_storeu_ps(probabilities, lanes,
+                        _mm512_mul_ps(e, _mm512_div_ps(_mm512_set1_ps(1.0f), sum)));
+  return true;
+}
+#endif
+
 // Two passes over whole registers. In a partial last register the missing lanes read as
 // -FLT_MAX for the max (never above a real logit) and the finiteness test (x - x is 0 for
 // finite x, NaN for NaN and infinities), then as -inf for the exponentials (exp gives 0).
 template <class Arch>
 bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, uint32_t* argmax) {
+  bool finite = false;
+  if (softmax_one_register<Arch>(logits, n, probabilities, argmax, &finite, Arch{})) return finite;
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
   const uint32_t full = n / kLanes * kLanes, tail = n - full;
@@ -278,8 +362,14 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
 
 // A kernel set: its name, the CPU features its row of the table (kernel_sets.h) gives it,
 // the float kernels above for `arch`, and this ISA's int8 kernel. Declared extern first: the
-// table refers to it from kernel_registry.cpp.
-#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)                    \
+// table refers to it from kernel_registry.cpp. Without batch kernels (null: inference runs
+// the single-image kernels per image); SOFTEDGE_DEFINE_XSIMD_BATCH_KERNELS (kernels_batch.h)
+// adds them.
+#define SOFTEDGE_DEFINE_XSIMD_KERNELS(variable, name, arch, dense_u8s8)                  \
+  SOFTEDGE_XSIMD_KERNEL_SET(variable, name, arch, dense_u8s8, nullptr, nullptr, nullptr, \
+                            nullptr)
+#define SOFTEDGE_XSIMD_KERNEL_SET(variable, name, arch, dense_u8s8, f32_batch, u8_f32_batch, \
+                                  u8s8_batch, requantize)                                   \
   extern const ::softedge::KernelSet variable;                                              \
   const ::softedge::KernelSet variable = {                                                  \
       name,                                                                                 \
@@ -288,6 +378,11 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
       SOFTEDGE_FUSED_PIXEL_KERNEL(::softedge::detail::dense_u8_f32_xsimd<arch>),            \
       SOFTEDGE_INT8_KERNEL(dense_u8s8),                                                     \
       SOFTEDGE_FLOAT32_KERNEL(::softedge::detail::pixels_to_f32_xsimd<arch>),               \
-      ::softedge::detail::softmax_f32_xsimd<arch>}
+      ::softedge::detail::softmax_f32_xsimd<arch>,                                          \
+      SOFTEDGE_REMAP_PIXELS,                                                                \
+      f32_batch,                                                                            \
+      u8_f32_batch,                                                                         \
+      u8s8_batch,                                                                           \
+      requantize}
 
 #endif

@@ -7,6 +7,11 @@
 //   floats] [accumulators: max_width int32] [remapped pixels: input_size bytes, only with a
 //   lookup table]
 // Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes).
+//
+// A tile of `images` images (infer_batch_u8 with batch_scratch_bytes()) has each part
+// `images` times: features and remapped pixels input_size apart, activations and
+// accumulators `stride` elements apart (max_width rounded up to 64 bytes of 4-byte elements;
+// uint8 activations use the first `stride` bytes of each). One image is the layout above.
 #ifndef SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 #define SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 
@@ -14,6 +19,14 @@
 #include <stdint.h>
 
 #include "softedge/model.h"
+
+// infer_batch_u8 runs tiles of images (batch_scratch_bytes); size-first builds leave that
+// code out and run one image at a time.
+#if !defined(SOFTEDGE_SIZE_FIRST)
+#define SOFTEDGE_BATCH_TILES 1
+#else
+#define SOFTEDGE_BATCH_TILES 0
+#endif
 
 namespace softedge {
 namespace detail {
@@ -26,6 +39,8 @@ inline size_t scratch_part_bytes(size_t bytes) {
 
 // Byte offsets of the parts from the first 64-byte boundary, and where the last one ends.
 struct ScratchLayout {
+  uint32_t images;
+  size_t stride;  // elements from one image's activations or accumulators to the next
   size_t features;
   size_t activations[2];
   size_t accumulators;
@@ -33,16 +48,19 @@ struct ScratchLayout {
   size_t end;
 };
 
-inline ScratchLayout scratch_layout(const Model& model) {
-  const size_t width_bytes = scratch_part_bytes(static_cast<size_t>(model.max_width) * 4);
+inline ScratchLayout scratch_layout(const Model& model, uint32_t images = 1) {
   ScratchLayout layout;
+  layout.images = images;
+  layout.stride = scratch_part_bytes(static_cast<size_t>(model.max_width) * 4) / 4;
+  const size_t width_bytes = images * layout.stride * 4;
+  const size_t inputs = static_cast<size_t>(images) * model.input_size;
   layout.features = 0;
-  layout.activations[0] = scratch_part_bytes(static_cast<size_t>(model.input_size) * 4);
+  layout.activations[0] = scratch_part_bytes(inputs * 4);
   layout.activations[1] = layout.activations[0] + width_bytes;
   layout.accumulators = layout.activations[1] + width_bytes;
   layout.remapped_pixels = layout.accumulators + width_bytes;
-  layout.end = layout.remapped_pixels +
-               (model.input_lut != nullptr ? scratch_part_bytes(model.input_size) : 0);
+  layout.end =
+      layout.remapped_pixels + (model.input_lut != nullptr ? scratch_part_bytes(inputs) : 0);
   return layout;
 }
 
@@ -65,8 +83,9 @@ inline size_t scratch_bytes_for(const ScratchLayout& layout) {
 }
 
 // False when the buffer is null or smaller than the layout needs (*scratch is then unusable).
-inline bool make_scratch(void* buffer, size_t size, const Model& model, Scratch* scratch) {
-  scratch->layout = scratch_layout(model);  // in place: no copy of the layout
+inline bool make_scratch(void* buffer, size_t size, const Model& model, Scratch* scratch,
+                         uint32_t images = 1) {
+  scratch->layout = scratch_layout(model, images);  // in place: no copy of the layout
   if (buffer == nullptr || size < scratch_bytes_for(scratch->layout)) return false;
   const uintptr_t address = reinterpret_cast<uintptr_t>(buffer);
   const size_t skip = (kScratchAlignment - address % kScratchAlignment) % kScratchAlignment;

@@ -90,6 +90,36 @@ inline float horizontal_max(typename xsimd::batch<float, Arch>::register_type v,
   return largest;
 }
 
+#if defined(__ARM_NEON) || defined(__ARM_NEON__)
+// Lane by lane in registers (n is 1..3): the generic versions go through the stack, and GCC
+// makes the generic store a call to memcpy.
+template <class Arch>
+inline float32x4_t load_partial(const float* p, uint32_t n, float fill, xsimd::neon) {
+  float32x4_t v = vsetq_lane_f32(p[0], vdupq_n_f32(fill), 0);
+  if (n > 1) v = vsetq_lane_f32(p[1], v, 1);
+  if (n > 2) v = vsetq_lane_f32(p[2], v, 2);
+  return v;
+}
+
+// Two pairwise maxima where the generic version stores the lanes and loops (aarch64 has the
+// one-instruction version below).
+template <class Arch>
+inline float horizontal_max(float32x4_t v, xsimd::neon) {
+  float32x2_t m = vpmax_f32(vget_low_f32(v), vget_high_f32(v));
+  return vget_lane_f32(vpmax_f32(m, m), 0);
+}
+
+template <class Arch>
+inline void store_partial(float32x4_t v, float* p, uint32_t n, xsimd::neon) {
+  if (n > 1) {
+    vst1_f32(p, vget_low_f32(v));
+    if (n > 2) vst1q_lane_f32(p + 2, v, 2);
+  } else {
+    vst1q_lane_f32(p, v, 0);
+  }
+}
+#endif
+
 #if defined(__aarch64__)
 // One instruction (FMAXV) where the generic version stores the lanes and loops.
 template <class Arch>

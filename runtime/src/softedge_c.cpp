@@ -66,6 +66,11 @@ size_t softedge_scratch_bytes(const softedge_model* model) {
   return softedge::scratch_bytes(*as_model(model));
 }
 
+size_t softedge_batch_scratch_bytes(const softedge_model* model, size_t images) {
+  if (model == nullptr || as_model(model)->layer_count == 0) return 0;
+  return softedge::batch_scratch_bytes(*as_model(model), images);
+}
+
 softedge_status softedge_infer_u8(const softedge_model* model, const uint8_t* pixels,
                                   size_t pixel_count, float* probabilities,
                                   size_t probability_count, void* scratch, size_t scratch_size,

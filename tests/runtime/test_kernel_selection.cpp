@@ -32,6 +32,7 @@ constexpr Needs kNeeds[] = {
     {"avx2", cpu::kAvx2 | cpu::kFma},
     {"avx512", kAvx512},
     {"avx512vnni", kAvx512 | cpu::kAvx512Vnni},
+    {"avx512vbmi", kAvx512 | cpu::kAvx512Vnni | cpu::kAvx512Vbmi},
     {"neon", cpu::kNeon},
     {"neon64", cpu::kNeon},
     {"neon64dot", cpu::kNeon | cpu::kNeonDotprod},
@@ -90,6 +91,7 @@ TEST_CASE("cpu_features reports what the CPU and OS report, of what the sets nee
   CHECK(reports(features, cpu::kAvx512Bw, __builtin_cpu_supports("avx512bw")));
   CHECK(reports(features, cpu::kAvx512Vl, __builtin_cpu_supports("avx512vl")));
   CHECK(reports(features, cpu::kAvx512Vnni, __builtin_cpu_supports("avx512vnni")));
+  CHECK(reports(features, cpu::kAvx512Vbmi, __builtin_cpu_supports("avx512vbmi")));
   CHECK(reports(features, cpu::kSse2, true));  // part of x86-64
 #elif defined(__aarch64__) && defined(__linux__)
   CHECK(reports(features, cpu::kNeon, true));  // part of AArch64
@@ -124,6 +126,19 @@ TEST_CASE("a set whose required feature is missing is never chosen") {
         CHECK(&chosen != &set);
         CHECK(has_all(features, chosen.required_features));
       }
+    }
+  }
+}
+
+TEST_CASE("a CPU with AVX-512 VNNI but no VBMI (Cascade Lake) gets the VNNI set") {
+  const uint32_t cascade_lake = kAvx512 | cpu::kSse2 | cpu::kAvx2 | cpu::kAvx512Vnni;
+  const KernelSet& chosen = softedge::best_kernels(cascade_lake);
+  INFO("chosen " << chosen.name);
+  CHECK(has_all(cascade_lake, chosen.required_features));
+  CHECK(std::string(chosen.name) != "avx512vbmi");
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    if (std::string(softedge::kernel_at(k).name) == "avx512vnni") {
+      CHECK(std::string(chosen.name) == "avx512vnni");
     }
   }
 }

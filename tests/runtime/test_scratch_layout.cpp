@@ -51,21 +51,28 @@ TEST_CASE("the scratch parts are 64-byte aligned, in order, disjoint and large e
     fixtures::LoadedModel f(spec);
     REQUIRE(f.status == Status::kOk);
     const softedge::Model& m = f.model;
-    const ScratchLayout layout = softedge::detail::scratch_layout(m);
-    INFO("input " << m.input_size << ", widest " << m.max_width << ", table "
-                  << (m.input_lut != nullptr));
-    const size_t starts[] = {layout.features, layout.activations[0], layout.activations[1],
-                             layout.accumulators, layout.remapped_pixels, layout.end};
-    const size_t needs[] = {m.input_size * sizeof(float), m.max_width * sizeof(float),
-                            m.max_width * sizeof(float), m.max_width * sizeof(int32_t),
-                            m.input_lut != nullptr ? m.input_size : 0};
-    CHECK(layout.features == 0);
-    for (int part = 0; part < 5; ++part) {
-      CHECK(starts[part] % 64 == 0);
-      CHECK(starts[part + 1] - starts[part] >= needs[part]);  // room before the next part
-      CHECK(starts[part + 1] - starts[part] < needs[part] + 64);  // and no more than padding
+    for (uint32_t images : {1u, 2u, 16u}) {  // one image, and tiles (batch_scratch_bytes)
+      const ScratchLayout layout = softedge::detail::scratch_layout(m, images);
+      INFO("input " << m.input_size << ", widest " << m.max_width << ", table "
+                    << (m.input_lut != nullptr) << ", images " << images);
+      const size_t starts[] = {layout.features, layout.activations[0], layout.activations[1],
+                               layout.accumulators, layout.remapped_pixels, layout.end};
+      // Per image: the input, and `stride` elements (max_width rounded up to 64 bytes).
+      CHECK(layout.stride >= m.max_width);
+      CHECK(layout.stride * 4 % 64 == 0);
+      CHECK(layout.stride < m.max_width + 16);
+      const size_t width = (images - 1) * layout.stride * 4 + m.max_width * 4;
+      const size_t needs[] = {images * m.input_size * sizeof(float), width, width, width,
+                              m.input_lut != nullptr ? images * m.input_size : 0};
+      CHECK(layout.features == 0);
+      for (int part = 0; part < 5; ++part) {
+        CHECK(starts[part] % 64 == 0);
+        CHECK(starts[part + 1] - starts[part] >= needs[part]);  // room before the next part
+        CHECK(starts[part + 1] - starts[part] < needs[part] + 64);  // and no more than padding
+      }
+      CHECK(softedge::batch_scratch_bytes(m, images) == layout.end + 63);
     }
-    CHECK(softedge::scratch_bytes(m) == layout.end + 63);
+    CHECK(softedge::scratch_bytes(m) == softedge::detail::scratch_layout(m).end + 63);
   }
 }
 
@@ -79,6 +86,10 @@ TEST_CASE("scratch_bytes keeps the documented figures (docs/RUNTIME.md)" *
   CHECK(softedge::scratch_bytes(with_table.model) == 4223);
   fixtures::LoadedModel mlp(mlp_with_table());
   CHECK(softedge::scratch_bytes(mlp.model) == 7103);
+  // Tiles of 16 images (the most infer_batch_u8 uses: more images ask for no more).
+  CHECK(softedge::batch_scratch_bytes(plain.model, 16) == 53311);
+  CHECK(softedge::batch_scratch_bytes(plain.model, 10000) == 53311);
+  CHECK(softedge::batch_scratch_bytes(mlp.model, 16) == 111935);
 }
 
 TEST_CASE("the scratch accessors point at the layout's offsets from the first 64-byte boundary" *

@@ -28,6 +28,7 @@ constexpr uint32_t kNeon = 1u << 8;         // Advanced SIMD (armv7 NEON, aarch6
 constexpr uint32_t kNeonDotprod = 1u << 9;  // armv8.2 SDOT/UDOT (HWCAP_ASIMDDP)
 constexpr uint32_t kArmDsp = 1u << 10;      // the DSP extension's SIMD multiplies (SMLAD)
 constexpr uint32_t kArmMve = 1u << 11;      // the M-profile vector extension (Helium)
+constexpr uint32_t kAvx512Vbmi = 1u << 12;  // byte permutes (vpermi2b); not implied by VNNI
 }  // namespace cpu
 
 // Which of the features the compiled kernel sets need this CPU and OS have, as cpu:: bits (a
@@ -38,8 +39,8 @@ constexpr uint32_t kArmMve = 1u << 11;      // the M-profile vector extension (H
 uint32_t cpu_features();
 
 struct KernelSet {
-  const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, neon (armv7), neon64, neon64dot,
-                     // cmdsp, cmmve
+  const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, avx512vbmi, neon (armv7),
+                     // neon64, neon64dot, cmdsp, cmmve
   uint32_t required_features;  // cpu:: bits; the set runs where cpu_features() has them all
   // y[o] = bias[o] + sum_i weights[o * in + i] * x[i], for o < out. No alignment needed.
   void (*dense_f32)(const float* x, const float* weights, const float* bias, uint32_t in,
@@ -59,6 +60,26 @@ struct KernelSet {
   // The stable softmax of n >= 1 logits and the index of the first largest one. Returns false
   // (and writes zeros, argmax 0) if any logit is NaN or infinite.
   bool (*softmax_f32)(const float* logits, uint32_t n, float* probabilities, uint32_t* argmax);
+  // out[i] = table[pixels[i]], for i < n: a model's 256-entry pixel lookup table. Optional:
+  // null means inference's plain loop (the scalar set's kernel).
+  void (*remap_pixels)(const uint8_t* pixels, uint32_t n, const uint8_t* table, uint8_t* out);
+  // Batched forms of the three dense kernels: `count` images, image n's input at
+  // x + n * x_stride and its output at y + n * y_stride (strides in elements). Each weight
+  // load serves several images. Each image gets what the single-image kernel gives it (int8:
+  // the same bits). Optional: null means "call the single-image kernel per image".
+  void (*dense_f32_batch)(const float* x, size_t x_stride, uint32_t count, const float* weights,
+                          const float* bias, uint32_t in, uint32_t out, float* y,
+                          size_t y_stride);
+  void (*dense_u8_f32_batch)(const uint8_t* pixels, size_t pixel_stride, uint32_t count,
+                             float scale, const float* weights, const float* bias, uint32_t in,
+                             uint32_t out, float* y, size_t y_stride);
+  void (*dense_u8s8_i32_batch)(const uint8_t* x, size_t x_stride, uint32_t count,
+                               const int8_t* weights, const int32_t* bias, uint32_t in,
+                               uint32_t out, int32_t* acc, size_t acc_stride);
+  // out[o] = an int8 layer's uint8 output from its sums: (acc[o] * requant[2o]) /
+  // 2^(31 + requant[2o + 1]), rounded, clamped to [0, 255] (format.h), for o < n: the same
+  // bits on every set. Optional: null means inference's scalar loop.
+  void (*requantize_u8)(const int32_t* acc, const int32_t* requant, uint32_t n, uint8_t* out);
 };
 
 // The set inference uses now.

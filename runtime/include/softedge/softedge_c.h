@@ -81,6 +81,10 @@ softedge_status softedge_load(const uint8_t *data, size_t size, softedge_model *
 /* Bytes of scratch memory one inference needs (any alignment); 0 for an empty model. */
 size_t softedge_scratch_bytes(const softedge_model *model);
 
+/* Bytes of scratch with which softedge_infer_batch_u8 runs tiles of up to 16 images at once
+ * (faster), for calls of up to `images` images; 0 for an empty model. */
+size_t softedge_batch_scratch_bytes(const softedge_model *model, size_t images);
+
 /* One image of raw pixels: `pixel_count` must equal softedge_input_size() and
  * `probability_count` softedge_num_classes(). `top_class` may be null. If a logit is not
  * finite, returns SOFTEDGE_NON_FINITE_LOGITS with every probability 0 and top class 0. */
@@ -91,7 +95,9 @@ softedge_status softedge_infer_u8(const softedge_model *model, const uint8_t *pi
 
 /* `image_count` images of softedge_input_size() pixels back to back. `probabilities`
  * (image_count x num_classes) and `top_classes` (image_count) may each be null. Stops at the
- * first image that fails and returns its status. */
+ * first image that fails and returns its status. Runs tiles of images when the scratch is
+ * larger than softedge_scratch_bytes() (see softedge_batch_scratch_bytes), with the same
+ * results. */
 softedge_status softedge_infer_batch_u8(const softedge_model *model, const uint8_t *pixels,
                                         size_t image_count, float *probabilities,
                                         uint32_t *top_classes, void *scratch,

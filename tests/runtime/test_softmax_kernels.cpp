@@ -1,0 +1,90 @@
+// The softmax of every set against the scalar reference (expf): within 1e-6 relative on
+// random and extreme logits, the same top class, the same refusal of NaN and infinities.
+#include <doctest/doctest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "kernel_fixtures.h"
+#include "model_fixtures.h"
+#include "softedge/kernels.h"
+
+namespace {
+
+// 1e-6 relative, plus FLT_MIN absolute: below the smallest normal float, expf returns
+// denormals where a polynomial exp may flush to zero (a class 87 below the top one).
+void check_close_to_reference(const softedge::KernelSet& kernels,
+                              const std::vector<float>& logits) {
+  const uint32_t n = static_cast<uint32_t>(logits.size());
+  std::vector<float> expected(n), actual(n, -1.0f);
+  uint32_t expected_top = 99, actual_top = 98;
+  REQUIRE(softedge::kernel_at(0).softmax_f32(logits.data(), n, expected.data(), &expected_top));
+  REQUIRE(kernels.softmax_f32(logits.data(), n, actual.data(), &actual_top));
+  CHECK(actual_top == expected_top);
+  for (uint32_t i = 0; i < n; ++i) {
+    INFO("class " << i << " of " << n << ": " << actual[i] << " vs " << expected[i]);
+    CHECK(std::fabs(actual[i] - expected[i]) <= 1e-6 * expected[i] + FLT_MIN);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every set's softmax is within 1e-6 relative of the reference, same top class") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    for (uint32_t n : {1u, 2u, 3u, 7u, 10u, 15u, 16u, 17u, 31u, 32u, 33u, 100u}) {
+      for (float spread : {0.01f, 1.0f, 10.0f, 60.0f, 200.0f}) {
+        INFO("kernel " << std::string(kernels.name) << " n " << n << " spread " << spread);
+        fixtures::Values values(n * 31 + static_cast<uint32_t>(spread));
+        std::vector<float> logits(n);
+        for (float& v : logits) v = values.next() * spread;
+        check_close_to_reference(kernels, logits);
+        // Ties: the first of equal maxima wins on every set.
+        std::vector<float> tied = logits;
+        tied[n / 3] = tied[n - 1] = 1000.0f;
+        check_close_to_reference(kernels, tied);
+      }
+    }
+  });
+}
+
+TEST_CASE("every set's softmax on extreme logits: huge, tiny, lowest float, all equal") {
+  const std::vector<std::vector<float>> cases = {
+      {1e4f, -1e4f, 1e4f - 1.0f, 0.0f},
+      {FLT_MAX, -FLT_MAX, 0.0f, FLT_MAX},
+      {-FLT_MAX, -FLT_MAX, -FLT_MAX},
+      {1e-30f, -1e-30f, 0.0f, 1e-38f, -1e-45f},
+      {0.0f, -80.0f, -86.0f, -87.5f, -88.0f, -90.0f, -103.0f, -104.0f, -200.0f, 1.0f},
+      std::vector<float>(10, 3.5f),
+      std::vector<float>(16, -2.0f),
+      std::vector<float>(17, 88.0f),
+  };
+  fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
+    for (size_t c = 0; c < cases.size(); ++c) {
+      INFO("kernel " << std::string(kernels.name) << " case " << c);
+      check_close_to_reference(kernels, cases[c]);
+    }
+  });
+}
+
+TEST_CASE("every set's softmax refuses NaN and infinities as the reference does") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    for (uint32_t n : {1u, 9u, 10u, 16u, 17u, 40u}) {
+      for (uint32_t at : {0u, n / 2, n - 1}) {
+        for (float bad : {NAN, -NAN, INFINITY, -INFINITY}) {
+          INFO("kernel " << std::string(kernels.name) << " n " << n << " at " << at);
+          std::vector<float> logits(n, 1.0f), expected(n, 0.5f), actual(n, 0.5f);
+          logits[at] = bad;
+          uint32_t expected_top = 7, actual_top = 8;
+          const bool reference_ok =
+              softedge::kernel_at(0).softmax_f32(logits.data(), n, expected.data(), &expected_top);
+          CHECK_FALSE(reference_ok);
+          CHECK(kernels.softmax_f32(logits.data(), n, actual.data(), &actual_top) == reference_ok);
+          CHECK(actual_top == expected_top);
+          CHECK(actual == expected);
+        }
+      }
+    }
+  });
+}
