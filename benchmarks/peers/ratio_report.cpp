@@ -12,8 +12,7 @@ std::pair<std::string, std::string> split(const std::string& name) {
   return {name.substr(0, slash + 1), name.substr(slash + 1)};
 }
 
-// The recorded results in registration order, each name once (RecordingReporter lists a
-// name twice when it is shown only aggregates, as with --benchmark_display_aggregates_only).
+// The recorded results in registration order (with random interleaving they ran shuffled).
 bench::Results in_order(const bench::Results& recorded, const std::vector<std::string>& names) {
   bench::Results ordered;
   for (const std::string& name : names) {

@@ -2,6 +2,7 @@
 // output flag working: the reporter is the one Google Benchmark would have used without us.
 #include "recording_reporter.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace bench {
@@ -23,7 +24,9 @@ void RecordingReporter::ReportRuns(const std::vector<Run>& runs) {
         run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     for (const auto& [name, counter] : run.counters) recorded.counters[name] = counter.value;
     const std::string& name = run.run_name.function_name;
-    if (!singles_.count(name) && !medians_.count(name)) order_.push_back(name);
+    // Once per name: the aggregates of a repeated benchmark (mean, median, ...) come one by
+    // one, and with aggregates-only display there is no single run before them.
+    if (std::find(order_.begin(), order_.end(), name) == order_.end()) order_.push_back(name);
     if (run.run_type == Run::RT_Aggregate) {
       if (run.aggregate_name == "median") medians_[name] = recorded;
     } else {
