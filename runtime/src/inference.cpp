@@ -19,9 +19,12 @@ using format::LayerMode;
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
 
 #if SOFTEDGE_LAYER_MODE_FLOAT32 || SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
-// Out of line: one copy for its three callers (a call per layer costs nothing here).
-__attribute__((noinline)) void apply_activation(format::Activation activation, uint32_t n,
-                                                float* values) {
+// Size-first builds keep one copy for its three callers (the 8 KB budget); elsewhere it is
+// inlined (a call costs instructions per inference on a Pi).
+#if defined(SOFTEDGE_SIZE_FIRST)
+__attribute__((noinline))
+#endif
+void apply_activation(format::Activation activation, uint32_t n, float* values) {
   if (activation == format::Activation::kRelu) {
     // `< 0`, not `> 0`: a NaN stays NaN, so NaN input still ends in kNonFiniteLogits.
     for (uint32_t i = 0; i < n; ++i) values[i] = values[i] < 0 ? 0 : values[i];
@@ -41,9 +44,8 @@ uint8_t requantize(int32_t acc, const int32_t* pair) {
 }
 #endif
 
-// Out of line where infer_batch_u8 has tiles (the stack bound): the preparation of the input
-// and the layers never have their frames on the stack together, nor the tile path's and the
-// one-image path's.
+// Out of line where infer_batch_u8 has tiles (the stack bound): a tile's steps never have
+// their frames on the stack together, nor the tile path's and the one-image path's.
 #if SOFTEDGE_BATCH_TILES
 #define SOFTEDGE_TILE_STEP __attribute__((noinline))
 // Inference runs `count` images at once (a tile), image n's data `stride` elements after
@@ -120,9 +122,8 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
 // requantize it to uint8. Per image the same operations whatever `count`: the same results
 // (int8: the same bits). Only the modes this build compiles (layer_modes.h) have a case: the
 // loader refuses the others.
-SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& kernels,
-                                           uint32_t first, const void* x, size_t x_stride,
-                                           uint32_t count, const Scratch& scratch) {
+const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t first,
+                        const void* x, size_t x_stride, uint32_t count, const Scratch& scratch) {
   const size_t stride = scratch.layout.stride;
   for (uint32_t l = first; l < model.layer_count; ++l) {
     const DenseLayer& layer = model.layers[l];
@@ -198,9 +199,8 @@ struct LayerInput {
 // layer 0 reads the features pixels_to_f32 writes to scratch, or, with a zero input bias and
 // the fused kernel compiled in (layer_modes.h), the pixels directly (feature = pixel * scale,
 // so W.x = scale * W.pixels): then it runs here, and the layers start at 1.
-SOFTEDGE_TILE_STEP LayerInput prepare_input(const Model& model, const KernelSet& kernels,
-                                            const uint8_t* pixels, uint32_t count,
-                                            const Scratch& scratch) {
+LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
+                         uint32_t count, const Scratch& scratch) {
   const uint32_t size = model.input_size;
   if (model.input_lut != nullptr) {
     uint8_t* remapped = scratch.remapped_pixels();
@@ -237,6 +237,21 @@ SOFTEDGE_TILE_STEP LayerInput prepare_input(const Model& model, const KernelSet&
 #endif
   return {0, pixels, size};
 }
+
+#if SOFTEDGE_BATCH_TILES
+// The two steps of the tile path, each out of line (SOFTEDGE_TILE_STEP: the stack bound); the
+// one-image path may inline them, where a count of 1 removes the loops over images.
+SOFTEDGE_TILE_STEP LayerInput prepare_tile(const Model& model, const KernelSet& kernels,
+                                           const uint8_t* pixels, uint32_t count,
+                                           const Scratch& scratch) {
+  return prepare_input(model, kernels, pixels, count, scratch);
+}
+SOFTEDGE_TILE_STEP const float* run_tile_layers(const Model& model, const KernelSet& kernels,
+                                                const LayerInput& input, uint32_t count,
+                                                const Scratch& scratch) {
+  return run_layers(model, kernels, input.first, input.x, input.stride, count, scratch);
+}
+#endif
 
 // The logits of one image of raw pixels.
 const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
@@ -352,9 +367,8 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
     const uint32_t count =
         image_count - start < tile ? static_cast<uint32_t>(image_count - start) : tile;
     const LayerInput input =
-        prepare_input(model, kernels, pixels + start * model.input_size, count, view);
-    const float* logits =
-        run_layers(model, kernels, input.first, input.x, input.stride, count, view);
+        prepare_tile(model, kernels, pixels + start * model.input_size, count, view);
+    const float* logits = run_tile_layers(model, kernels, input, count, view);
     float* tile_probabilities =
         probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;
     uint32_t* tile_classes = top_classes != nullptr ? top_classes + start : nullptr;
