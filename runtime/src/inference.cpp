@@ -122,8 +122,9 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
 // requantize it to uint8. Per image the same operations whatever `count`: the same results
 // (int8: the same bits). Only the modes this build compiles (layer_modes.h) have a case: the
 // loader refuses the others.
-const float* run_layers(const Model& model, const KernelSet& kernels, uint32_t first,
-                        const void* x, size_t x_stride, uint32_t count, const Scratch& scratch) {
+SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& kernels,
+                                           uint32_t first, const void* x, size_t x_stride,
+                                           uint32_t count, const Scratch& scratch) {
   const size_t stride = scratch.layout.stride;
   for (uint32_t l = first; l < model.layer_count; ++l) {
     const DenseLayer& layer = model.layers[l];
@@ -239,17 +240,12 @@ LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uin
 }
 
 #if SOFTEDGE_BATCH_TILES
-// The two steps of the tile path, each out of line (SOFTEDGE_TILE_STEP: the stack bound); the
-// one-image path may inline them, where a count of 1 removes the loops over images.
+// prepare_input for the tile path, out of line (SOFTEDGE_TILE_STEP: the stack bound); run_u8
+// keeps it inline, where a count of 1 removes the loops over images.
 SOFTEDGE_TILE_STEP LayerInput prepare_tile(const Model& model, const KernelSet& kernels,
                                            const uint8_t* pixels, uint32_t count,
                                            const Scratch& scratch) {
   return prepare_input(model, kernels, pixels, count, scratch);
-}
-SOFTEDGE_TILE_STEP const float* run_tile_layers(const Model& model, const KernelSet& kernels,
-                                                const LayerInput& input, uint32_t count,
-                                                const Scratch& scratch) {
-  return run_layers(model, kernels, input.first, input.x, input.stride, count, scratch);
 }
 #endif
 
@@ -368,7 +364,8 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
         image_count - start < tile ? static_cast<uint32_t>(image_count - start) : tile;
     const LayerInput input =
         prepare_tile(model, kernels, pixels + start * model.input_size, count, view);
-    const float* logits = run_tile_layers(model, kernels, input, count, view);
+    const float* logits =
+        run_layers(model, kernels, input.first, input.x, input.stride, count, view);
     float* tile_probabilities =
         probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;
     uint32_t* tile_classes = top_classes != nullptr ? top_classes + start : nullptr;
