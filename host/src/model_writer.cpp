@@ -1,6 +1,6 @@
-// Encoding a model (float32 and int8 layers) into the layout of softedge/format.h. The writer
-// checks only what it needs to encode at all; whether the result is a valid model is the
-// runtime loader's to say, which it asks.
+// Encoding a model (dense, convolution and pooling layers; float32 and int8) into the layout of
+// softedge/format.h. The writer checks only what it needs to encode at all; whether the result
+// is a valid model is the runtime loader's to say, which it asks.
 #include "softedge/host/model_writer.h"
 
 #include <cstdint>
@@ -30,14 +30,98 @@ const char* mode_name(LayerMode mode) {
   return "?";
 }
 
-// "layer 1 (int8, uint8 outputs, 784 -> 256)": error messages name the layer.
-std::string describe(const DenseLayerSpec& layer, size_t index) {
-  return "layer " + std::to_string(index) + " (" + mode_name(layer_mode(layer)) + ", " +
+const char* kind_name(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::kDense:
+      return "dense";
+    case LayerKind::kConv2d:
+      return "conv2d";
+    case LayerKind::kMaxPool:
+      return "max pool";
+    case LayerKind::kAvgPool:
+      return "average pool";
+  }
+  return "unknown kind";
+}
+
+bool is_window(LayerKind kind) { return kind != LayerKind::kDense; }
+
+// "layer 1 (int8, uint8 outputs, 784 -> 256)", "layer 0 (conv2d 3x3/1 pad 1, float32,
+// 784 -> 6272)": error messages name the layer (dense layers as in versions 1 and 2).
+std::string describe(const LayerSpec& layer, size_t index) {
+  std::string kind;
+  if (is_window(layer.kind)) {
+    kind = std::string(kind_name(layer.kind)) + " " + std::to_string(layer.kernel_size) + "x" +
+           std::to_string(layer.kernel_size) + "/" + std::to_string(layer.stride) + " pad " +
+           std::to_string(layer.padding) + ", ";
+  }
+  return "layer " + std::to_string(index) + " (" + kind + mode_name(layer_mode(layer)) + ", " +
          std::to_string(layer.in_features) + " -> " + std::to_string(layer.out_features) + ")";
 }
 
+// A layer's weight rows (format.h): dense out x in; convolution out channels x k*k*in
+// channels; pooling none.
+struct Rows {
+  uint32_t rows = 0;
+  uint32_t row_length = 0;
+};
+
+// Walks the NHWC shapes from the input through the layers, as the loader does, to give each
+// layer its weight rows. Throws when a geometry cannot be encoded in the entry's bytes or does
+// not fit the layer's input (the loader would refuse it, and the tensor sizes would be
+// meaningless).
+std::vector<Rows> layer_rows(const ModelSpec& spec) {
+  std::vector<Rows> result;
+  Shape shape{spec.input_height, spec.input_width, spec.input_channels};
+  for (size_t l = 0; l < spec.layers.size(); ++l) {
+    const LayerSpec& layer = spec.layers[l];
+    if (!is_window(layer.kind)) {
+      if (layer.kernel_size != 0 || layer.stride != 0 || layer.padding != 0) {
+        throw std::invalid_argument(describe(layer, l) +
+                                    ": a dense layer has no kernel size, stride or padding");
+      }
+      result.push_back({layer.out_features, layer.in_features});
+      shape = Shape{1, 1, layer.out_features};
+      continue;
+    }
+    if (layer.kind != LayerKind::kConv2d && layer.kind != LayerKind::kMaxPool &&
+        layer.kind != LayerKind::kAvgPool) {
+      throw std::invalid_argument("layer " + std::to_string(l) + ": unknown layer kind " +
+                                  std::to_string(static_cast<unsigned>(layer.kind)));
+    }
+    if (layer.kernel_size < 1 || layer.kernel_size > kMaxKernelSize || layer.stride < 1 ||
+        layer.stride > 15 || layer.padding > 15) {
+      throw std::invalid_argument(describe(layer, l) +
+                                  ": kernel size and stride must be 1..15, padding 0..15");
+    }
+    const uint32_t height =
+        window_output_extent(shape.height, layer.kernel_size, layer.stride, layer.padding);
+    const uint32_t width =
+        window_output_extent(shape.width, layer.kernel_size, layer.stride, layer.padding);
+    const uint64_t positions = uint64_t{height} * width;
+    if (positions == 0 || layer.out_features % positions != 0) {
+      throw std::invalid_argument(describe(layer, l) + ": the window does not fit its " +
+                                  std::to_string(shape.height) + "x" +
+                                  std::to_string(shape.width) +
+                                  " input, or out_features is not a multiple of the " +
+                                  std::to_string(height) + "x" + std::to_string(width) +
+                                  " output positions");
+    }
+    const uint32_t channels = static_cast<uint32_t>(layer.out_features / positions);
+    if (layer.kind == LayerKind::kConv2d) {
+      const uint64_t row_length = uint64_t{layer.kernel_size} * layer.kernel_size * shape.channels;
+      if (row_length > UINT32_MAX) throw std::invalid_argument(describe(layer, l) + ": too large");
+      result.push_back({channels, static_cast<uint32_t>(row_length)});
+    } else {
+      result.push_back({0, 0});
+    }
+    shape = Shape{height, width, channels};
+  }
+  return result;
+}
+
 // The bytes the spec's vectors hold for each tensor of the layer's mode.
-LayerTensorBytes given_tensor_bytes(const DenseLayerSpec& layer) {
+LayerTensorBytes given_tensor_bytes(const LayerSpec& layer) {
   const uint64_t bias_i32 = layer.bias_i32.size() * sizeof(int32_t);
   switch (layer_mode(layer)) {
     case LayerMode::kFloat32:
@@ -50,11 +134,12 @@ LayerTensorBytes given_tensor_bytes(const DenseLayerSpec& layer) {
   return {};
 }
 
-// The file is laid out from the sizes the layer's shape and mode give its tensors (format.h),
-// so the vectors must hold exactly that much.
-void check_tensor_sizes(const DenseLayerSpec& layer, size_t index) {
+// The file is laid out from the sizes the layer's rows and mode give its tensors (format.h),
+// so the vectors must hold exactly that much (nothing for a pooling layer).
+void check_tensor_sizes(const LayerSpec& layer, const Rows& rows, size_t index) {
   const LayerTensorBytes expected =
-      layer_tensor_bytes(layer_mode(layer), layer.in_features, layer.out_features);
+      rows.rows == 0 ? LayerTensorBytes{0, 0, 0}
+                     : layer_tensor_bytes(layer_mode(layer), rows.row_length, rows.rows);
   const LayerTensorBytes given = given_tensor_bytes(layer);
   if (given.weights != expected.weights || given.bias != expected.bias ||
       given.scales != expected.scales) {
@@ -63,8 +148,9 @@ void check_tensor_sizes(const DenseLayerSpec& layer, size_t index) {
   }
 }
 
-// What the file's fields must be able to hold before anything can be encoded.
-void check_encodable(const ModelSpec& spec) {
+// What the file's fields must be able to hold before anything can be encoded; the layers'
+// weight rows.
+std::vector<Rows> check_encodable(const ModelSpec& spec) {
   if (spec.layers.size() > UINT16_MAX || spec.class_names.size() > UINT16_MAX) {
     throw std::invalid_argument("too many layers or classes for the format's 16-bit counts");
   }
@@ -76,8 +162,21 @@ void check_encodable(const ModelSpec& spec) {
       throw std::invalid_argument("layer " + std::to_string(l) +
                                   ": the weight type is neither float32 nor int8");
     }
-    check_tensor_sizes(spec.layers[l], l);
   }
+  const std::vector<Rows> rows = layer_rows(spec);
+  for (size_t l = 0; l < spec.layers.size(); ++l) check_tensor_sizes(spec.layers[l], rows[l], l);
+  return rows;
+}
+
+// The lowest version that holds the model (format.h): 3 for a layer other than dense or a
+// sigmoid, else 2 for an int8 layer or an input lookup table, else 1.
+uint16_t lowest_version(const ModelSpec& spec) {
+  bool needs_version2 = !spec.input_lut.empty();
+  for (const LayerSpec& layer : spec.layers) {
+    if (is_window(layer.kind) || layer.activation == Activation::kSigmoid) return kVersion3;
+    needs_version2 = needs_version2 || is_int8(layer_mode(layer));
+  }
+  return needs_version2 ? kVersion2 : kVersion1;
 }
 
 template <class T>
@@ -117,7 +216,7 @@ struct LayerOffsets {
 }  // namespace
 
 std::vector<uint8_t> encode_model(const ModelSpec& spec) {
-  check_encodable(spec);
+  const std::vector<Rows> rows = check_encodable(spec);
   const uint32_t layer_count = static_cast<uint32_t>(spec.layers.size());
   const uint32_t table_offset = kHeaderSize;
   const uint32_t names_offset = table_offset + layer_count * kLayerEntrySize;
@@ -134,12 +233,10 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   TensorPlacer placer(uint64_t{names_offset} + names_size);
   const uint32_t lut_offset = spec.input_lut.empty() ? 0 : placer.place(kInputLutSize);
   std::vector<LayerOffsets> offsets(layer_count);
-  bool needs_version2 = lut_offset != 0;
   for (uint32_t l = 0; l < layer_count; ++l) {
-    const DenseLayerSpec& layer = spec.layers[l];
-    const LayerMode mode = layer_mode(layer);
-    const LayerTensorBytes bytes = layer_tensor_bytes(mode, layer.in_features, layer.out_features);
-    needs_version2 = needs_version2 || is_int8(mode);
+    if (rows[l].rows == 0) continue;  // pooling: no tensors, offsets 0
+    const LayerTensorBytes bytes =
+        layer_tensor_bytes(layer_mode(spec.layers[l]), rows[l].row_length, rows[l].rows);
     offsets[l].weights = placer.place(bytes.weights);
     offsets[l].bias = placer.place(bytes.bias);
     if (bytes.scales != 0) offsets[l].scales = placer.place(bytes.scales);
@@ -148,7 +245,7 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
 
   std::vector<uint8_t> file(file_size, 0);
   std::memcpy(&file[header::kMagic], kMagic, sizeof kMagic);
-  write_u16(&file[header::kVersion], needs_version2 ? kVersion2 : kVersion1);
+  write_u16(&file[header::kVersion], lowest_version(spec));
   write_u16(&file[header::kHeaderSize], kHeaderSize);
   write_u32(&file[header::kFileSize], file_size);
   write_u16(&file[header::kInputHeight], spec.input_height);
@@ -168,13 +265,16 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   if (lut_offset != 0) std::memcpy(&file[lut_offset], spec.input_lut.data(), kInputLutSize);
 
   for (uint32_t l = 0; l < layer_count; ++l) {
-    const DenseLayerSpec& layer = spec.layers[l];
+    const LayerSpec& layer = spec.layers[l];
     uint8_t* entry = &file[table_offset + l * kLayerEntrySize];
-    write_u16(entry + layer::kKind, static_cast<uint16_t>(LayerKind::kDense));
+    write_u16(entry + layer::kKind, static_cast<uint16_t>(layer.kind));
     write_u16(entry + layer::kActivation, static_cast<uint16_t>(layer.activation));
     write_u32(entry + layer::kInFeatures, layer.in_features);
     write_u32(entry + layer::kOutFeatures, layer.out_features);
     write_u16(entry + layer::kWeightType, static_cast<uint16_t>(layer.weight_type));
+    // Dense layers: 0 (checked in layer_rows); windows: k, then stride | padding << 4.
+    entry[layer::kKernelSize] = static_cast<uint8_t>(layer.kernel_size);
+    entry[layer::kStridePadding] = static_cast<uint8_t>(layer.stride | layer.padding << 4);
     write_u32(entry + layer::kWeightOffset, offsets[l].weights);
     write_u32(entry + layer::kBiasOffset, offsets[l].bias);
     write_u32(entry + layer::kScaleOffset, offsets[l].scales);
@@ -212,7 +312,7 @@ std::vector<uint8_t> encode_model(const ModelSpec& spec) {
   return file;
 }
 
-format::LayerMode layer_mode(const DenseLayerSpec& layer) {
+format::LayerMode layer_mode(const LayerSpec& layer) {
   return format::layer_mode(layer.weight_type, layer.output_scale);
 }
 
@@ -227,28 +327,38 @@ ModelSpec spec_of(const Model& model) {
     spec.input_lut.assign(model.input_lut, model.input_lut + kInputLutSize);
   for (uint32_t c = 0; c < model.num_classes; ++c) spec.class_names.push_back(class_name(model, c));
   for (uint32_t l = 0; l < model.layer_count; ++l) {
-    const DenseLayer& view = model.layers[l];
-    const size_t weights = size_t{view.in_features} * view.out_features;
-    DenseLayerSpec layer;
+    const Layer& view = model.layers[l];
+    const size_t weights = size_t{view.rows} * view.row_length;
+    const size_t rows = view.rows;
+    LayerSpec layer;
+    layer.kind = view.kind;
+    layer.kernel_size = view.kernel_size;
+    layer.stride = view.stride;
+    layer.padding = view.padding;
     layer.in_features = view.in_features;
     layer.out_features = view.out_features;
     layer.activation = view.activation;
     layer.weight_type = view.weight_type;
     layer.output_scale = view.output_scale;
+    // Pooling layers have no tensors (rows 0): their vectors stay empty.
+    if (rows == 0) {
+      spec.layers.push_back(std::move(layer));
+      continue;
+    }
     switch (view.mode) {
       case LayerMode::kFloat32:
         layer.weights.assign(view.weights, view.weights + weights);
-        layer.bias.assign(view.bias, view.bias + view.out_features);
+        layer.bias.assign(view.bias, view.bias + rows);
         break;
       case LayerMode::kInt8FloatOutput:
         layer.weights_i8.assign(view.weights_i8, view.weights_i8 + weights);
-        layer.bias_i32.assign(view.bias_i32, view.bias_i32 + view.out_features);
-        layer.scales.assign(view.scales, view.scales + view.out_features);
+        layer.bias_i32.assign(view.bias_i32, view.bias_i32 + rows);
+        layer.scales.assign(view.scales, view.scales + rows);
         break;
       case LayerMode::kInt8Uint8Output:
         layer.weights_i8.assign(view.weights_i8, view.weights_i8 + weights);
-        layer.bias_i32.assign(view.bias_i32, view.bias_i32 + view.out_features);
-        layer.requant.assign(view.requant, view.requant + 2 * size_t{view.out_features});
+        layer.bias_i32.assign(view.bias_i32, view.bias_i32 + rows);
+        layer.requant.assign(view.requant, view.requant + 2 * rows);
         break;
     }
     spec.layers.push_back(std::move(layer));

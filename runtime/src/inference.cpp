@@ -2,9 +2,14 @@
 // them directly (or features written to scratch when the preprocessing has a bias); int8
 // layers pass uint8 activations on, requantized in integers; the layers ping-pong between
 // two scratch buffers, and softmax writes the last layer's output into the caller's array.
+// Convolution and pooling layers (conv2d.h, pooling.h) read and write NHWC tensors in the
+// same buffers, one image at a time.
+#include <math.h>
 #include <stdint.h>
 
+#include "conv2d.h"
 #include "layer_modes.h"
+#include "pooling.h"
 #include "remap_pixels.h"
 #include "scratch_layout.h"
 #include "softedge/inference.h"
@@ -18,6 +23,16 @@ using format::LayerMode;
 
 bool model_loaded(const Model& model) { return model.layer_count > 0; }
 
+#if (SOFTEDGE_LAYER_MODE_FLOAT32 || SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT) && \
+    SOFTEDGE_ACTIVATION_SIGMOID
+// Out of line: the calls to expf would otherwise make every caller's frame larger (the stack
+// bound) for the rare sigmoid layer.
+__attribute__((noinline)) void apply_sigmoid(uint32_t n, float* values) {
+  // exp(-x) overflows to inf for x < -88: 1 / inf = 0, the limit. NaN stays NaN.
+  for (uint32_t i = 0; i < n; ++i) values[i] = 1.0f / (1.0f + expf(-values[i]));
+}
+#endif
+
 #if SOFTEDGE_LAYER_MODE_FLOAT32 || SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
 // Size-first builds keep one copy for its three callers (the 8 KB budget); elsewhere it is
 // inlined (a call costs instructions per inference on a Pi).
@@ -29,6 +44,9 @@ void apply_activation(format::Activation activation, uint32_t n, float* values) 
     // `< 0`, not `> 0`: a NaN stays NaN, so NaN input still ends in kNonFiniteLogits.
     for (uint32_t i = 0; i < n; ++i) values[i] = values[i] < 0 ? 0 : values[i];
   }
+#if SOFTEDGE_ACTIVATION_SIGMOID
+  if (activation == format::Activation::kSigmoid) apply_sigmoid(n, values);
+#endif
 }
 #endif
 
@@ -112,6 +130,148 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
 }
 #endif
 
+#if SOFTEDGE_LAYER_KIND_CONV2D
+// What follows an int8 convolution's sums, per output channel (the fastest index of NHWC):
+// float outputs sums[i] * scales[i % channels], one multiply each as for a dense layer, or
+// uint8 outputs requantized (the set's kernel, or format.h's rule in a loop).
+#if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
+__attribute__((noinline)) void scale_channels(const int32_t* sums, const float* scales,
+                                              uint32_t size, uint32_t channels, float* values) {
+  for (uint32_t i = 0; i < size; i += channels) {
+    for (uint32_t o = 0; o < channels; ++o) {
+      values[i + o] = static_cast<float>(sums[i + o]) * scales[o];
+    }
+  }
+}
+#endif
+#if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
+inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
+                                const int32_t* requant, uint32_t size, uint32_t channels,
+                                uint8_t* values) {
+  for (uint32_t i = 0; i < size; i += channels) {
+    if (kernels.requantize_u8 != nullptr) {
+      kernels.requantize_u8(sums + i, requant, channels, values + i);
+      continue;
+    }
+    for (uint32_t o = 0; o < channels; ++o) {
+      values[i + o] = requantize(sums[i + o], requant + 2 * o);
+    }
+  }
+}
+#endif
+
+// A convolution of one image: x and y are floats or uint8 values as the mode says (as for a
+// dense layer); int8 sums go through the accumulators. Inline (always) into
+// window_layer_images, with everything in it that calls a kernel: one frame above them.
+__attribute__((always_inline)) inline void conv2d_image(const KernelSet& kernels, const Layer& layer, const void* x, void* y,
+                         const Scratch& scratch) {
+  switch (layer.mode) {
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+    case LayerMode::kFloat32:
+      detail::conv2d_f32(kernels, layer, static_cast<const float*>(x),
+                         reinterpret_cast<float*>(scratch.patches()), static_cast<float*>(y));
+      apply_activation(layer.activation, layer.out_features, static_cast<float*>(y));
+      break;
+#endif
+#if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
+    case LayerMode::kInt8FloatOutput:
+      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.patches(),
+                          scratch.accumulators());
+      scale_channels(scratch.accumulators(), layer.scales, layer.out_features, layer.rows,
+                     static_cast<float*>(y));
+      apply_activation(layer.activation, layer.out_features, static_cast<float*>(y));
+      break;
+#endif
+#if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
+    case LayerMode::kInt8Uint8Output:
+      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.patches(),
+                          scratch.accumulators());
+      requantize_channels(kernels, scratch.accumulators(), layer.requant, layer.out_features,
+                          layer.rows, static_cast<uint8_t*>(y));
+      break;
+#endif
+    default:  // a mode left out of this build: load() refused the model
+      break;
+  }
+}
+#endif
+
+#if SOFTEDGE_LAYER_KIND_POOL
+// A pooling layer of one image: float data (float32 mode) or uint8 data (an int8 mode).
+// Only the compiled kinds and modes have a branch: the loader refuses the others.
+__attribute__((noinline)) void pool_image(const Layer& layer, const void* x, void* y) {
+  const bool max = layer.kind == format::LayerKind::kMaxPool;
+  if (layer.mode == LayerMode::kFloat32) {
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+    const float* in = static_cast<const float*>(x);
+    float* out = static_cast<float*>(y);
+#if SOFTEDGE_LAYER_KIND_MAX_POOL
+    if (max) detail::max_pool_f32(layer, in, out);
+#endif
+#if SOFTEDGE_LAYER_KIND_AVG_POOL
+    if (!max) detail::avg_pool_f32(layer, in, out);
+#endif
+#endif
+    return;
+  }
+#if SOFTEDGE_LAYER_MODE_INT8
+  const uint8_t* in = static_cast<const uint8_t*>(x);
+  uint8_t* out = static_cast<uint8_t*>(y);
+#if SOFTEDGE_LAYER_KIND_MAX_POOL
+  if (max) detail::max_pool_u8(layer, in, out);
+#endif
+#if SOFTEDGE_LAYER_KIND_AVG_POOL
+  if (!max) detail::avg_pool_u8(layer, in, out);
+#endif
+#endif
+  (void)max;
+}
+#endif
+
+#if SOFTEDGE_WINDOW_LAYERS
+// A convolution or pooling layer for `count` images, one at a time: image n's input at x +
+// n * x_stride and its output at y + n * stride, in elements of the type each carries (floats,
+// or uint8 values: bytes). Out of line, called beside run_layers (run_network), never under
+// it: the stack bound counts the deepest kernel under each.
+__attribute__((noinline)) void window_layer_images(const KernelSet& kernels, const Layer& layer,
+                                                   const void* x, size_t x_stride,
+                                                   uint32_t count, float* y, size_t stride,
+                                                   const Scratch& scratch) {
+  // Pools pass their input's type on; an int8 convolution outputs what its mode says.
+  const bool float_input = layer.mode == LayerMode::kFloat32;
+  const bool float_output = layer.kind == format::LayerKind::kConv2d
+                                ? layer.mode != LayerMode::kInt8Uint8Output
+                                : float_input;
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    const void* in = float_input ? static_cast<const void*>(static_cast<const float*>(x) +
+                                                            n * x_stride)
+                                 : static_cast<const uint8_t*>(x) + n * x_stride;
+    void* out = float_output ? static_cast<void*>(y + n * stride)
+                             : reinterpret_cast<uint8_t*>(y) + n * stride;
+#if SOFTEDGE_LAYER_KIND_CONV2D
+    if (layer.kind == format::LayerKind::kConv2d) {
+      conv2d_image(kernels, layer, in, out, scratch);
+      continue;
+    }
+#endif
+#if SOFTEDGE_LAYER_KIND_POOL
+    pool_image(layer, in, out);
+#endif
+  }
+  (void)kernels;
+  (void)scratch;
+}
+#endif
+
+#if SOFTEDGE_WINDOW_LAYERS
+// The first convolution or pooling layer from `first` on, or layer_count.
+uint32_t dense_run_end(const Model& model, uint32_t first) {
+  uint32_t end = first;
+  while (end < model.layer_count && model.layers[end].kind == format::LayerKind::kDense) ++end;
+  return end;
+}
+#endif
+
 // Runs layers [first, layer_count) for `count` images, layer l writing scratch activations
 // l % 2, and returns the logits (image n's scratch.layout.stride elements after image
 // n - 1's). `x` holds what layer `first` reads, image n's at x + n * x_stride: floats for a
@@ -122,11 +282,18 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
 // requantize it to uint8. Per image the same operations whatever `count`: the same results
 // (int8: the same bits). Only the modes this build compiles (layer_modes.h) have a case: the
 // loader refuses the others.
+// A build with convolution or pooling stops before the first such layer (run_network).
 SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& kernels,
                                            uint32_t first, const void* x, size_t x_stride,
                                            uint32_t count, const Scratch& scratch) {
   const size_t stride = scratch.layout.stride;
+#if SOFTEDGE_WINDOW_LAYERS
+  // Re-read each time, as layer_count is: nothing more to keep live across the kernels.
+  for (uint32_t l = first;
+       l < model.layer_count && model.layers[l].kind == format::LayerKind::kDense; ++l) {
+#else
   for (uint32_t l = first; l < model.layer_count; ++l) {
+#endif
     const DenseLayer& layer = model.layers[l];
     // Copied out: the compiler must otherwise assume the stores below change `layer`.
     const uint32_t in = layer.in_features, out = layer.out_features;
@@ -195,6 +362,32 @@ struct LayerInput {
   size_t stride;
 };
 
+// Every layer from input.first on; returns the logits, as run_layers does.
+#if SOFTEDGE_WINDOW_LAYERS
+// Each run of dense layers (run_layers) and each window layer (window_layer_images) is
+// called from here, so no frame of one lies under the other's kernels (the stack bound).
+inline const float* run_network(const Model& model, const KernelSet& kernels, LayerInput input,
+                                uint32_t count, const Scratch& scratch) {
+  for (;;) {
+    const uint32_t end = dense_run_end(model, input.first);
+    if (end > input.first) {
+      input.x = run_layers(model, kernels, input.first, input.x, input.stride, count, scratch);
+      input.stride = scratch.layout.stride;
+    }
+    if (end == model.layer_count) return static_cast<const float*>(input.x);
+    float* output = scratch.activations(end);
+    window_layer_images(kernels, model.layers[end], input.x, input.stride, count, output,
+                        scratch.layout.stride, scratch);
+    input = {end + 1, output, scratch.layout.stride};
+  }
+}
+#else
+inline const float* run_network(const Model& model, const KernelSet& kernels, LayerInput input,
+                                uint32_t count, const Scratch& scratch) {
+  return run_layers(model, kernels, input.first, input.x, input.stride, count, scratch);
+}
+#endif
+
 // The input of the layers for `count` images of raw pixels, input_size bytes apart, remapped
 // by the model's lookup table if it has one. An int8 layer 0 reads the pixels. A float32
 // layer 0 reads the features pixels_to_f32 writes to scratch, or, with a zero input bias and
@@ -217,7 +410,8 @@ LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uin
   const DenseLayer& first = model.layers[0];
   if (first.mode == LayerMode::kFloat32) {
 #if SOFTEDGE_FUSED_PIXEL_LAYER
-    if (model.input_bias == 0.0f) {
+    // Only a dense layer 0 can be fused: a convolution or pooling layer reads the features.
+    if (model.input_bias == 0.0f && first.kind == format::LayerKind::kDense) {
       float* output = scratch.activations(0);
       const size_t stride = scratch.layout.stride;
       dense_u8_f32_images(kernels, first, pixels, size, count, model.input_scale, output,
@@ -253,7 +447,7 @@ SOFTEDGE_TILE_STEP LayerInput prepare_tile(const Model& model, const KernelSet& 
 const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
                     const Scratch& scratch) {
   const LayerInput input = prepare_input(model, kernels, pixels, 1, scratch);
-  return run_layers(model, kernels, input.first, input.x, input.stride, 1, scratch);
+  return run_network(model, kernels, input, 1, scratch);
 }
 
 Status finish(const Model& model, const float* logits, float* probabilities,
@@ -311,7 +505,9 @@ constexpr uint32_t kMaxTileImages = 16;
 uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
   uint32_t images = image_count < kMaxTileImages ? static_cast<uint32_t>(image_count)
                                                  : kMaxTileImages;
-  while (images > 1 && detail::scratch_bytes_for(detail::scratch_layout(model, images)) > size) {
+  const size_t patches = detail::patch_part_bytes(model);  // once, not per try
+  while (images > 1 &&
+         detail::scratch_bytes_for(detail::scratch_layout(model, images, patches)) > size) {
     --images;
   }
   return images;
@@ -364,8 +560,7 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
         image_count - start < tile ? static_cast<uint32_t>(image_count - start) : tile;
     const LayerInput input =
         prepare_tile(model, kernels, pixels + start * model.input_size, count, view);
-    const float* logits =
-        run_layers(model, kernels, input.first, input.x, input.stride, count, view);
+    const float* logits = run_network(model, kernels, input, count, view);
     float* tile_probabilities =
         probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;
     uint32_t* tile_classes = top_classes != nullptr ? top_classes + start : nullptr;
@@ -411,7 +606,7 @@ Status infer_f32(const Model& model, const float* features, size_t feature_count
   if (status != Status::kOk) return status;
   // int8 layers take raw pixels (zero point 0), not float features.
   if (model.layers[0].mode != LayerMode::kFloat32) return Status::kUnsupportedLayer;
-  return finish(model, run_layers(model, active_kernels(), 0, features, 0, 1, view),
+  return finish(model, run_network(model, active_kernels(), {0, features, 0}, 1, view),
                 probabilities, prediction);
 }
 

@@ -30,6 +30,29 @@
 #define SOFTEDGE_FUSED_PIXEL_LAYER 0
 #endif
 
+// Which layer kinds (format.h, LayerKind) this build runs: runtime/CMakeLists.txt defines
+// SOFTEDGE_LAYER_KIND_<KIND> as 1 or 0 from the CMake list SOFTEDGE_LAYER_KINDS (dense is
+// always in); other sources get every kind. A kind left out costs no code, and the loader
+// refuses a model that uses it. Size-first presets keep to dense layers (their 8 KB budget).
+#if !defined(SOFTEDGE_LAYER_KIND_CONV2D)
+#define SOFTEDGE_LAYER_KIND_CONV2D 1
+#endif
+#if !defined(SOFTEDGE_LAYER_KIND_MAX_POOL)
+#define SOFTEDGE_LAYER_KIND_MAX_POOL 1
+#endif
+#if !defined(SOFTEDGE_LAYER_KIND_AVG_POOL)
+#define SOFTEDGE_LAYER_KIND_AVG_POOL 1
+#endif
+#define SOFTEDGE_LAYER_KIND_POOL (SOFTEDGE_LAYER_KIND_MAX_POOL || SOFTEDGE_LAYER_KIND_AVG_POOL)
+// Layers over NHWC windows (convolution or pooling): inference runs them one image at a time.
+#define SOFTEDGE_WINDOW_LAYERS (SOFTEDGE_LAYER_KIND_CONV2D || SOFTEDGE_LAYER_KIND_POOL)
+// The sigmoid activation (format version 3) comes with the version's layer kinds: a
+// dense-only build (the size-first presets) leaves it out too, and its loader must refuse a
+// sigmoid layer. Defined 1 or 0 on the command line to decide it separately.
+#if !defined(SOFTEDGE_ACTIVATION_SIGMOID)
+#define SOFTEDGE_ACTIVATION_SIGMOID SOFTEDGE_WINDOW_LAYERS
+#endif
+
 // A kernel set member, or null when no compiled mode calls it (then a template is never
 // instantiated; kernels_scalar.cpp leaves the function out).
 #if SOFTEDGE_LAYER_MODE_FLOAT32

@@ -31,7 +31,7 @@ constexpr char kMessages[] =
     "input is NaN or infinite (or overflowed): no prediction\0"
     "no kernel of that name\0"
     "this CPU cannot run that kernel\0"
-    "this build leaves out a layer mode the model uses (SOFTEDGE_LAYER_MODES)\0"
+    "this build leaves out a layer mode or kind the model uses\0"
     "unknown status";
 
 constexpr int count_messages(const char* text, size_t size) {

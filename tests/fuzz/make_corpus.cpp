@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "../runtime/conv_model_fixtures.h"  // the conv/pool models of the runtime tests
 #include "softedge/crc32.h"
 #include "softedge/format.h"
 #include "softedge/host/model_writer.h"
@@ -111,6 +112,55 @@ Bytes edited(const Bytes& good, const std::function<void(Bytes&)>& edit) {
 
 uint32_t table_of(const Bytes& file) {
   return fmt::read_u32(&file[fmt::header::kLayerTableOffset]);
+}
+
+// Format version 3: convolution and pooling layers (conv_model_fixtures.h), valid and with
+// one defect each.
+void conv_models() {
+  namespace layer = fmt::layer;
+  // float: conv 3x3/2 pad 1 (ReLU) -> max pool 2/1 -> conv 2x2/1 pad 1 (sigmoid) -> average
+  // pool 2/2 -> dense, over a 7 x 5 x 2 input.
+  const Bytes conv = host::encode_model(fixtures::float_conv_spec());
+  write("model", "v3-float-conv-pool.sedg", conv);
+  // int8 throughout: conv and pools passing uint8 activations on.
+  const Bytes conv8 = host::encode_model(fixtures::int8_conv_spec());
+  write("model", "v3-int8-conv-pool.sedg", conv8);
+  // A sigmoid between dense layers (also version 3).
+  host::ModelSpec sigmoid = spec(4, 4, 1, 3);
+  sigmoid.layers.push_back(float_layer(16, 6, 30, fmt::Activation::kSigmoid));
+  sigmoid.layers.push_back(float_layer(6, 3, 31));
+  write("model", "v3-dense-sigmoid.sedg", host::encode_model(sigmoid));
+
+  const uint32_t table = table_of(conv);
+  auto entry8 = [table](uint32_t l, uint32_t field, uint8_t value) {
+    return [=](Bytes& f) { f[table + l * fmt::kLayerEntrySize + field] = value; };
+  };
+  write("model", "v3-kernel-size-0.sedg", edited(conv, entry8(0, layer::kKernelSize, 0)));
+  write("model", "v3-kernel-size-16.sedg", edited(conv, entry8(0, layer::kKernelSize, 16)));
+  write("model", "v3-stride-0.sedg", edited(conv, entry8(0, layer::kStridePadding, 0x10)));
+  write("model", "v3-padding-equal-kernel.sedg",
+        edited(conv, entry8(2, layer::kStridePadding, 0x21)));
+  write("model", "v3-pool-padding.sedg", edited(conv, entry8(1, layer::kStridePadding, 0x11)));
+  write("model", "v3-window-wider-than-input.sedg",
+        edited(conv, entry8(0, layer::kKernelSize, 8)));
+  write("model", "v3-pool-with-weights.sedg", edited(conv, [table](Bytes& f) {
+          fmt::write_u32(&f[table + fmt::kLayerEntrySize + layer::kWeightOffset], 64);
+        }));
+  write("model", "v3-conv-channels-not-whole.sedg", edited(conv, [table](Bytes& f) {
+          fmt::write_u32(&f[table + layer::kOutFeatures], 47);
+        }));
+  write("model", "v3-dense-geometry-set.sedg",
+        edited(conv, entry8(4, layer::kStridePadding, 1)));
+  write("model", "v3-conv-in-v2-file.sedg", edited(conv, [](Bytes& f) {
+          fmt::write_u16(&f[fmt::header::kVersion], fmt::kVersion2);
+        }));
+  write("model", "v3-int8-pool-scale-differs.sedg", edited(conv8, [](Bytes& f) {
+          uint8_t* scale = &f[table_of(f) + fmt::kLayerEntrySize + layer::kOutputScale];
+          fmt::write_u32(scale, fmt::read_u32(scale) + 1);
+        }));
+  write("model", "v3-int8-pool-last.sedg", edited(conv8, [](Bytes& f) {
+          fmt::write_u16(&f[fmt::header::kLayerCount], 2);
+        }));
 }
 
 void models() {
@@ -246,6 +296,7 @@ void models() {
           fmt::write_u32(&f[fmt::header::kFileSize], static_cast<uint32_t>(f.size() + 1));
         }));
   write("model", "empty", Bytes{});
+  conv_models();
 }
 
 // ---- IDX ----------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 // test_model_corruption.cpp — corruption of the real-size models (784 -> 10, float32 and
-// int8): every truncation, single-bit flips as they are (the checksum must catch them), and
-// single-bit flips with the checksum recomputed (a hostile file: the structural checks must
-// reject it, or the model must load and run safely on every kernel set).
+// int8) and of small convolution and pooling models (format version 3, float32 and int8:
+// tests/runtime/conv_model_fixtures.h): every truncation, single-bit flips as they are (the
+// checksum must catch them), and single-bit flips with the checksum recomputed (a hostile
+// file: the structural checks must reject it, or the model must load and run safely on every
+// kernel set).
 //
+// The conv/pool models (about 1.5 KB each) have every bit flipped and every accepted flip run.
 // Which bits: the int8 model (8,168 bytes), every bit. The float model (31,592 bytes), every
 // bit outside its weight tensor (header, layer table, names, bias, padding) and every bit of
 // every 61st byte of the weights: all 252,736 bits cost 8 GB of CRC (load() checks the CRC
@@ -26,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/conv_model_fixtures.h"
 #include "runtime/model_fixtures.h"
 #include "softedge/crc32.h"
 #include "softedge/format.h"
@@ -108,19 +112,18 @@ void run_everywhere(const softedge::Model& model) {
   REQUIRE(softedge::force_kernel("auto") == Status::kOk);
 }
 
-// Byte range [begin, end) of the first layer's weight tensor, where a flipped bit only
-// changes one weight's value.
+// Byte range [begin, end) of the first layer's weight tensor (rows x row_length), where a
+// flipped bit only changes one weight's value.
 std::pair<size_t, size_t> weight_bytes(const Bytes& file) {
   softedge::Model model;
   REQUIRE(softedge::load(file.data(), file.size(), &model) == Status::kOk);
-  const softedge::DenseLayer& layer = model.layers[0];
+  const softedge::Layer& layer = model.layers[0];
   const bool int8 = softedge::format::is_int8(layer.mode);
   const uint8_t* begin = int8 ? reinterpret_cast<const uint8_t*>(layer.weights_i8)
                               : reinterpret_cast<const uint8_t*>(layer.weights);
   const size_t offset = static_cast<size_t>(begin - file.data());
   const uint64_t bytes =
-      softedge::format::layer_tensor_bytes(layer.mode, layer.in_features, layer.out_features)
-          .weights;
+      softedge::format::layer_tensor_bytes(layer.mode, layer.row_length, layer.rows).weights;
   return {offset, offset + static_cast<size_t>(bytes)};
 }
 
@@ -245,6 +248,9 @@ Tally flip_bits_valid_crc(const Bytes& good, const std::vector<size_t>& bits,
 Bytes float_model() { return softedge::host::encode_model(fixtures::mnist_linear_spec(11)); }
 Bytes int8_model() { return softedge::host::encode_model(fixtures::mnist_int8_spec(12)); }
 
+Bytes conv_float_model() { return softedge::host::encode_model(fixtures::float_conv_spec(13)); }
+Bytes conv_int8_model() { return softedge::host::encode_model(fixtures::int8_conv_spec(14)); }
+
 // Every bit of the int8 model; of the float model, see the top of this file.
 std::vector<size_t> chosen_bits(const Bytes& good, bool is_float) {
   return bits_to_flip(good, is_float && !exhaustive_requested() ? 61 : 1);
@@ -292,5 +298,39 @@ TEST_CASE("corruption: single-bit flips with a valid CRC are rejected or run saf
                         << tally.summary());
     CHECK(tally.tried == bits.size() - crc_bits);
     CHECK(tally.ran > 0);
+  }
+}
+
+TEST_CASE("corruption: every truncation of the conv/pool float and int8 models is rejected") {
+  for (const Bytes& good : {conv_float_model(), conv_int8_model()}) {
+    const Tally tally = every_truncation(good);
+    MESSAGE(good.size() << "-byte conv/pool model, truncations: " << tally.summary());
+    CHECK(tally.tried == good.size());
+    CHECK(tally.rejected == tally.tried);
+  }
+}
+
+TEST_CASE("corruption: every single-bit flip of the conv/pool models is rejected") {
+  for (const Bytes& good : {conv_float_model(), conv_int8_model()}) {
+    const std::vector<size_t> bits = bits_to_flip(good, 1);
+    const Tally tally = flip_bits(good, bits);
+    MESSAGE(good.size() << "-byte conv/pool model, every bit flipped: " << tally.summary());
+    CHECK(tally.tried == good.size() * 8);
+    CHECK(tally.rejected == tally.tried);
+  }
+}
+
+TEST_CASE("corruption: conv/pool flips with a valid CRC are rejected or run safely") {
+  // Every bit, and inference on every kernel set for every flip that loads: a flipped
+  // geometry byte, shape or tensor offset must be refused or give a model whose windows stay
+  // inside its tensors (ASan/UBSan watch in the sanitizer build).
+  for (const Bytes& good : {conv_float_model(), conv_int8_model()}) {
+    const std::vector<size_t> bits = bits_to_flip(good, 1);
+    const Tally tally = flip_bits_valid_crc(good, bits, 1);
+    MESSAGE(good.size() << "-byte conv/pool model, every bit flipped with a valid CRC: "
+                        << tally.summary());
+    CHECK(tally.tried == bits.size() - 32);
+    CHECK(tally.ran > 0);
+    CHECK(tally.rejected > 0);
   }
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "conv_model_fixtures.h"
 #include "model_fixtures.h"
 #include "softedge/crc32.h"
 #include "softedge/format.h"
@@ -366,6 +367,142 @@ inline std::vector<HostileCase> hostile_cases() {
   add("int8 bias INT32_MIN", i8,
       [](Bytes& f) { fmt::write_u32(&f[entry_field(f, 0, layer::kBiasOffset) + 8], 0x80000000u); },
       Status::kBadQuantization);
+
+  // --- version 3: convolution and pooling (conv_model_fixtures.h) ----------------------------
+  // fc: 0 conv 3x3/2 pad 1 over 7x5x2 -> 4x3x4, 1 max pool 2/1 -> 3x2x4, 2 conv 2x2/1 pad 1
+  // (sigmoid) -> 4x3x3, 3 average pool 2/2 -> 2x1x3, 4 dense 6 -> 3. ic: 0 int8 conv (uint8
+  // outputs) 6x5x1 -> 6x5x4, 1 int8 max pool -> 3x2x4, 2 int8 conv (uint8) -> 4x3x2, 3 int8
+  // average pool -> 2x1x2, 4 int8 dense 4 -> 3 (float outputs).
+  const Bytes fc = softedge::host::encode_model(fixtures::float_conv_spec());
+  const Bytes ic = softedge::host::encode_model(fixtures::int8_conv_spec());
+  auto entry8 = [](uint32_t l, uint32_t field, uint8_t value) {
+    return [=](Bytes& f) { f[table_of(f) + l * fmt::kLayerEntrySize + field] = value; };
+  };
+  auto both = [](std::function<void(Bytes&)> a, std::function<void(Bytes&)> b) {
+    return [=](Bytes& f) {
+      a(f);
+      b(f);
+    };
+  };
+  add("layer kind 0 in a version 3 file", fc, entry16(0, layer::kKind, 0),
+      Status::kUnsupportedLayer);
+  add("layer kind 5 in a version 3 file", fc, entry16(0, layer::kKind, 5),
+      Status::kUnsupportedLayer);
+  add("convolution in a version 2 file", fc, u16(header::kVersion, 2), Status::kUnsupportedLayer);
+  add("convolution in a version 1 file", fc, u16(header::kVersion, 1), Status::kUnsupportedLayer);
+  add("max pool in a version 2 file", i8,
+      both(u16(header::kVersion, 2), entry16(0, layer::kKind, 3)), Status::kUnsupportedLayer);
+  add("sigmoid in a version 2 file", i8,
+      both(u16(header::kVersion, 2), entry16(0, layer::kActivation, 2)),
+      Status::kUnsupportedLayer);
+  add("activation 3 in a version 3 file", fc, entry16(0, layer::kActivation, 3),
+      Status::kUnsupportedLayer);
+  add("kernel size 0", fc, entry8(0, layer::kKernelSize, 0), Status::kBadDimensions);
+  add("kernel size 16", fc, entry8(0, layer::kKernelSize, 16), Status::kBadDimensions);
+  add("kernel size 255", fc, entry8(0, layer::kKernelSize, 255), Status::kBadDimensions);
+  add("stride 0", fc, entry8(0, layer::kStridePadding, 0x10), Status::kBadDimensions);
+  add("convolution padding equal to its kernel size", fc,
+      entry8(2, layer::kStridePadding, 0x21), Status::kBadDimensions);
+  add("convolution padding 15", fc, entry8(0, layer::kStridePadding, 0xF2),
+      Status::kBadDimensions);
+  add("max pool with padding 1", fc, entry8(1, layer::kStridePadding, 0x11),
+      Status::kBadDimensions);
+  add("average pool with padding 1", fc, entry8(3, layer::kStridePadding, 0x12),
+      Status::kBadDimensions);
+  add("convolution window wider than the padded input", fc, entry8(0, layer::kKernelSize, 8),
+      Status::kBadDimensions);
+  add("pool window larger than its input", fc, entry8(3, layer::kKernelSize, 5),
+      Status::kBadDimensions);
+  add("convolution out_features not a multiple of its positions", fc,
+      entry32(0, layer::kOutFeatures, 47), Status::kBadDimensions);
+  add("convolution out_features 2^20 + 1", fc,
+      entry32(0, layer::kOutFeatures, fmt::kMaxFeatures + 1), Status::kBadDimensions);
+  // 60 = 12 positions x 5 channels is a valid shape, but 5 rows of weights (360 bytes) run
+  // into the bias written after the 4 rows (288 bytes).
+  add("convolution with 5 channels in the tensors of 4", fc,
+      entry32(0, layer::kOutFeatures, 60), Status::kBadTensorOffset);
+  add("max pool out_features not its input channels x positions", fc,
+      entry32(1, layer::kOutFeatures, 12), Status::kBadDimensions);
+  add("convolution in_features differs from the input image", fc,
+      entry32(0, layer::kInFeatures, 71), Status::kBadDimensions);
+  add("dense layer after a pool with a stride (geometry byte 15)", fc,
+      entry8(4, layer::kStridePadding, 1), Status::kBadLayerTable);
+  add("dense layer with a kernel size (geometry byte 14)", fc, entry8(4, layer::kKernelSize, 1),
+      Status::kBadLayerTable);
+  add("max pool with a weight offset", fc, entry32(1, layer::kWeightOffset, 64),
+      Status::kBadLayerTable);
+  add("max pool with a bias offset", fc, entry32(1, layer::kBiasOffset, 64),
+      Status::kBadLayerTable);
+  add("average pool with a scale offset", fc, entry32(3, layer::kScaleOffset, 64),
+      Status::kBadLayerTable);
+  add("max pool with ReLU", fc, entry16(1, layer::kActivation, 1), Status::kUnsupportedLayer);
+  add("average pool with sigmoid", fc, entry16(3, layer::kActivation, 2),
+      Status::kUnsupportedLayer);
+  add("float max pool with an output scale", fc,
+      [](Bytes& f) { fmt::write_f32(&f[table_of(f) + 32 + layer::kOutputScale], 0.5f); },
+      Status::kBadLayerTable);
+  add("int8 max pool after a float convolution", fc,
+      both(entry16(1, layer::kWeightType, 2),
+           [](Bytes& f) { fmt::write_f32(&f[table_of(f) + 32 + layer::kOutputScale], 0.5f); }),
+      Status::kUnsupportedLayer);
+  add("int8 max pool whose output scale is one ulp off the layer before", ic,
+      entry_add(1, layer::kOutputScale, 1), Status::kUnsupportedLayer);
+  add("int8 max pool with output scale 0 (float outputs)", ic,
+      entry32(1, layer::kOutputScale, 0), Status::kUnsupportedLayer);
+  add("float max pool on uint8 data", ic,
+      both(entry16(1, layer::kWeightType, 1), entry32(1, layer::kOutputScale, 0)),
+      Status::kUnsupportedLayer);
+  add("int8 max pool as the last layer", ic, u16(header::kLayerCount, 2),
+      Status::kUnsupportedLayer);
+  add("sigmoid on a convolution's uint8 outputs", ic, entry16(0, layer::kActivation, 2),
+      Status::kUnsupportedLayer);
+  add("int8 convolution with an input bias", ic,
+      [](Bytes& f) { fmt::write_f32(&f[header::kInputBias], 0.5f); }, Status::kUnsupportedLayer);
+  add("int8 convolution with uint8 outputs and no ReLU", ic, entry16(2, layer::kActivation, 0),
+      Status::kUnsupportedLayer);
+  // Layer 0's weights are rows x row_length = 4 x (3 * 3 * 2) floats, 288 bytes.
+  add("convolution bias over the last row of its weights", fc,
+      [](Bytes& f) {
+        fmt::write_u32(&f[table_of(f) + layer::kBiasOffset],
+                       entry_field(f, 0, layer::kWeightOffset) + 256);
+      },
+      Status::kBadTensorOffset);
+  add("a NaN convolution weight", fc,
+      [&](Bytes& f) { fmt::write_f32(&f[entry_field(f, 2, layer::kWeightOffset) + 4], nan); },
+      Status::kNonFiniteWeights);
+  add("int8 convolution bias above its 9-weight accumulator bound", ic,
+      [](Bytes& f) {
+        fmt::write_u32(&f[entry_field(f, 0, layer::kBiasOffset)], INT32_MAX - 9 * 255 * 128 + 1);
+      },
+      Status::kBadQuantization);
+  add("int8 convolution requantization shift 32", ic,
+      [](Bytes& f) { fmt::write_u32(&f[entry_field(f, 0, layer::kScaleOffset) + 4], 32); },
+      Status::kBadQuantization);
+  // Products of the geometry: an input of 1 x 1 x 4700 under a 15 x 15 window (padding 7)
+  // makes rows of 15 * 15 * 4700 > 2^20 weights; 1 x 600 x 1000 under 3 x 3 (padding 1)
+  // makes an im2col row of 600 patches x 9000 values > 2^20.
+  add("convolution rows of 15 x 15 x 4700 weights (above kMaxFeatures)", fc,
+      [&](Bytes& f) {
+        fmt::write_u16(&f[header::kInputHeight], 1);
+        fmt::write_u16(&f[header::kInputWidth], 1);
+        fmt::write_u16(&f[header::kInputChannels], 4700);
+        fmt::write_u32(&f[table_of(f) + layer::kInFeatures], 4700);
+        fmt::write_u32(&f[table_of(f) + layer::kOutFeatures], 4);
+        f[table_of(f) + layer::kKernelSize] = 15;
+        f[table_of(f) + layer::kStridePadding] = 0x71;
+      },
+      Status::kBadDimensions);
+  add("convolution patch row of 600 x 9000 values (above kMaxFeatures)", fc,
+      [&](Bytes& f) {
+        fmt::write_u16(&f[header::kInputHeight], 1);
+        fmt::write_u16(&f[header::kInputWidth], 600);
+        fmt::write_u16(&f[header::kInputChannels], 1000);
+        fmt::write_u32(&f[table_of(f) + layer::kInFeatures], 600000);
+        fmt::write_u32(&f[table_of(f) + layer::kOutFeatures], 2400);
+        f[table_of(f) + layer::kKernelSize] = 3;
+        f[table_of(f) + layer::kStridePadding] = 0x11;
+      },
+      Status::kBadDimensions);
 
   // --- class names --------------------------------------------------------------------------
   add("class names size 0", f32, u32(header::kClassNamesSize, 0), Status::kBadClassNames);

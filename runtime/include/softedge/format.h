@@ -1,4 +1,4 @@
-// softedge/format.h — the weight file (.sedg), versions 1 and 2: the one definition shared by the
+// softedge/format.h — the weight file (.sedg), versions 1 to 3: the one definition shared by the
 // writer (trainer, tools) and the loader (runtime). docs/FORMAT.md describes it in prose.
 //
 // All integers and floats are little-endian. A file is:
@@ -24,7 +24,10 @@ constexpr uint8_t kMagic[4] = {'S', 'E', 'D', 'G'};
 // runtimes.
 constexpr uint16_t kVersion1 = 1;
 constexpr uint16_t kVersion2 = 2;
-constexpr uint16_t kNewestVersion = kVersion2;
+// Version 3 adds convolution and pooling layers over NHWC activations (LayerKind), the
+// sigmoid activation, and the geometry bytes of the layer entry (layer::kKernelSize).
+constexpr uint16_t kVersion3 = 3;
+constexpr uint16_t kNewestVersion = kVersion3;
 constexpr uint32_t kInputLutSize = 256;  // one byte per pixel value
 constexpr uint32_t kHeaderSize = 64;
 constexpr uint32_t kLayerEntrySize = 32;
@@ -81,15 +84,45 @@ constexpr uint32_t kActivation = 2;     // u16, Activation
 constexpr uint32_t kInFeatures = 4;     // u32
 constexpr uint32_t kOutFeatures = 8;    // u32
 constexpr uint32_t kWeightType = 12;    // u16, DType
-constexpr uint32_t kReserved16 = 14;    // u16, 0
+constexpr uint32_t kReserved16 = 14;    // u16, 0 in dense layers (the two bytes below)
+// Convolution and pooling layers (version 3): u8 kernel size k (a k x k window), and u8
+// stride (low 4 bits) | zero padding (high 4 bits) on each side. Shapes: Shape, below.
+constexpr uint32_t kKernelSize = 14;     // u8
+constexpr uint32_t kStridePadding = 15;  // u8
 constexpr uint32_t kWeightOffset = 16;  // u32: out x in row-major, float32 or int8
 constexpr uint32_t kBiasOffset = 20;    // u32: out values, float32 or int32 (accumulator units)
 constexpr uint32_t kScaleOffset = 24;   // u32: int8: scales or requantization pairs; float32: 0
 constexpr uint32_t kOutputScale = 28;   // f32: int8 layers: 0 (float outputs) or > 0; float: 0
 }  // namespace layer
 
-enum class LayerKind : uint16_t { kDense = 1 };
-enum class Activation : uint16_t { kNone = 0, kRelu = 1 };
+// Dense layers read their input as a flat vector. Convolution and pooling layers (version 3)
+// read and write NHWC activations: height x width x channels, channels fastest, the pixel
+// order of the input image (input_height x input_width x input_channels). A dense layer
+// after them reads that tensor flattened in the same order.
+enum class LayerKind : uint16_t { kDense = 1, kConv2d = 2, kMaxPool = 3, kAvgPool = 4 };
+// kSigmoid (version 3): 1 / (1 + exp(-x)), on float outputs only.
+enum class Activation : uint16_t { kNone = 0, kRelu = 1, kSigmoid = 2 };
+
+// An activation tensor's shape. A dense layer's output is 1 x 1 x out_features.
+struct Shape {
+  uint32_t height;
+  uint32_t width;
+  uint32_t channels;
+};
+constexpr uint64_t shape_size(Shape shape) {
+  return static_cast<uint64_t>(shape.height) * shape.width * shape.channels;
+}
+// Output extent of a k-window sliding by `stride` over `extent` values padded by `padding`
+// zeros each side (floor, as PyTorch and ONNX): 0 when the window does not fit once.
+constexpr uint32_t window_output_extent(uint32_t extent, uint32_t kernel, uint32_t stride,
+                                        uint32_t padding) {
+  return extent + 2 * padding < kernel || stride == 0
+             ? 0
+             : (extent + 2 * padding - kernel) / stride + 1;
+}
+// Geometry limits (the loader's checks): 1 <= kernel <= 15, 1 <= stride <= 15,
+// padding < kernel (convolution) and padding = 0 (pooling).
+constexpr uint32_t kMaxKernelSize = 15;
 enum class DType : uint16_t { kFloat32 = 1, kInt8 = 2 };
 enum class Preprocess : uint32_t { kAffine = 1 };
 

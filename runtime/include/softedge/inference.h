@@ -4,6 +4,11 @@
 // large (any alignment), and reuse it for every call; nothing is allocated. Calls on
 // different scratch buffers may run concurrently.
 //
+// Layers: dense, convolution and pooling (format version 3; a build may leave the last two
+// out, SOFTEDGE_LAYER_KINDS). Convolutions run as im2col of one output row at a time into the
+// scratch, then the dense kernels over those patches; pooling reduces each window directly.
+// Both read and write NHWC tensors (docs/RUNTIME.md, "Convolution and pooling").
+//
 // Numerics: softmax subtracts the largest logit, so finite logits of any magnitude give
 // finite probabilities that sum to 1. If any logit is NaN or infinite (NaN/Inf in a float
 // input, or a float input so large that the sum overflows) the call returns
@@ -25,11 +30,14 @@ struct Prediction {
 };
 
 // Bytes of scratch one inference needs (infer_batch_u8 too: it then runs one image at a time).
+// A model with convolutions needs one more part, for one output row's im2col patches of its
+// largest convolution (out_w x row_length values); a dense-only model's size is unchanged.
 size_t scratch_bytes(const Model& model);
 
 // Bytes of scratch with which infer_batch_u8 runs tiles of up to 16 images at once (each
 // weight load then serves several images: several times the throughput of one image at a
 // time on x86), for calls of up to `images` images; scratch_bytes(model) for one image.
+// Convolution and pooling layers run the tile's images one at a time (one patch part).
 // Tens of KB for a 784-input model; embedded callers that do not batch keep scratch_bytes().
 size_t batch_scratch_bytes(const Model& model, size_t images);
 

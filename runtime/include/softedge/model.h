@@ -18,17 +18,34 @@
 
 namespace softedge {
 
-struct DenseLayer {
-  uint32_t in_features;
-  uint32_t out_features;
+// One layer of the stack (format.h, LayerKind). A dense layer computes out_features rows of
+// in_features weights over its flat input. A convolution computes, at each output position of
+// its NHWC output, out_shape.channels rows of kernel_size * kernel_size * in_shape.channels
+// weights (OHWI: output channel, kernel row, kernel column, input channel) over the window
+// of its zero-padded input. Pooling layers have no tensors: max or average of each channel
+// over each window.
+struct Layer {
+  format::LayerKind kind;
+  uint32_t in_features;   // shape_size(in_shape)
+  uint32_t out_features;  // shape_size(out_shape)
+  format::Shape in_shape;   // dense: the previous layer's (or the input's) shape
+  format::Shape out_shape;  // dense: 1 x 1 x out_features
+  uint32_t kernel_size;     // convolution and pooling; 0 for dense
+  uint32_t stride;
+  uint32_t padding;
+  // Weight rows and their length: dense out_features x in_features; convolution
+  // out_shape.channels x (kernel_size^2 * in_shape.channels); pooling 0 x 0.
+  uint32_t rows;
+  uint32_t row_length;
   format::Activation activation;
   format::DType weight_type;
   // Which tensors below the layer has and what it outputs (format.h, LayerMode); the pointers
   // of the other modes are null.
   format::LayerMode mode;
-  // kFloat32: y[o] = bias[o] + sum_i weights[o * in + i] * x[i].
-  const float* weights;  // out_features x in_features, row-major
-  const float* bias;     // out_features
+  // kFloat32: y[o] = bias[o] + sum_i weights[o * in + i] * x[i] (a convolution: per output
+  // position, rows x row_length over the window).
+  const float* weights;  // rows x row_length, row-major
+  const float* bias;     // rows
   // int8 modes: acc[o] = bias_i32[o] + sum_i x[i] * weights_i8[o * in + i], exact in int32,
   // x the uint8 inputs (format.h, namespace layer).
   const int8_t* weights_i8;
@@ -40,6 +57,8 @@ struct DenseLayer {
   float output_scale;
   const int32_t* requant;
 };
+// The name of the dense-only versions, kept for code written against them.
+using DenseLayer = Layer;
 
 struct Model {
   uint16_t version;
@@ -54,7 +73,7 @@ struct Model {
   float input_scale;     // feature = lut(pixel) * input_scale + input_bias
   float input_bias;
   uint32_t layer_count;
-  DenseLayer layers[format::kMaxLayers];
+  Layer layers[format::kMaxLayers];
   uint32_t max_width;    // widest layer output, for scratch sizing
   const char* class_names;  // num_classes NUL-terminated names, back to back
   uint32_t class_names_size;

@@ -55,13 +55,13 @@ typedef enum softedge_status {
   SOFTEDGE_NON_FINITE_LOGITS,   /* NaN/Inf input (or overflow): probabilities all 0 */
   SOFTEDGE_UNKNOWN_KERNEL,      /* softedge_force_kernel: no kernel set of that name */
   SOFTEDGE_KERNEL_UNAVAILABLE,  /* softedge_force_kernel: this CPU (or OS) cannot run it */
-  SOFTEDGE_LAYER_MODE_UNAVAILABLE, /* softedge_load: a layer mode this build leaves out */
+  SOFTEDGE_LAYER_MODE_UNAVAILABLE, /* softedge_load: a layer mode or kind this build leaves out */
   SOFTEDGE_STATUS_COUNT         /* not a status: how many there are */
 } softedge_status;
 
-/* Bytes of a softedge_model: room for the C++ softedge::Model (656 bytes on 64-bit targets,
- * 408 on 32-bit ones; the library checks at build time that it fits). */
-#define SOFTEDGE_MODEL_STORAGE_BYTES (104 * sizeof(void *))
+/* Bytes of a softedge_model: room for the C++ softedge::Model (1040 bytes on 64-bit targets,
+ * 792 on 32-bit ones; the library checks at build time that it fits). */
+#define SOFTEDGE_MODEL_STORAGE_BYTES (64 * sizeof(void *) + 536)
 
 /* A loaded model: a view of the caller's model bytes. Declare it anywhere (static, stack,
  * inside another struct); only the functions below read or write it. */

@@ -27,7 +27,7 @@ enum class Status : int {
   kNonFiniteLogits,       // input contained NaN/Inf (or overflowed): no probabilities
   kUnknownKernel,         // force_kernel: no kernel of that name
   kKernelUnavailable,     // force_kernel: this CPU (or OS) cannot run that kernel
-  kLayerModeUnavailable,  // load: a layer mode this build leaves out (SOFTEDGE_LAYER_MODES)
+  kLayerModeUnavailable,  // load: a layer mode, kind or activation this build leaves out
   kCount,                 // not a status: how many there are (softedge_c.h mirrors the list)
 };
 

@@ -14,11 +14,20 @@
 namespace softedge {
 namespace host {
 
-// A dense layer. Its mode (format.h, LayerMode) follows from weight_type and output_scale as
-// in the file (layer_mode() below); the vectors of the other modes stay empty.
-struct DenseLayerSpec {
+// A layer (format.h, LayerKind; softedge/model.h, Layer). Its mode (format.h, LayerMode)
+// follows from weight_type and output_scale as in the file (layer_mode() below); the vectors
+// of the other modes stay empty. in_features and out_features are always the flat sizes of
+// the input and output tensors; a convolution's output channels are
+// out_features / (out height x out width), its weights OHWI rows of
+// kernel_size^2 x input channels. Pooling layers have no tensors; in an int8 chain they take
+// weight_type kInt8 and the output_scale of the layer before them.
+struct LayerSpec {
+  format::LayerKind kind = format::LayerKind::kDense;
   uint32_t in_features = 0;
   uint32_t out_features = 0;
+  uint32_t kernel_size = 0;  // convolution and pooling
+  uint32_t stride = 0;
+  uint32_t padding = 0;
   format::Activation activation = format::Activation::kNone;
   format::DType weight_type = format::DType::kFloat32;
   // kFloat32:
@@ -31,9 +40,10 @@ struct DenseLayerSpec {
   std::vector<float> scales;       // kInt8FloatOutput: out, > 0
   std::vector<int32_t> requant;    // kInt8Uint8Output: 2 * out, {m, shift} per output
 };
+using DenseLayerSpec = LayerSpec;  // the dense-only name
 
 // The layer's mode, derived as the loader derives it from the file (format::layer_mode).
-format::LayerMode layer_mode(const DenseLayerSpec& layer);
+format::LayerMode layer_mode(const LayerSpec& layer);
 
 struct ModelSpec {
   uint16_t input_height = 28;
@@ -43,7 +53,7 @@ struct ModelSpec {
   float input_scale = 1.0f / 255.0f;  // feature = lut(pixel) * scale + bias
   float input_bias = 0.0f;
   std::vector<std::string> class_names;
-  std::vector<DenseLayerSpec> layers;
+  std::vector<LayerSpec> layers;
 };
 
 // The complete file, CRC included, with the lowest format version that holds the layers.
