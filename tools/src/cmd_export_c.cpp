@@ -64,6 +64,21 @@ std::string define(const std::string& name, const std::string& suffix, size_t va
          comment + "\n";
 }
 
+// "conv2d 3x3 int8", "max_pool 2x2", "dense 128 float32": what firmware builds must include
+// (e.g. SOFTEDGE_LAYER_KINDS and SOFTEDGE_LAYER_MODES), at a glance.
+std::string layer_text(const Layer& layer) {
+  const std::string type = layer.weight_type == format::DType::kInt8 ? "int8" : "float32";
+  const std::string k = std::to_string(layer.kernel_size);
+  switch (layer.kind) {
+    case format::LayerKind::kDense:
+      return "dense " + std::to_string(layer.out_features) + " " + type;
+    case format::LayerKind::kConv2d: return "conv2d " + k + "x" + k + " " + type;
+    case format::LayerKind::kMaxPool: return "max_pool " + k + "x" + k + " " + type;
+    case format::LayerKind::kAvgPool: return "avg_pool " + k + "x" + k + " " + type;
+  }
+  return "unknown";
+}
+
 std::string header_text(const LoadedModel& loaded, const std::vector<uint8_t>& file,
                         const std::string& name, const host::Split* images,
                         const std::vector<uint32_t>& expected) {
@@ -77,6 +92,9 @@ std::string header_text(const LoadedModel& loaded, const std::vector<uint8_t>& f
                     std::to_string(m.num_classes) + ", " + std::to_string(m.layer_count) +
                     " layer(s), first layer " + (int8 ? "int8" : "float32") + ", " +
                     std::to_string(file.size()) + " bytes, CRC-32 " + crc + ".\n";
+  out += "// layers:";
+  for (uint32_t i = 0; i < m.layer_count; ++i) out += (i ? ", " : " ") + layer_text(m.layers[i]);
+  out += ".\n";
   // Not NAME_H: a name like softedge_model would take softedge/model.h's include guard.
   const std::string guard = upper(name) + "_DATA_H";
   out += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <stdint.h>\n\n";

@@ -17,6 +17,17 @@ const char* activation_name(format::Activation activation) {
   switch (activation) {
     case format::Activation::kNone: return "none";
     case format::Activation::kRelu: return "relu";
+    case format::Activation::kSigmoid: return "sigmoid";
+  }
+  return "unknown";
+}
+
+const char* kind_name(format::LayerKind kind) {
+  switch (kind) {
+    case format::LayerKind::kDense: return "dense";
+    case format::LayerKind::kConv2d: return "conv2d";
+    case format::LayerKind::kMaxPool: return "max_pool";
+    case format::LayerKind::kAvgPool: return "avg_pool";
   }
   return "unknown";
 }
@@ -34,13 +45,22 @@ struct LayerSize {
   uint64_t bytes;       // as stored in the file
 };
 
-LayerSize layer_size(const DenseLayer& layer) {
-  // The tensors of the layer's mode (format.h): weights, biases and any scales.
+LayerSize layer_size(const Layer& layer) {
+  // The tensors of the layer's mode (format.h): rows of weights, biases and any scales (a
+  // convolution's rows are its output channels; a pool has none).
   const format::LayerTensorBytes bytes =
-      format::layer_tensor_bytes(layer.mode, layer.in_features, layer.out_features);
-  const uint64_t parameters =
-      static_cast<uint64_t>(layer.in_features) * layer.out_features + layer.out_features;
+      format::layer_tensor_bytes(layer.mode, layer.row_length, layer.rows);
+  const uint64_t parameters = static_cast<uint64_t>(layer.row_length) * layer.rows + layer.rows;
   return {parameters, bytes.weights + bytes.bias + bytes.scales};
+}
+
+bool is_pool(const Layer& layer) {
+  return layer.kind == format::LayerKind::kMaxPool || layer.kind == format::LayerKind::kAvgPool;
+}
+
+std::string shape_text(format::Shape shape) {
+  return std::to_string(shape.height) + "x" + std::to_string(shape.width) + "x" +
+         std::to_string(shape.channels);
 }
 
 // 31400 -> "31,400": model sizes are read by people comparing them to a flash budget.
@@ -80,16 +100,39 @@ void print_text(const LoadedModel& loaded) {
   std::printf("layers: %u\n", m.layer_count);
   uint64_t total_parameters = 0, total_bytes = 0;
   for (uint32_t i = 0; i < m.layer_count; ++i) {
-    const DenseLayer& layer = m.layers[i];
+    const Layer& layer = m.layers[i];
     LayerSize size = layer_size(layer);
     total_parameters += size.parameters;
     total_bytes += size.bytes;
-    std::printf("  %u: dense %u -> %u, activation %s, %s weights, %s parameters (%s bytes)", i,
-                layer.in_features, layer.out_features, activation_name(layer.activation),
-                dtype_name(layer.weight_type), grouped(size.parameters).c_str(),
-                grouped(size.bytes).c_str());
+    if (layer.kind == format::LayerKind::kDense) {
+      std::printf("  %u: dense %u -> %u, activation %s, %s weights, %s parameters (%s bytes)", i,
+                  layer.in_features, layer.out_features, activation_name(layer.activation),
+                  dtype_name(layer.weight_type), grouped(size.parameters).c_str(),
+                  grouped(size.bytes).c_str());
+    } else {
+      // Shapes height x width x channels (NHWC), then the window.
+      std::printf("  %u: %s %s -> %s, kernel %u, stride %u, padding %u", i,
+                  kind_name(layer.kind), shape_text(layer.in_shape).c_str(),
+                  shape_text(layer.out_shape).c_str(), layer.kernel_size, layer.stride,
+                  layer.padding);
+      if (is_pool(layer)) {
+        if (layer.weight_type == format::DType::kInt8) {
+          std::printf(", uint8 data (scale %.6g), no parameters\n", layer.output_scale);
+          continue;
+        }
+        std::printf(", float32 data, no parameters");
+      } else {
+        std::printf(", activation %s, %s weights (%u rows of %u), %s parameters (%s bytes)",
+                    activation_name(layer.activation), dtype_name(layer.weight_type), layer.rows,
+                    layer.row_length, grouped(size.parameters).c_str(),
+                    grouped(size.bytes).c_str());
+      }
+    }
     if (layer.mode == format::LayerMode::kInt8Uint8Output) {
       std::printf(", uint8 outputs (scale %.6g)", layer.output_scale);
+    } else if (layer.mode == format::LayerMode::kInt8FloatOutput && !is_pool(layer) &&
+               i + 1 < m.layer_count) {
+      std::printf(", float outputs");
     }
     std::printf("\n");
   }
@@ -106,17 +149,31 @@ void print_json(const LoadedModel& loaded) {
   for (uint32_t c = 0; c < m.num_classes; ++c) classes.push_back(class_name(m, c));
   uint64_t total_parameters = 0, total_bytes = 0;
   for (uint32_t i = 0; i < m.layer_count; ++i) {
-    const DenseLayer& layer = m.layers[i];
+    const Layer& layer = m.layers[i];
     LayerSize size = layer_size(layer);
     total_parameters += size.parameters;
     total_bytes += size.bytes;
-    layers.push_back({{"kind", "dense"},
-                      {"in_features", layer.in_features},
-                      {"out_features", layer.out_features},
-                      {"activation", activation_name(layer.activation)},
-                      {"weight_type", dtype_name(layer.weight_type)},
-                      {"parameters", size.parameters},
-                      {"bytes", size.bytes}});
+    host::Json entry = {{"kind", kind_name(layer.kind)},
+                        {"in_features", layer.in_features},
+                        {"out_features", layer.out_features},
+                        {"activation", activation_name(layer.activation)},
+                        {"weight_type", dtype_name(layer.weight_type)},
+                        {"parameters", size.parameters},
+                        {"bytes", size.bytes}};
+    if (layer.kind != format::LayerKind::kDense) {
+      auto shape = [](format::Shape s) {
+        return host::Json::array({s.height, s.width, s.channels});
+      };
+      entry["in_shape"] = shape(layer.in_shape);
+      entry["out_shape"] = shape(layer.out_shape);
+      entry["kernel_size"] = layer.kernel_size;
+      entry["stride"] = layer.stride;
+      entry["padding"] = layer.padding;
+    }
+    if (format::is_int8(layer.mode)) {
+      entry["output_scale"] = host::json_float(layer.output_scale);  // 0: float outputs
+    }
+    layers.push_back(entry);
   }
   const host::Json document = {{"model", loaded.path()},
                                {"version", m.version},

@@ -60,10 +60,16 @@ int run_quantize(const std::vector<std::string>& args) {
   }
   // Validate everything, then write, then report: the int8 model is checked by the runtime
   // (and compared) before anything is written, so a failure leaves OUT as it was.
-  const std::vector<uint8_t> int8_file = naming_file(in_path, [&] {
-    return host::encode_model(
-        host::quantize_int8(host::spec_of(loaded.model()), calibrate ? &data.train : nullptr));
-  });
+  const host::ModelSpec float_spec = host::spec_of(loaded.model());
+  const host::ModelSpec int8_spec = naming_file(
+      in_path, [&] { return host::quantize_int8(float_spec, calibrate ? &data.train : nullptr); });
+  const std::vector<uint8_t> int8_file =
+      naming_file(in_path, [&] { return host::encode_model(int8_spec); });
+  const size_t int8_layers = static_cast<size_t>(std::count_if(
+      int8_spec.layers.begin(), int8_spec.layers.end(),
+      [](const host::LayerSpec& l) { return l.weight_type == format::DType::kInt8; }));
+  const uint32_t calibration_images =
+      calibrate ? host::calibration_count(float_spec, data.train.count) : 0;
   host::Int8Comparison c;
   if (calibrate) {
     c = naming_file(in_path, [&] { return host::compare_int8(float_file, int8_file, data.test); });
@@ -84,7 +90,9 @@ int run_quantize(const std::vector<std::string>& args) {
         {"int8_model", out_path},
         {"float_bytes", float_file.size()},
         {"int8_bytes", int8_file.size()},
-        {"calibration_images", std::min(data.train.count, host::kCalibrationImages)},
+        {"calibration_images", calibration_images},
+        {"int8_layers", int8_layers},
+        {"layers", int8_spec.layers.size()},
         {"float_accuracy", c.float_accuracy},
         {"int8_accuracy", c.int8_accuracy},
         {"agreement", c.agreement}};
@@ -93,8 +101,13 @@ int run_quantize(const std::vector<std::string>& args) {
   }
   std::printf("wrote %s (%zu bytes, int8; the float model is %zu bytes)\n", out_path.c_str(),
               int8_file.size(), float_file.size());
-  std::printf("calibration: activation ranges and bias correction from %u training images\n",
-              std::min(data.train.count, host::kCalibrationImages));
+  std::printf("calibration: activation ranges, weight rounding and bias correction from %u "
+              "training images\n", calibration_images);
+  if (int8_layers < int8_spec.layers.size()) {
+    // The format's int8 layers read only pixels or uint8 activations (quantize.h).
+    std::printf("int8 layers: the first %zu of %zu; after a layer without ReLU the rest stays "
+                "float32\n", int8_layers, int8_spec.layers.size());
+  }
   std::printf("test accuracy: float %.4f, int8 %.4f (%+.2f points)\n", c.float_accuracy,
               c.int8_accuracy, 100.0 * (c.int8_accuracy - c.float_accuracy));
   std::printf("same top class as the float model: %.2f%% of %u test images\n",
@@ -107,16 +120,20 @@ int run_quantize(const std::vector<std::string>& args) {
 const Command kQuantizeCommand = {
     "quantize", "turn a float model into an int8 model and compare the two",
     "softedge quantize IN.sedg OUT.sedg [--data DIR] [--no-calibration] [--json]",
-    "Writes OUT.sedg (atomically): every layer of IN.sedg with int8 weights (symmetric, per\n"
-    "output channel) and int32 biases, reading uint8 pixels; hidden layers pass uint8\n"
-    "activations on, requantized with integers; the last layer outputs float logits.\n"
-    "Calibration on Fashion-MNIST training images measures the activation ranges and folds\n"
-    "the mean rounding error into the biases; then both models classify the test set\n"
-    "through the runtime and the accuracies and their top-1 agreement are printed.\n"
+    "Writes OUT.sedg (atomically): the layers of IN.sedg (dense, convolution, pooling) with\n"
+    "int8 weights (symmetric, per output channel) and int32 biases, reading uint8 pixels;\n"
+    "ReLU layers pass uint8 activations on, requantized with integers (pools work on them);\n"
+    "the last layer outputs float logits. A layer without ReLU (e.g. sigmoid) outputs floats\n"
+    "and the layers after it stay float32. Calibration on Fashion-MNIST training images\n"
+    "(10,000; 500 for convolution models) measures the activation ranges, picks each weight\n"
+    "row's scale and rounding for the least output error, and folds the mean rounding error\n"
+    "into the biases; then both models classify the test set through the runtime and the\n"
+    "accuracies and their top-1 agreement are printed.\n"
     "\n"
     "options:\n"
     "  --data DIR        Fashion-MNIST directory (default: the usual places, see softedge-train)\n"
-    "  --no-calibration  quantize without data: no bias correction and no comparison\n"
+    "  --no-calibration  quantize without data: nearest rounding, no bias correction and no\n"
+    "                    comparison (one int8 layer at most: ranges need data)\n"
     "  --json            print one JSON object instead of text\n"
     "  --help            show this help\n",
     run_quantize};

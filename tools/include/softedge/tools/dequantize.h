@@ -3,8 +3,9 @@
 // real multiplier: W = q * c[o], b = bias_i32 * c[o], with c[o] the layer's float-output scale
 // or, for a hidden layer passing uint8 activations on, its requantization multiplier
 // m * 2^-(31 + shift). Activations stay in the int8 model's units (layer 0 reads lut(pixel),
-// so the input scale becomes 1 and the bias 0). Not represented: the rounding of hidden
-// activations to whole uint8 steps and their clamp at 255.
+// so the input scale becomes 1 and the bias 0). Convolutions the same per output channel;
+// int8 pools become float pools over those units. Not represented: the rounding of hidden
+// activations to whole uint8 steps, their clamp at 255, and a uint8 average pool's rounding.
 #ifndef SOFTEDGE_TOOLS_DEQUANTIZE_H
 #define SOFTEDGE_TOOLS_DEQUANTIZE_H
 
