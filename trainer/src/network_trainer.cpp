@@ -55,16 +55,7 @@ void print_profile() {}
 
 void check_config(const host::Split& train, const host::Split* test,
                   const NetworkConfig& config) {
-  check_split(train, "training");
-  if (test != nullptr) check_split(*test, "test");
-  if (config.epochs == 0 || config.batch_size == 0) {
-    throw std::invalid_argument("training needs at least one epoch and a batch size");
-  }
-  if (config.validation_size >= train.count) {
-    throw std::invalid_argument("the validation split (" + std::to_string(config.validation_size) +
-                                " rows) leaves no training rows out of " +
-                                std::to_string(train.count));
-  }
+  check_training_splits(train, test, config.epochs, config.batch_size, config.validation_size);
   if (!(config.max_lr > 0.0f) || !(config.weight_decay >= 0.0f) ||
       !(config.label_smoothing >= 0.0f && config.label_smoothing < 1.0f) ||
       !(config.warmup_fraction > 0.0f && config.warmup_fraction < 1.0f)) {

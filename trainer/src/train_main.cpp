@@ -3,7 +3,8 @@
 // Two paths: `--preset d2l` reproduces the lesson exactly (softmax regression, plain SGD);
 // the default trains a dense network (no hidden layer unless --hidden) with AdamW and a
 // one-cycle schedule on a square-root pixel curve, keeping the epoch with the best accuracy
-// on a validation split carved from the training images.
+// on a validation split carved from the training images. `--arch cnn` and `--preset d2l-lenet`
+// train convolutional networks the same two ways (cnn_trainer.h).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -25,6 +26,7 @@
 #include "softedge/host/training_curves.h"
 #include "softedge/host/version_banner.h"
 #include "softedge/kernels.h"
+#include "softedge/train/cnn_trainer.h"
 #include "softedge/train/input_transform.h"
 #include "softedge/train/model_spec.h"
 #include "softedge/train/network_trainer.h"
@@ -50,6 +52,10 @@ struct Trained {
   std::string description;  // for the chart's title and the JSON
   host::Json settings;      // every hyperparameter as used, a JSON object
   bool chosen_on_validation = false;  // then the test split must not appear per epoch
+  // Convolutional networks: training throughput and the test accuracy of the trainer's own
+  // float code path (-1: not measured).
+  double images_per_second = -1.0;
+  double trainer_test_accuracy = -1.0;
 };
 
 // A float setting as a person typed it: 0.003, not 0.0030000000260770321.
@@ -76,13 +82,19 @@ host::Json settings_json(const host::Json& preset, uint64_t seed, uint32_t epoch
 // keeps the progress bar over the whole run.
 class EpochPrinter {
  public:
-  EpochPrinter(FILE* stream, uint32_t epochs) : stream_(stream), epochs_(epochs), bar_(stderr) {}
+  // `show_test`: the test accuracy of every epoch too (d2l's LeNet prints it; the epoch is not
+  // chosen on it).
+  EpochPrinter(FILE* stream, uint32_t epochs, bool show_test = false)
+      : stream_(stream), epochs_(epochs), show_test_(show_test), bar_(stderr) {}
 
   void print(const host::EpochReport& e) {
     bar_.clear();
     std::fprintf(stream_, "epoch %u, loss %.6f, acc %.6f", e.epoch, e.train_loss,
                  e.train_accuracy);
     if (e.validation_accuracy >= 0) std::fprintf(stream_, ", val acc %.4f", e.validation_accuracy);
+    if (show_test_ && e.test_accuracy >= 0) {
+      std::fprintf(stream_, ", test acc %.4f", e.test_accuracy);
+    }
     std::fprintf(stream_, "\n");
     std::fflush(stream_);
     last_loss_ = e.train_loss;
@@ -99,6 +111,7 @@ class EpochPrinter {
  private:
   FILE* stream_;
   uint32_t epochs_;
+  bool show_test_;
   ProgressBar bar_;
   double last_loss_ = -1.0;  // none before the first epoch ends
 };
@@ -188,6 +201,94 @@ Trained train_default(const Options& options, const host::Dataset& data, FILE* e
                  config.validation_size > 0};
 }
 
+// "conv 16@3x3 pad 1 relu, max pool 2, ..., dense 10": the layers for the chart and the JSON.
+std::string describe_layers(const std::vector<CnnLayerSpec>& layers) {
+  std::string text;
+  for (const CnnLayerSpec& l : layers) {
+    if (!text.empty()) text += ", ";
+    const std::string window = std::to_string(l.kernel_size) + "x" +
+                               std::to_string(l.kernel_size);
+    switch (l.kind) {
+      case softedge::format::LayerKind::kConv2d:
+        text += "conv " + std::to_string(l.outputs) + "@" + window;
+        if (l.padding) text += " pad " + std::to_string(l.padding);
+        break;
+      case softedge::format::LayerKind::kMaxPool: text += "max pool " + window; break;
+      case softedge::format::LayerKind::kAvgPool: text += "avg pool " + window; break;
+      default: text += "dense " + std::to_string(l.outputs); break;
+    }
+    if (l.kind != softedge::format::LayerKind::kDense && l.stride != 1) {
+      text += " stride " + std::to_string(l.stride);
+    }
+    if (l.activation == softedge::format::Activation::kRelu) text += " relu";
+    if (l.activation == softedge::format::Activation::kSigmoid) text += " sigmoid";
+  }
+  return text;
+}
+
+// --arch cnn (AdamW, one-cycle, validation split, square-root lookup table) or
+// --preset d2l-lenet (the book's LeNet: SGD, pixels/255, test accuracy every epoch).
+Trained train_convolutional(const Options& options, const host::Dataset& data,
+                            FILE* epoch_stream) {
+  CnnConfig config = options.lenet ? lenet_config() : default_cnn_config();
+  if (options.epochs) config.epochs = options.epochs;
+  if (options.batch_size) config.batch_size = options.batch_size;
+  if (options.lr > 0) config.lr = options.lr;
+  if (options.validation >= 0) {
+    config.validation_size = static_cast<uint32_t>(options.validation);
+  } else if (!options.lenet) {
+    config.validation_size = std::min(config.validation_size, data.train.count / 10);
+  }
+  if (options.threads) config.threads = options.threads;
+  config.seed = options.seed;
+
+  std::vector<uint8_t> lookup_table;
+  const std::array<float, 256> curve =
+      options.lenet ? pixel_curve(Curve::kLinear) : lookup_table_curve(&lookup_table);
+  // LeNet prints the test accuracy of every epoch, as the book does; the CNN only for the chart
+  // or when no validation split chooses the epoch.
+  const bool test_per_epoch = options.lenet || !options.plot.empty() ||
+                              (options.json && config.validation_size == 0);
+  EpochPrinter printer(epoch_stream, config.epochs, options.lenet);
+  const CnnResult result = train_cnn(
+      data.train, test_per_epoch ? &data.test : nullptr, curve, config,
+      [&printer](const host::EpochReport& e) { printer.print(e); },
+      [&printer](uint64_t done, uint64_t total) { printer.step(done, total); });
+  printer.done();
+
+  host::ModelSpec spec = make_cnn_model_spec(result);
+  spec.input_lut = std::move(lookup_table);
+  double train_seconds = 0.0;
+  for (double s : result.epoch_seconds) train_seconds += s;
+  const uint32_t train_rows = data.train.count - config.validation_size;
+  const std::string layers = describe_layers(config.layers);
+  const host::Json extra = {
+      {"arch", "cnn"},
+      {"layers", layers},
+      {"validation_size", config.validation_size},
+      {"optimizer", config.optimizer == CnnOptimizer::kSgd ? "sgd" : "adamw"},
+      {"init", config.init == CnnInit::kXavier ? "xavier_uniform" : "he_normal"},
+      {"weight_decay", setting(config.weight_decay)},
+      {"warmup_fraction", setting(config.warmup_fraction)},
+      {"label_smoothing", setting(config.label_smoothing)},
+      {"random_flips", config.flip},
+      {"random_shift", config.shift},
+      {"pixels", options.lenet ? "/255" : "sqrt lookup table /255"}};
+  Trained trained{std::move(spec),
+                  result.history,
+                  result.best_epoch,
+                  options.lenet ? "softedge-train --preset d2l-lenet (LeNet, SGD)"
+                                : "softedge-train --arch cnn: " + layers + ", AdamW one-cycle",
+                  settings_json(options.lenet ? host::Json("d2l-lenet") : host::Json(nullptr),
+                                config.seed, config.epochs, config.batch_size, config.lr, {},
+                                result.threads, extra),
+                  config.validation_size > 0};
+  trained.images_per_second = train_seconds > 0 ? train_rows * config.epochs / train_seconds : 0;
+  trained.trainer_test_accuracy =
+      cnn_accuracy(config.layers, result.params, curve, data.test, result.threads);
+  return trained;
+}
+
 struct Int8Result {
   std::vector<uint8_t> file;
   host::Int8Comparison comparison;
@@ -238,6 +339,10 @@ void print_json(const Trained& trained, double test_accuracy, size_t model_bytes
   summary["test_accuracy"] = test_accuracy;
   summary["model_bytes"] = model_bytes;
   summary["kernel"] = softedge::active_kernels().name;
+  if (trained.images_per_second >= 0) {
+    summary["trainer_test_accuracy"] = trained.trainer_test_accuracy;
+    summary["images_per_second"] = std::round(trained.images_per_second);
+  }
   summary["data_seconds"] = milliseconds(load_seconds);
   summary["total_seconds"] = milliseconds(total_seconds);
   std::fputs(host::json_line(summary).c_str(), stdout);
@@ -265,8 +370,10 @@ int main(int argc, char** argv) {
     }
 
     FILE* epoch_stream = options.json ? stderr : stdout;
-    const Trained trained = options.lesson ? train_lesson(options, data, epoch_stream)
-                                           : train_default(options, data, epoch_stream);
+    const Trained trained =
+        options.lesson                 ? train_lesson(options, data, epoch_stream)
+        : options.cnn || options.lenet ? train_convolutional(options, data, epoch_stream)
+                                       : train_default(options, data, epoch_stream);
     // Validate everything, then write, then report: a failure below leaves every output as
     // it was. The device's accuracy: the file's bytes through the runtime.
     const std::vector<uint8_t> file = host::encode_model(trained.spec);
@@ -284,7 +391,7 @@ int main(int argc, char** argv) {
       print_json(trained, test_accuracy, file.size(), options.int8_out.empty() ? nullptr : &int8,
                  load_seconds, total_seconds, std::vector<std::string>(argv, argv + argc));
     } else {
-      if (!options.lesson) {
+      if (!options.lesson && !options.lenet) {
         std::printf("kept epoch %u (best validation accuracy)\n", trained.kept_epoch);
       }
       std::printf("test acc %.4f\n", test_accuracy);
@@ -293,6 +400,13 @@ int main(int argc, char** argv) {
                     int8.comparison.int8_accuracy, 100.0 * int8.comparison.agreement,
                     options.int8_out.c_str(), int8.file.size());
       }
+    }
+    if (trained.images_per_second >= 0) {
+      std::fprintf(stderr,
+                   "softedge-train: %.0f training images/s on %u threads; test acc %.4f by the "
+                   "trainer's own float code\n",
+                   trained.images_per_second, trained.settings["threads"].get<uint32_t>(),
+                   trained.trainer_test_accuracy);
     }
     std::fprintf(stderr,
                  "softedge-train: wrote %s (%zu bytes) in %.2f s (data %.2f s, kernel %s)\n",

@@ -25,6 +25,13 @@ const char kUsage[] =
     "options:\n"
     "  --preset d2l         the d2l.ai lesson exactly instead: softmax regression, plain SGD,\n"
     "                       batch 256, lr 0.1, 10 epochs, W ~ N(0, 0.01), b = 0, pixels/255\n"
+    "  --preset d2l-lenet   the book's LeNet (d2l.ai, chapter 7.6): conv 6@5x5 pad 2,\n"
+    "                       sigmoid, avg pool 2 -> conv 16@5x5, sigmoid, avg pool 2 ->\n"
+    "                       dense 120, 84 (sigmoid), 10; Xavier init, plain SGD, batch 256,\n"
+    "                       lr 0.9, 10 epochs, pixels/255; prints the test accuracy per epoch\n"
+    "  --arch ARCH          dense (default) or cnn: conv 16@3x3 pad 1, ReLU, max pool 2 ->\n"
+    "                       conv 32@3x3 pad 1, ReLU, max pool 2 -> dense 128 ReLU -> 10,\n"
+    "                       AdamW one-cycle, batch 64, 10 epochs (docs/CNN-TRAINING.md)\n"
     "  --hidden LIST        hidden ReLU layers, e.g. 256 or 256,128 (default: none)\n"
     "  --epochs N           passes over the training set (default: tuned per shape)\n"
     "  --batch-size N       minibatch size\n"
@@ -72,10 +79,11 @@ std::vector<uint32_t> parse_widths(const std::string& text) {
 }
 
 void read_options(const std::vector<std::string>& args, Options* options, bool* version) {
-  std::string preset, hidden;
+  std::string preset, hidden, arch;
   uint32_t validation = 0;
   host::CommandLine line;
   line.text("preset", &preset)
+      .text("arch", &arch)
       .text("hidden", &hidden)
       .whole("epochs", &options->epochs, 1, 100000)
       .whole("batch-size", &options->batch_size, 1, 60000)
@@ -92,14 +100,31 @@ void read_options(const std::vector<std::string>& args, Options* options, bool* 
       .parse(args);
   if (*version) return;  // the banner, whatever else was given
   if (line.given("preset")) {
-    if (preset != "d2l") throw host::UsageError("--preset expects d2l, not '" + preset + "'");
-    options->lesson = true;
+    if (preset != "d2l" && preset != "d2l-lenet") {
+      throw host::UsageError("--preset expects d2l or d2l-lenet, not '" + preset + "'");
+    }
+    options->lesson = preset == "d2l";
+    options->lenet = preset == "d2l-lenet";
+  }
+  if (line.given("arch")) {
+    if (arch != "dense" && arch != "cnn") {
+      throw host::UsageError("--arch expects dense or cnn, not '" + arch + "'");
+    }
+    options->cnn = arch == "cnn";
   }
   if (line.given("hidden")) options->hidden = parse_widths(hidden);
   if (line.given("validation")) options->validation = validation;
   if (options->lesson && (!options->hidden.empty() || options->validation >= 0)) {
     throw host::UsageError("--preset d2l is the lesson's softmax regression: "
                            "no --hidden or --validation");
+  }
+  if (options->lenet && (!options->hidden.empty() || options->validation >= 0 ||
+                         line.given("arch"))) {
+    throw host::UsageError("--preset d2l-lenet is the book's LeNet: "
+                           "no --arch, --hidden or --validation");
+  }
+  if (options->cnn && (options->lesson || !options->hidden.empty())) {
+    throw host::UsageError("--arch cnn has its own layers: no --hidden or --preset d2l");
   }
   if (options->out.empty()) throw host::UsageError("--out needs a file name");
 }
