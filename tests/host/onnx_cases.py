@@ -18,7 +18,7 @@ import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from onnx_test_helpers import dropout, init, model, read_sedg, rng
+from onnx_test_helpers import dropout, hwc_columns, init, model, ohwi, read_sedg, rng
 import onnx_test_helpers
 
 SOFTEDGE, WORK = sys.argv[1], sys.argv[2]
@@ -46,8 +46,9 @@ def fail(name, why):
 # ---- supported cases ---------------------------------------------------------------------------
 
 def expect_import(name, m, layers, scale=1 / 255, bias=0.0, shape=(28, 28, 1), names=None,
-                  lut=None, args=(), predict=False):
-    """Imports `m` and compares the file with `layers` [(W out x in, b, relu)], scale, bias..."""
+                  lut=None, args=(), predict=False, geometry=None):
+    """Imports `m` and compares the file with `layers` [(W out x in, b, relu)], scale, bias...
+    and, when given, `geometry` [(kind, kernel, stride, padding, activation)]."""
     global checked
     onnx_path = save(m, name + ".onnx")
     out = os.path.join(WORK, name + ".sedg")
@@ -80,6 +81,10 @@ def expect_import(name, m, layers, scale=1 / 255, bias=0.0, shape=(28, 28, 1), n
             fail(name, f"layer {i} bias differs: {gb[:3]} vs {b[:3]}")
         if grelu != relu:
             fail(name, f"layer {i} relu {grelu}, expected {relu}")
+    if geometry is not None and got["geometry"] != geometry:
+        fail(name, f"layer kinds and geometry {got['geometry']} != {geometry}")
+    if geometry is not None and got["version"] != 3:
+        fail(name, f"format version {got['version']}, expected 3")
     if predict:
         check_predict(name, out, layers, scale, bias, lut)
     checked += 1
@@ -231,6 +236,63 @@ def supported_cases():
                       args=("--input-scale", "0.5", "--input-bias", "-1"))
 
 
+def cnn_cases():
+    """Conv / MaxPool / AveragePool graphs: the file must hold OHWI conv rows, the dense layer's
+    columns in (h, w, c) order, and the geometry (numpy derives them from the same arrays)."""
+    for opset in OPSETS:
+        r = rng(100 + opset)
+        k1 = r.normal(0, 0.3, (4, 1, 3, 3)).astype(np.float32)
+        c1 = r.normal(0, 0.1, 4).astype(np.float32)
+        k2 = r.normal(0, 0.3, (6, 4, 2, 2)).astype(np.float32)
+        w3 = r.normal(0, 0.1, (10, 6 * 3 * 3)).astype(np.float32)
+        b3 = r.normal(0, 0.1, 10).astype(np.float32)
+        pool_attrs = {"kernel_shape": [2, 2], "strides": [2, 2]}
+        # 28x28x1 -> conv 4@3x3 pad 1 -> Relu -> MaxPool 2 (14x14) -> conv 6@2x2 stride 2, no bias
+        # (7x7) -> Sigmoid -> AveragePool 2 stride 2 (3x3) -> Flatten -> Gemm -> Softmax.
+        m = model("cnn", [
+            helper.make_node("Conv", ["x", "K1", "C1"], ["a"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], name="conv1"),
+            helper.make_node("Relu", ["a"], ["ar"], name="relu1"),
+            helper.make_node("MaxPool", ["ar"], ["p1"], name="pool1", **pool_attrs),
+            helper.make_node("Conv", ["p1", "K2"], ["b"], strides=[2, 2], name="conv2"),
+            helper.make_node("Sigmoid", ["b"], ["bs"], name="sigmoid2"),
+            helper.make_node("AveragePool", ["bs"], ["p2"], name="pool2", **pool_attrs),
+            helper.make_node("Flatten", ["p2"], ["f"], name="flatten"),
+            helper.make_node("Gemm", ["f", "W3", "B3"], ["z"], transB=1, name="fc"),
+            helper.make_node("Softmax", ["z"], ["y"], axis=1 if opset < 13 else -1, name="softmax")],
+            [init("K1", k1), init("C1", c1), init("K2", k2), init("W3", w3), init("B3", b3)], opset)
+        empty = (np.zeros((0, 0)), np.zeros(0), False)
+        expect_import(f"cnn_opset{opset}", m,
+                      [(ohwi(k1), c1, True), empty, (ohwi(k2), np.zeros(6), False), empty,
+                       (hwc_columns(w3, 6, 3, 3), b3, False)],
+                      geometry=[("conv", 3, 1, 1, 1), ("maxpool", 2, 2, 0, 0), ("conv", 2, 2, 0, 2),
+                                ("avgpool", 2, 2, 0, 0), ("dense", 0, 0, 0, 0)])
+
+        # 3 input channels, a per-channel Mul and Add folded into the conv, Relu after the max
+        # pool (moved to the conv), Reshape to [N, -1] instead of Flatten, MatMul.
+        k = r.normal(0, 0.3, (5, 3, 3, 3)).astype(np.float32)
+        cb = r.normal(0, 0.1, 5).astype(np.float32)
+        scale = r.uniform(0.5, 1.5, (5, 1, 1)).astype(np.float32)
+        shift = r.normal(0, 0.1, (1, 5, 1, 1)).astype(np.float32)
+        w = r.normal(0, 0.1, (5 * 4 * 5, 7)).astype(np.float32)  # MatMul B: [in, out]
+        m = model("cnn_rgb", [
+            helper.make_node("Conv", ["x", "K", "CB"], ["a"], name="conv"),
+            helper.make_node("Mul", ["a", "S"], ["am"], name="scale"),
+            helper.make_node("Add", ["am", "T"], ["at"], name="shift"),
+            helper.make_node("MaxPool", ["at"], ["p"], kernel_shape=[2, 2], strides=[2, 2], name="pool"),
+            helper.make_node("Relu", ["p"], ["pr"], name="relu"),
+            helper.make_node("Reshape", ["pr", "shape"], ["f"], name="reshape"),
+            helper.make_node("MatMul", ["f", "W"], ["y"], name="fc")],
+            [init("K", k), init("CB", cb), init("S", scale), init("T", shift), init("W", w),
+             init("shape", np.array([-1, 100], np.int64) if opset < 13 else np.array([0, -1], np.int64))],
+            opset, inp=("x", TensorProto.FLOAT, ["N", 3, 10, 12]))
+        s5, t5 = scale.reshape(5).astype(np.float64), shift.reshape(5).astype(np.float64)
+        expect_import(f"cnn_rgb_opset{opset}", m,
+                      [(ohwi(k).astype(np.float64) * s5[:, None], cb * s5 + t5, True), empty,
+                       (hwc_columns(w.T, 5, 4, 5), np.zeros(7), False)],
+                      shape=(10, 12, 3),
+                      geometry=[("conv", 3, 1, 0, 1), ("maxpool", 2, 2, 0, 0), ("dense", 0, 0, 0, 0)])
+
+
 # ---- unsupported cases ----------------------------------------------------------------------
 
 def expect_error(name, m, parts, opset, node=None, args=()):
@@ -266,6 +328,47 @@ def unchecked_model(nodes, inits, opset, inp=("x", TensorProto.FLOAT, ["N", 1, 2
     return m
 
 
+def conv_unsupported(opset, base, fc):
+    """Conv and pooling forms softedge cannot hold: each names the node and the reason."""
+    kernel = init("K", np.ones((2, 1, 3, 3), np.float32))
+    conv = lambda **attrs: helper.make_node("Conv", ["x", "K"], ["c"], name="conv", **attrs)
+    tail = lambda x="c": [helper.make_node("Flatten", [x], ["f"], name="flatten"),
+                          helper.make_node("Gemm", ["f", "W2", "B2"], ["y"], transB=1, name="fc")]
+    w_after = lambda n: [init("W2", np.ones((10, n), np.float32)), init("B2", np.zeros(10, np.float32))]
+    cases = [
+        ("conv_dilation", [conv(dilations=[2, 2])], ["dilations"], ("conv", "Conv"), 2 * 24 * 24),
+        ("conv_asymmetric_pads", [conv(pads=[1, 1, 0, 0])], ["symmetric"], ("conv", "Conv"), 2 * 27 * 27),
+        ("conv_stride_pair", [conv(strides=[1, 2])], ["one stride"], ("conv", "Conv"), 2 * 26 * 13),
+        ("conv_auto_pad", [conv(auto_pad="SAME_UPPER")], ["auto_pad SAME_UPPER"], ("conv", "Conv"), 2 * 28 * 28),
+        ("conv_pad_too_large", [conv(pads=[3, 3, 3, 3])], ["padding < kernel size"], ("conv", "Conv"), 2 * 32 * 32),
+        ("maxpool_pads", [conv(), helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], pads=[1, 1, 1, 1], name="pool")],
+         ["no padding"], ("pool", "MaxPool"), 2 * 14 * 14),
+        ("avgpool_then_relu", [conv(), helper.make_node("AveragePool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2], name="pool"),
+                               helper.make_node("Relu", ["p"], ["pr"], name="relu")],
+         ["Relu after a pooling layer"], ("relu", "Relu"), 2 * 13 * 13),
+        ("maxpool_indices", [conv(), helper.make_node("MaxPool", ["c"], ["p", "idx"], kernel_shape=[2, 2], name="pool")],
+         ["Indices"], ("pool", "MaxPool"), 2 * 25 * 25),
+    ]
+    for name, nodes, parts, node, n in cases:
+        last = nodes[-1].output[0]
+        expect_error(f"{name}_opset{opset}", unchecked_model(nodes + tail(last), [kernel] + w_after(n), opset),
+                     parts, opset, node)
+    # A conv after a dense layer (the Reshape back to an image).
+    expect_error(f"conv_after_dense_opset{opset}", unchecked_model(
+        [helper.make_node("Flatten", ["x"], ["f0"], name="flatten0"),
+         helper.make_node("Gemm", ["f0", "W0", "B0"], ["h"], transB=1, name="fc0"),
+         helper.make_node("Reshape", ["h", "shape"], ["img"], name="reshape"),
+         helper.make_node("Conv", ["img", "K"], ["c"], name="conv")] + tail(),
+        [kernel, init("W0", np.ones((64, 784), np.float32)), init("B0", np.zeros(64, np.float32)),
+         init("shape", np.array([-1, 1, 8, 8], np.int64))]
+        + w_after(2 * 6 * 6), opset), ["after a dense layer"], opset, ("conv", "Conv"))
+    # A group-2 convolution over 2 channels.
+    expect_error(f"conv_group_opset{opset}", unchecked_model(
+        [helper.make_node("Conv", ["x", "K"], ["c"], group=2, name="conv")] + tail(),
+        [init("K", np.ones((2, 1, 3, 3), np.float32))] + w_after(2 * 26 * 26), opset,
+        inp=("x", TensorProto.FLOAT, ["N", 2, 28, 28])), ["group 2"], opset, ("conv", "Conv"))
+
+
 def unsupported_cases():
     r = rng(1)
     w = r.normal(0, 0.05, (10, 784)).astype(np.float32)
@@ -275,11 +378,12 @@ def unsupported_cases():
         fc = lambda inputs=("f", "W", "B"), out="y", **attrs: helper.make_node(
             "Gemm", list(inputs), [out], name="fc", **({"transB": 1} | attrs))
         base = [init("W", w), init("B", b)]
-        expect_error(f"conv_opset{opset}", unchecked_model(
-            [helper.make_node("Conv", ["x", "K"], ["c"], name="conv1"),
-             helper.make_node("Flatten", ["c"], ["f"], name="flatten"), fc()],
-            base + [init("K", np.ones((1, 1, 1, 1), np.float32))], opset),
-            ["is not supported", "dense networks"], opset, ("conv1", "Conv"))
+        expect_error(f"batchnorm_opset{opset}", unchecked_model(
+            [helper.make_node("BatchNormalization", ["x", "S", "B0", "S", "S"], ["n"], name="bn"),
+             helper.make_node("Flatten", ["n"], ["f"], name="flatten"), fc()],
+            base + [init("S", np.ones(1, np.float32)), init("B0", np.zeros(1, np.float32))], opset),
+            ["is not supported", "convolutional networks"], opset, ("bn", "BatchNormalization"))
+        conv_unsupported(opset, base, fc)
         expect_error(f"transA_opset{opset}", unchecked_model([flat, fc(transA=1)], base, opset),
                      ["transA=1"], opset, ("fc", "Gemm"))
         ext = init("W", w)
@@ -372,7 +476,7 @@ def unsupported_cases():
             ["not finite in float32"], opset, ("fc", "Gemm"))
         expect_error(f"no_dense_layer_opset{opset}", unchecked_model(
             [helper.make_node("Flatten", ["x"], ["y"], name="flatten")], [], opset),
-            ["no Gemm or MatMul"], opset)
+            ["no Gemm, MatMul, Conv or pooling"], opset)
     for opset in (8, 18):
         expect_error(f"opset{opset}", unchecked_model([flat, helper.make_node("Gemm", ["f", "W", "B"], ["y"],
                      transB=1, name="fc")], [init("W", w), init("B", b)], opset),
@@ -421,6 +525,7 @@ def usage_cases():
 
 
 supported_cases()
+cnn_cases()
 unsupported_cases()
 usage_cases()
 print(f"{checked} cases checked, {len(failures)} failed")

@@ -4,7 +4,8 @@
 usage: onnx_round_trip.py SOFTEDGE WORKDIR [--ort NODE_PATH_DIR]
 
 For float models (made by importing graphs built here: an MLP with Normalize folded into its
-input bias, and a uint8 graph with a lookup table): export-onnx, onnx.checker (full check, with
+input bias, a uint8 graph with a lookup table, and a CNN with Conv, MaxPool, AveragePool,
+Sigmoid): export-onnx, onnx.checker (full check, with
 shape inference), import again, and the .sedg bytes must be identical. For an int8 model (from
 `softedge quantize --no-calibration`): the exported graph must hold exactly its dequantized
 weights, q * scale in float32. With --ort, ONNX Runtime runs every exported graph on 8 images and
@@ -74,7 +75,28 @@ def float_models():
         f.write("\n".join(f"thing {c}" for c in range(10)) + "\n")
     run("import", save_to(mlp, "mlp.onnx", WORK), path("mlp.sedg"), "--mean", "0.2860", "--std", "0.3530")
     run("import", save_to(lut_model, "lut.onnx", WORK), path("lut.sedg"), "--classes", names)
-    return ["mlp", "lut"]
+    return ["mlp", "lut", cnn_model()]
+
+
+def cnn_model():
+    """Conv (pad 1) + Relu, MaxPool, Conv (stride 2, pad 1) + Sigmoid, AveragePool, Flatten, Gemm,
+    with Normalize folded into a non-zero input bias (the padding is a zero feature either way)."""
+    r = rng(8)
+    k1, c1 = r.normal(0, 0.3, (4, 1, 3, 3)).astype(np.float32), r.normal(0, 0.1, 4).astype(np.float32)
+    k2, c2 = r.normal(0, 0.3, (3, 4, 3, 3)).astype(np.float32), r.normal(0, 0.1, 3).astype(np.float32)
+    w, b = r.normal(0, 0.3, (10, 27)).astype(np.float32), r.normal(0, 0.1, 10).astype(np.float32)
+    cnn = model("cnn", [
+        helper.make_node("Conv", ["x", "K1", "C1"], ["a"], pads=[1, 1, 1, 1], name="conv1"),
+        helper.make_node("Relu", ["a"], ["ar"], name="relu1"),
+        helper.make_node("MaxPool", ["ar"], ["p1"], kernel_shape=[2, 2], strides=[2, 2], name="pool1"),
+        helper.make_node("Conv", ["p1", "K2", "C2"], ["c"], strides=[2, 2], pads=[1, 1, 1, 1], name="conv2"),
+        helper.make_node("Sigmoid", ["c"], ["cs"], name="sigmoid2"),
+        helper.make_node("AveragePool", ["cs"], ["p2"], kernel_shape=[2, 2], strides=[2, 2], name="pool2"),
+        helper.make_node("Flatten", ["p2"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "W", "B"], ["y"], transB=1, name="fc")],
+        [init("K1", k1), init("C1", c1), init("K2", k2), init("C2", c2), init("W", w), init("B", b)], 13)
+    run("import", save_to(cnn, "cnn.onnx", WORK), path("cnn.sedg"), "--mean", "0.2860", "--std", "0.3530")
+    return "cnn"
 
 
 def exported_is_valid(name):
@@ -90,6 +112,9 @@ def exported_is_valid(name):
     check(valid and m.opset_import[0].version == 13, f"{name}: exported graph passes onnx.checker (opset 13)")
     ops = [n.op_type for n in m.graph.node]
     check("Gemm" in ops and ops[-1] == "Softmax" and "Flatten" in ops, f"{name}: ops {ops}")
+    if name == "cnn":
+        check(ops.count("Conv") == 2 and "MaxPool" in ops and "AveragePool" in ops and "Sigmoid" in ops
+              and ops.index("Flatten") > ops.index("AveragePool"), f"{name}: conv and pooling ops in order")
     return onnx_path, out
 
 
@@ -163,7 +188,7 @@ for name in float_models() + ["linear"]:
     round_trip(name)
 int8_export()
 if ORT:
-    for name in ("mlp", "lut", "linear"):
+    for name in ("mlp", "lut", "linear", "cnn"):
         compare_with_onnxruntime(name, path(name + ".sedg"), path(name + "-exported.onnx"), 1e-5)
     compare_with_onnxruntime("linear-int8", path("linear-int8.sedg"), path("linear-int8-exported.onnx"), 1e-5)
 print(f"{len(failures)} failed")

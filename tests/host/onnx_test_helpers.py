@@ -53,33 +53,66 @@ def dropout(x, y, opset, training=False):
 # ---- reading what softedge wrote ----------------------------------------------------------------
 
 def read_sedg(path):
-    """The fields of a .sedg file the ONNX tests compare (docs/FORMAT.md)."""
+    """The fields of a .sedg file the ONNX tests compare (docs/FORMAT.md). Each layer is
+    (weights rows x row length, bias, relu[, int8 scales, requant pairs]); a conv layer's rows
+    are its OHWI output channels, a pooling layer's arrays are empty. m["geometry"] has
+    (kind, kernel, stride, padding, activation) per layer, m["shapes"] each output (h, w, c)."""
     b = open(path, "rb").read()
     u16 = lambda o: struct.unpack_from("<H", b, o)[0]
     u32 = lambda o: struct.unpack_from("<I", b, o)[0]
     f32 = lambda o: struct.unpack_from("<f", b, o)[0]
     assert b[:4] == b"SEDG"
-    m = {"shape": (u16(20), u16(22), u16(24)), "scale": f32(48), "bias": f32(52), "layers": []}
+    m = {"shape": (u16(20), u16(22), u16(24)), "scale": f32(48), "bias": f32(52), "layers": [],
+         "geometry": [], "shapes": [], "version": u16(4)}
     names = b[u32(36):u32(36) + u32(40)].split(b"\0")[:-1]
     m["names"] = [n.decode() for n in names]
     lut = u32(56)
     m["lut"] = list(b[lut:lut + 256]) if lut else None
+    h, w_, c = m["shape"]
     for i in range(u16(28)):
         e = u32(32) + 32 * i
-        n_in, n_out, relu = u32(e + 4), u32(e + 8), u16(e + 2) == 1
-        if u16(e + 12) == 1:  # float32: (weights out x in, bias, relu)
-            w = np.frombuffer(b, np.float32, n_in * n_out, u32(e + 16)).reshape(n_out, n_in)
-            bias = np.frombuffer(b, np.float32, n_out, u32(e + 20))
-            m["layers"].append((w, bias, relu))
+        kind, activation = u16(e), u16(e + 2)
+        n_in, n_out, relu = u32(e + 4), u32(e + 8), activation == 1
+        k, stride, pad = b[e + 14], b[e + 15] & 15, b[e + 15] >> 4
+        m["geometry"].append((KINDS.get(kind, kind), k, stride, pad, activation))
+        rows, length = n_out, n_in
+        if kind != 1:  # conv / pool: NHWC shapes from the window (floor, as PyTorch)
+            oh, ow = (h + 2 * pad - k) // stride + 1, (w_ + 2 * pad - k) // stride + 1
+            out_c = n_out // (oh * ow)
+            rows, length = (out_c, k * k * c) if kind == 2 else (0, 0)
+            h, w_, c = oh, ow, out_c
+        else:
+            h, w_, c = 1, 1, n_out
+        m["shapes"].append((h, w_, c))
+        if u16(e + 12) == 1:  # float32: (weights rows x row length, bias, relu)
+            wt = np.frombuffer(b, np.float32, rows * length, u32(e + 16) if rows else 0).reshape(rows, length)
+            bias = np.frombuffer(b, np.float32, rows, u32(e + 20) if rows else 0)
+            m["layers"].append((wt, bias, relu))
             continue
-        # int8: (weights, bias, relu, float scales or None, requant pairs [out, 2] or None)
-        q = np.frombuffer(b, np.int8, n_in * n_out, u32(e + 16)).reshape(n_out, n_in)
-        bias = np.frombuffer(b, np.int32, n_out, u32(e + 20))
+        # int8: (weights, bias, relu, float scales or None, requant pairs [rows, 2] or None)
+        q = np.frombuffer(b, np.int8, rows * length, u32(e + 16) if rows else 0).reshape(rows, length)
+        bias = np.frombuffer(b, np.int32, rows, u32(e + 20) if rows else 0)
         uint8_outputs = f32(e + 28) > 0
-        scales = None if uint8_outputs else np.frombuffer(b, np.float32, n_out, u32(e + 24))
-        pairs = np.frombuffer(b, np.int32, 2 * n_out, u32(e + 24)).reshape(n_out, 2) if uint8_outputs else None
+        scales = None if uint8_outputs or not rows else np.frombuffer(b, np.float32, rows, u32(e + 24))
+        pairs = np.frombuffer(b, np.int32, 2 * rows, u32(e + 24)).reshape(rows, 2) if uint8_outputs and rows else None
         m["layers"].append((q, bias, relu, scales, pairs))
     return m
+
+
+KINDS = {1: "dense", 2: "conv", 3: "maxpool", 4: "avgpool"}
+
+
+def ohwi(w_oihw):
+    """ONNX/PyTorch conv weights [O, I, kH, kW] as softedge's rows: [O, kH * kW * I], OHWI."""
+    w = np.asarray(w_oihw)
+    return w.transpose(0, 2, 3, 1).reshape(w.shape[0], -1)
+
+
+def hwc_columns(w, c, h, width):
+    """A dense weight [out, C*H*W] reading ONNX's flattened NCHW as softedge's rows reading the
+    flattened NHWC tensor: columns reordered from (c, h, w) to (h, w, c)."""
+    w = np.asarray(w)
+    return w.reshape(w.shape[0], c, h, width).transpose(0, 2, 3, 1).reshape(w.shape[0], -1)
 
 
 def run(softedge, *args):

@@ -69,8 +69,10 @@ const Command kExportOnnxCommand = {
     "export-onnx", "write a model as an ONNX graph (opset 13) for other runtimes",
     "softedge export-onnx MODEL.sedg OUT.onnx",
     "Writes OUT.onnx (atomically): input 'pixels', uint8 [batch, C, H, W]; the model's lookup\n"
-    "table (Gather), input scale and bias (Mul, Add); Flatten; one Gemm (+ Relu) per layer;\n"
-    "Softmax; output 'probabilities', float [batch, classes]. Class names go into the metadata\n"
+    "table (Gather), input scale and bias (Mul, Add); Flatten; one Gemm (+ Relu or Sigmoid) per\n"
+    "layer; Softmax; output 'probabilities', float [batch, classes]. Convolution and pooling\n"
+    "layers become Conv (weights OIHW), MaxPool, AveragePool on [batch, C, H, W], with the\n"
+    "Flatten before the first dense layer. Class names go into the metadata\n"
     "(softedge.class_names), so `softedge import` of the file gives back the same .sedg bytes.\n"
     "int8 models are written as their dequantized float equivalent. The graph passes\n"
     "onnx.checker. See docs/ONNX.md.\n"

@@ -108,9 +108,15 @@ void print_text(const std::string& in_path, const std::string& out_path, const I
   std::printf("preprocessing: %s\n", m.preprocessing_note.c_str());
   std::printf("class names: %s\n", m.class_names_note.c_str());
   std::printf("layers:");
-  for (const host::DenseLayerSpec& l : m.spec.layers) {
-    std::printf(" %u->%u%s", l.in_features, l.out_features,
-                l.activation == format::Activation::kRelu ? " relu," : ",");
+  for (const host::LayerSpec& l : m.spec.layers) {
+    const char* kind = l.kind == format::LayerKind::kConv2d    ? "conv "
+                       : l.kind == format::LayerKind::kMaxPool ? "max pool "
+                       : l.kind == format::LayerKind::kAvgPool ? "average pool "
+                                                               : "";
+    std::printf(" %s%u->%u%s", kind, l.in_features, l.out_features,
+                l.activation == format::Activation::kRelu      ? " relu,"
+                : l.activation == format::Activation::kSigmoid ? " sigmoid,"
+                                                               : ",");
   }
   std::printf(" softmax\n");
   std::printf(
@@ -197,11 +203,12 @@ int run_import(const std::vector<std::string>& args) {
 }  // namespace
 
 const Command kImportCommand = {
-    "import", "convert an ONNX dense network (e.g. from torch.onnx.export) to a .sedg model",
+    "import", "convert an ONNX dense or conv network (e.g. from torch.onnx.export) to .sedg",
     "softedge import MODEL.onnx OUT.sedg [--input-scale S] [--input-bias B | --mean M --std S]\n"
     "       [--input-shape HxWxC] [--classes NAMES.txt] [--json]",
-    "Reads an ONNX model (opsets 9 to 17) whose graph is a chain of dense layers -- Flatten or\n"
-    "Reshape, Gemm or MatMul (+ Add), Relu, Identity, Dropout, constant Add/Sub/Mul/Div, a final\n"
+    "Reads an ONNX model (opsets 9 to 17) whose graph is a chain of layers -- Conv (square\n"
+    "kernel, symmetric pads, group 1), MaxPool / AveragePool (no pads), Flatten or Reshape, Gemm\n"
+    "or MatMul (+ Add), Relu, Sigmoid, Identity, Dropout, constant Add/Sub/Mul/Div, a final\n"
     "Softmax or LogSoftmax (dropped: the runtime ends in softmax) -- and writes it (atomically)\n"
     "as a float32 .sedg model. Before writing, the model runs through the runtime on 8 check\n"
     "images and is compared with the ONNX graph evaluated in double. Anything the format cannot\n"

@@ -1,5 +1,6 @@
 // onnx_evaluator.cpp — see onnx_evaluator.h. Each operator follows its ONNX definition for
-// opsets 9 to 17; only the forms a dense network uses are implemented, the rest throw.
+// opsets 9 to 17; only the forms a dense or convolutional network uses are implemented, the
+// rest throw. Conv and the pooling operators are in onnx_window_ops.cpp.
 #include "softedge/tools/onnx_evaluator.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <functional>
 
 #include "softedge/tools/onnx_attributes.h"
+#include "softedge/tools/onnx_window_ops.h"
 
 namespace softedge {
 namespace tools {
@@ -389,13 +391,16 @@ Tensor constant(const onnx::NodeProto& node) {
 bool can_evaluate(const std::string& op) {
   static const char* const kOps[] = {"Constant", "Identity", "Dropout",   "Relu", "Add",
                                      "Sub",      "Mul",      "Div",       "Gemm", "MatMul",
-                                     "Flatten",  "Reshape",  "Transpose", "Cast", "Gather"};
+                                     "Flatten",  "Reshape",  "Transpose", "Cast", "Gather",
+                                     "Sigmoid",  "Conv",     "MaxPool",   "AveragePool",
+                                     "Pad"};
   return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
 }
 
 std::vector<Tensor> evaluate_node(const onnx::NodeProto& node, int64_t opset,
                                   const std::vector<const Tensor*>& inputs) {
-  (void)opset;  // these operators compute the same in opsets 9-17 (attributes with defaults)
+  // These operators compute the same in opsets 9-17 (attributes with defaults); Pad takes its
+  // pads as an attribute before opset 11 and as an input from 11.
   const std::string& op = node.op_type();
   if (!node.domain().empty() && node.domain() != "ai.onnx") {
     throw OnnxTensorError("is in the domain '" + node.domain() + "', not the ONNX default");
@@ -417,6 +422,31 @@ std::vector<Tensor> evaluate_node(const onnx::NodeProto& node, int64_t opset,
     require_float(y, "X");
     for (double& v : y.values) v = v > 0 ? v : 0.0;
     return {y};
+  }
+  if (op == "Pad") {  // only the padding by nothing that torch.onnx.export writes
+    std::vector<int64_t> pads = ints_attribute(node, "pads");
+    if (opset >= 11 && inputs.size() > 1 && inputs[1] != nullptr) {
+      pads.clear();
+      for (double v : inputs[1]->values) pads.push_back(whole_number(v));
+    }
+    for (int64_t p : pads) {
+      if (p != 0) throw OnnxTensorError("pads by a non-zero amount, which is not implemented");
+    }
+    return {required(inputs, 0, "data")};
+  }
+  if (op == "Sigmoid") {
+    Tensor y = required(inputs, 0, "X");
+    require_float(y, "X");
+    for (double& v : y.values) v = stored_as(y.type, 1.0 / (1.0 + std::exp(-v)));
+    return {y};
+  }
+  if (op == "Conv") {
+    return {evaluate_conv(node, required(inputs, 0, "X"), required(inputs, 1, "W"),
+                          inputs.size() > 2 ? inputs[2] : nullptr)};
+  }
+  if (op == "MaxPool" || op == "AveragePool") {
+    if (node.output_size() > 1) throw OnnxTensorError("has an Indices output, not implemented");
+    return {evaluate_pool(node, required(inputs, 0, "X"), op == "MaxPool")};
   }
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
     return {binary(op, required(inputs, 0, "A"), required(inputs, 1, "B"))};

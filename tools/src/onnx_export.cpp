@@ -37,6 +37,22 @@ class GraphBuilder {
     a->set_i(value);
   }
 
+  void ints_attribute(onnx::NodeProto* n, const std::string& name,
+                      const std::vector<int64_t>& values) {
+    onnx::AttributeProto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto_AttributeType_INTS);
+    for (int64_t v : values) a->add_ints(v);
+  }
+
+  // kernel_shape, strides and pads of a square window.
+  void window(onnx::NodeProto* n, const host::LayerSpec& layer, bool pads) {
+    const int64_t k = layer.kernel_size, s = layer.stride, p = layer.padding;
+    ints_attribute(n, "kernel_shape", {k, k});
+    ints_attribute(n, "strides", {s, s});
+    if (pads) ints_attribute(n, "pads", {p, p, p, p});
+  }
+
   void constant(const std::string& name, int32_t type, const std::vector<int64_t>& shape,
                 std::vector<double> values) {
     tensor_to_proto(Tensor{type, shape, std::move(values)}, name, graph_->add_initializer());
@@ -58,6 +74,52 @@ class GraphBuilder {
 
 std::vector<double> as_doubles(const std::vector<float>& values) {
   return std::vector<double>(values.begin(), values.end());
+}
+
+// OHWI rows (softedge) as OIHW (ONNX): w[o][c][ky][kx] = rows[o][(ky * k + kx) * C + c].
+std::vector<double> oihw_weights(const host::LayerSpec& layer, int64_t out_channels,
+                                 int64_t in_channels) {
+  const int64_t k = layer.kernel_size;
+  std::vector<double> w(layer.weights.size());
+  for (int64_t o = 0; o < out_channels; ++o) {
+    for (int64_t c = 0; c < in_channels; ++c) {
+      for (int64_t pos = 0; pos < k * k; ++pos) {
+        w[static_cast<size_t>((o * in_channels + c) * k * k + pos)] =
+            layer.weights[static_cast<size_t>((o * k * k + pos) * in_channels + c)];
+      }
+    }
+  }
+  return w;
+}
+
+// A dense layer reading a flattened H x W x C tensor: its (h, w, c) columns in ONNX's
+// flattened NCHW order, (c, h, w).
+std::vector<double> chw_columns(const host::LayerSpec& layer, const format::Shape& in) {
+  const size_t plane = size_t{in.height} * in.width, channels = in.channels;
+  const size_t length = layer.in_features;
+  std::vector<double> w(layer.weights.size());
+  for (size_t o = 0; o < layer.out_features; ++o) {
+    for (size_t c = 0; c < channels; ++c) {
+      for (size_t pixel = 0; pixel < plane; ++pixel) {
+        w[o * length + c * plane + pixel] = layer.weights[o * length + pixel * channels + c];
+      }
+    }
+  }
+  return w;
+}
+
+// The output shape of `layer` reading `in` (format.h, window_output_extent); the spec was
+// loaded by the runtime, so the geometry is valid.
+format::Shape output_shape(const host::LayerSpec& layer, const format::Shape& in) {
+  if (layer.kind == format::LayerKind::kDense) return {1, 1, layer.out_features};
+  const uint32_t h =
+      format::window_output_extent(in.height, layer.kernel_size, layer.stride, layer.padding);
+  const uint32_t w =
+      format::window_output_extent(in.width, layer.kernel_size, layer.stride, layer.padding);
+  if (h == 0 || w == 0 || layer.out_features % (h * w) != 0) {
+    throw std::invalid_argument("export_onnx: a layer's geometry does not fit its input");
+  }
+  return {h, w, layer.out_features / (h * w)};
 }
 
 }  // namespace
@@ -106,26 +168,67 @@ onnx::ModelProto export_onnx(const host::ModelSpec& spec, const std::string& des
     b.node("Add", {x, "input_bias"}, "features");
     x = "features";
   }
-  b.int_attribute(b.node("Flatten", {x}, "flat_features"), "axis", 1);
-  x = "flat_features";
 
+  // A model of dense layers reads the flat pixels; conv and pooling layers read [N, C, H, W]
+  // and hold H x W x C, so a dense layer after them reads a Flatten with its columns reordered.
+  format::Shape shape{spec.input_height, spec.input_width, spec.input_channels};
+  bool spatial = !spec.layers.empty() && spec.layers[0].kind != format::LayerKind::kDense;
+  if (!spatial) {
+    b.int_attribute(b.node("Flatten", {x}, "flat_features"), "axis", 1);
+    x = "flat_features";
+  }
   for (size_t l = 0; l < spec.layers.size(); ++l) {
-    const host::DenseLayerSpec& layer = spec.layers[l];
+    const host::LayerSpec& layer = spec.layers[l];
     if (layer.weight_type != format::DType::kFloat32) {
       throw std::invalid_argument("export_onnx: layer " + std::to_string(l) + " is not float32");
     }
     const std::string n = std::to_string(l);
-    b.constant("dense" + n + "_weight", kFloat, {layer.out_features, layer.in_features},
-               as_doubles(layer.weights));
-    b.constant("dense" + n + "_bias", kFloat, {layer.out_features}, as_doubles(layer.bias));
-    b.int_attribute(
-        b.node("Gemm", {x, "dense" + n + "_weight", "dense" + n + "_bias"}, "dense" + n), "transB",
-        1);
-    x = "dense" + n;
-    if (layer.activation == format::Activation::kRelu) {
-      b.node("Relu", {x}, "dense" + n + "_relu");
-      x = "dense" + n + "_relu";
+    const format::Shape out = output_shape(layer, shape);
+    std::string name;
+    if (layer.kind == format::LayerKind::kDense) {
+      std::vector<double> weights = as_doubles(layer.weights);
+      if (spatial) {
+        b.int_attribute(b.node("Flatten", {x}, "flat" + n), "axis", 1);
+        x = "flat" + n;
+        weights = chw_columns(layer, shape);
+        spatial = false;
+      }
+      name = "dense" + n;
+      b.constant(name + "_weight", kFloat, {layer.out_features, layer.in_features}, weights);
+      b.constant(name + "_bias", kFloat, {layer.out_features}, as_doubles(layer.bias));
+      b.int_attribute(b.node("Gemm", {x, name + "_weight", name + "_bias"}, name), "transB", 1);
+    } else if (layer.kind == format::LayerKind::kConv2d) {
+      name = "conv" + n;
+      const int64_t k = layer.kernel_size;
+      b.constant(name + "_weight", kFloat, {out.channels, shape.channels, k, k},
+                 oihw_weights(layer, out.channels, shape.channels));
+      b.constant(name + "_bias", kFloat, {out.channels}, as_doubles(layer.bias));
+      b.window(b.node("Conv", {x, name + "_weight", name + "_bias"}, name), layer, true);
+    } else {
+      const bool max = layer.kind == format::LayerKind::kMaxPool;
+      name = (max ? "maxpool" : "avgpool") + n;
+      b.window(b.node(max ? "MaxPool" : "AveragePool", {x}, name), layer, false);
     }
+    x = name;
+    if (layer.activation == format::Activation::kRelu) {
+      b.node("Relu", {x}, name + "_relu");
+      x = name + "_relu";
+    } else if (layer.activation == format::Activation::kSigmoid) {
+      b.node("Sigmoid", {x}, name + "_sigmoid");
+      x = name + "_sigmoid";
+    }
+    shape = out;
+  }
+  if (spatial) {
+    // The classes are the last conv/pool output in H x W x C order: the same as ONNX's
+    // flattened C x H x W only when one of the two is 1.
+    if (shape.channels > 1 && shape.height * shape.width > 1) {
+      throw std::invalid_argument(
+          "export_onnx: the model ends in a convolution or pooling layer with several "
+          "channels at several positions, whose class order ONNX's Flatten does not keep");
+    }
+    b.int_attribute(b.node("Flatten", {x}, "class_scores"), "axis", 1);
+    x = "class_scores";
   }
   b.int_attribute(b.node("Softmax", {x}, "probabilities"), "axis", 1);
   b.value_info(graph->add_output(), "probabilities", kFloat,

@@ -45,7 +45,13 @@ std::vector<double> reference_logits(const onnx::ModelProto& model, const Import
       imported.input_is_uint8 ? onnx::TensorProto_DataType_UINT8 : onnx::TensorProto_DataType_FLOAT;
   input.shape = {1};
   input.shape.insert(input.shape.end(), imported.input_dims.begin(), imported.input_dims.end());
-  for (uint8_t p : pixels) {
+  // A model starting with a conv/pool layer reads H x W x C pixels; the graph takes C x H x W.
+  const std::vector<int64_t>& dims = imported.input_dims;
+  const bool planar = imported.spatial_input && dims.size() == 3 && dims[0] > 1;
+  const size_t channels = planar ? static_cast<size_t>(dims[0]) : 1;
+  const size_t plane = pixels.size() / channels;
+  for (size_t i = 0; i < pixels.size(); ++i) {
+    const uint8_t p = planar ? pixels[(i % plane) * channels + i / plane] : pixels[i];
     const double x = p * imported.feed_scale + imported.feed_bias;
     input.values.push_back(imported.input_is_uint8 ? p
                                                    : static_cast<double>(static_cast<float>(x)));

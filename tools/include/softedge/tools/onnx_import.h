@@ -1,12 +1,18 @@
-// softedge/tools/onnx_import.h — an ONNX graph of dense layers as a softedge model.
+// softedge/tools/onnx_import.h — an ONNX graph of dense, convolution and pooling layers as a
+// softedge model.
 //
 // Accepted: one chain from the single graph input to the single graph output, made of
-//   Flatten, Reshape                        (to [N, features]; the batch dimension stays)
+//   Flatten, Reshape                        (to [N, features]; the batch dimension stays; a
+//                                            flattened conv/pool output [N, C, H, W] makes the
+//                                            next dense layer's columns (h, w, c) ordered)
 //   Gemm (transA 0, any transB/alpha/beta), MatMul [+ Add]      -> a dense layer
 //   Add, Sub, Mul, Div by a constant        (before the first layer: one scalar, folded into
 //                                            the input scale/bias; after a layer: a scalar
 //                                            or one value per output, folded into it)
-//   Relu                                    (the layer's activation)
+//   Conv (2-D, square kernel, one stride, symmetric pads, group 1, no dilation)
+//                                           -> a conv layer, weights OIHW -> OHWI
+//   MaxPool, AveragePool (square, no pads)  -> a pooling layer
+//   Relu, Sigmoid                           (the layer's activation)
 //   Identity, Dropout (inference)           (nothing)
 //   Softmax, LogSoftmax                     (last; dropped, the runtime ends in softmax)
 // and, for a graph that takes uint8 pixels: Cast to float, and a 256-entry uint8 Gather table
@@ -51,6 +57,9 @@ struct ImportedModel {
   std::string input_name, logits_name;
   std::vector<int64_t> input_dims;  // the graph input's shape after the batch dimension
   bool input_is_uint8 = false;
+  // The model starts with a convolution or pooling layer, which reads the pixels as H x W x C
+  // (NHWC) while the graph input is [N, C, H, W]: the check reorders its images to match.
+  bool spatial_input = false;
   double feed_scale = 1.0, feed_bias = 0.0;
 };
 
