@@ -89,6 +89,10 @@ std::unique_ptr<Engine> make_eigen_engine(const LoadedModel& model, std::string*
     *why_not = "float32 models only (Eigen has no int8 products)";
     return nullptr;
   }
+  if (!model.dense_only()) {
+    *why_not = "dense layers only (Eigen has no convolutions)";
+    return nullptr;
+  }
   return std::make_unique<EigenEngine>(model);
 }
 

@@ -33,6 +33,13 @@ bool LoadedModel::has_int8_layer() const {
   return false;
 }
 
+bool LoadedModel::dense_only() const {
+  for (uint32_t l = 0; l < model.layer_count; ++l) {
+    if (model.layers[l].kind != softedge::format::LayerKind::kDense) return false;
+  }
+  return true;
+}
+
 LoadedModel load_model(const std::string& path, const softedge::host::Split& test) {
   LoadedModel loaded;
   loaded.name = stem(path);
@@ -64,7 +71,7 @@ LoadedModel load_model(const std::string& path, const softedge::host::Split& tes
   return loaded;
 }
 
-float requantization_multiplier(const softedge::DenseLayer& layer, uint32_t o) {
+float requantization_multiplier(const softedge::Layer& layer, uint32_t o) {
   const int32_t m = layer.requant[2 * o];
   const int32_t shift = layer.requant[2 * o + 1];
   return static_cast<float>(std::ldexp(static_cast<double>(m), -(31 + shift)));

@@ -36,6 +36,7 @@ struct LoadedModel {
   uint32_t image_count() const { return test->count; }
   bool first_layer_int8() const { return softedge::format::is_int8(model.layers[0].mode); }
   bool has_int8_layer() const;
+  bool dense_only() const;  // no convolution or pooling layer
 };
 
 // Loads `path` (throws std::runtime_error naming the file and the problem) and prepares
@@ -44,7 +45,7 @@ LoadedModel load_model(const std::string& path, const softedge::host::Split& tes
 
 // The real multiplier of a uint8-output int8 layer's output o: q = acc * m / 2^(31 + shift),
 // as one float, for libraries that requantize with a float scale.
-float requantization_multiplier(const softedge::DenseLayer& layer, uint32_t o);
+float requantization_multiplier(const softedge::Layer& layer, uint32_t o);
 
 }  // namespace peers
 

@@ -1,5 +1,7 @@
-// oneDNN 2.6: one inner-product primitive per layer, created once for one image and once for
-// all images, weights reordered once into the layout each primitive asks for. Every call
+// oneDNN 2.6: one primitive per layer (inner product, convolution, max or average pooling),
+// created once for one image and once for all images, weights reordered once into the layout
+// each primitive asks for; between convolutions and pools oneDNN picks its own activation
+// layout (blocked channels), the first one reads the NHWC images as they are. Every call
 // only points the first layer at its images and executes: what a deployment that keeps its
 // primitives pays. int8 layers use the model's own operands: uint8 sources (zero point 0),
 // its int8 weights and int32 biases, its per-output scales as output scales (u8s8, VNNI
@@ -27,11 +29,29 @@ class Chain {
     const softedge::Model& model = loaded.model;
     memory::data_type source_type =
         loaded.first_layer_int8() ? memory::data_type::u8 : memory::data_type::f32;
-    memory source(memory::desc({images, model.input_size}, source_type, memory::format_tag::nc),
-                  engine, input);
+    const softedge::Layer& first = model.layers[0];
+    // NHWC images for a first convolution or pool; flat vectors for a first dense layer.
+    const memory::desc input_desc =
+        first.kind == softedge::format::LayerKind::kDense
+            ? memory::desc({images, model.input_size}, source_type, memory::format_tag::nc)
+            : memory::desc({images, model.input_channels, model.input_height, model.input_width},
+                           source_type, memory::format_tag::nhwc);
+    memory source(input_desc, engine, input);
     input_ = source;
     for (uint32_t l = 0; l < model.layer_count; ++l) {
-      source = add_layer(model.layers[l], engine, images, source);
+      const softedge::Layer& layer = model.layers[l];
+      switch (layer.kind) {
+        case softedge::format::LayerKind::kDense:
+          source = add_dense(layer, engine, images, source);
+          break;
+        case softedge::format::LayerKind::kConv2d:
+          source = add_convolution(layer, engine, images, source);
+          break;
+        case softedge::format::LayerKind::kMaxPool:
+        case softedge::format::LayerKind::kAvgPool:
+          source = add_pooling(layer, engine, images, source);
+          break;
+      }
     }
     logits_ = source;
   }
@@ -46,38 +66,131 @@ class Chain {
   const std::string& implementation() const { return implementation_; }
 
  private:
-  memory add_layer(const softedge::DenseLayer& layer, const dnnl::engine& engine,
+  memory add_dense(const softedge::Layer& layer, const dnnl::engine& engine,
                    memory::dim images, const memory& source) {
     using dt = memory::data_type;
     using tag = memory::format_tag;
     const bool int8 = softedge::format::is_int8(layer.mode);
     const memory::dim in = layer.in_features, out = layer.out_features;
     const dt output_type = layer.mode == LayerMode::kInt8Uint8Output ? dt::u8 : dt::f32;
-    const memory::desc destination_desc({images, out}, output_type, tag::nc);
+    const memory::desc output_desc({images, out}, output_type, tag::nc);
     const memory::desc bias_desc({out}, int8 ? dt::s32 : dt::f32, tag::x);
-    const memory::desc user_weights_desc({out, in}, int8 ? dt::s8 : dt::f32, tag::oi);
+    // After a convolution or pool the source is 4-D: the weights are {out, C, H, W}, stored
+    // as the file has them (rows over the NHWC input flattened: ohwi).
+    const memory::dims source_dims = source.get_desc().dims();
+    const bool spatial = source_dims.size() == 4;
+    const memory::dims weight_dims =
+        spatial ? memory::dims{out, source_dims[1], source_dims[2], source_dims[3]}
+                : memory::dims{out, in};
+    const memory::desc user_weights_desc(weight_dims, int8 ? dt::s8 : dt::f32,
+                                         spatial ? tag::ohwi : tag::oi);
 
+    const dnnl::inner_product_forward::desc desc(
+        dnnl::prop_kind::forward_inference, source.get_desc(),
+        memory::desc(weight_dims, user_weights_desc.data_type(), tag::any), bias_desc,
+        output_desc);
+    const dnnl::inner_product_forward::primitive_desc primitive_desc(
+        desc, layer_attributes(layer, output_type), engine);
+    return add_weighted(dnnl::inner_product_forward(primitive_desc), primitive_desc, layer,
+                        engine, source, user_weights_desc, bias_desc);
+  }
+
+  memory add_convolution(const softedge::Layer& layer, const dnnl::engine& engine,
+                         memory::dim images, const memory& source) {
+    using dt = memory::data_type;
+    using tag = memory::format_tag;
+    const bool int8 = softedge::format::is_int8(layer.mode);
+    const dt output_type = layer.mode == LayerMode::kInt8Uint8Output ? dt::u8 : dt::f32;
+    const memory::dim out = layer.out_shape.channels, in = layer.in_shape.channels;
+    const memory::dim k = layer.kernel_size;
+    const memory::desc user_weights_desc({out, in, k, k}, int8 ? dt::s8 : dt::f32, tag::ohwi);
+    const memory::desc bias_desc({out}, int8 ? dt::s32 : dt::f32, tag::x);
+    const dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        source.get_desc(), memory::desc({out, in, k, k}, user_weights_desc.data_type(), tag::any),
+        bias_desc, destination_desc(layer, images, output_type), strides(layer),
+        padding_before(layer), padding_after(layer));
+    const dnnl::convolution_forward::primitive_desc primitive_desc(
+        desc, layer_attributes(layer, output_type), engine);
+    return add_weighted(dnnl::convolution_forward(primitive_desc), primitive_desc, layer, engine,
+                        source, user_weights_desc, bias_desc);
+  }
+
+  memory add_pooling(const softedge::Layer& layer, const dnnl::engine& engine,
+                     memory::dim images, const memory& source) {
+    const bool max = layer.kind == softedge::format::LayerKind::kMaxPool;
+    const memory::dim k = layer.kernel_size;
+    const dnnl::pooling_forward::desc desc(
+        dnnl::prop_kind::forward_inference,
+        max ? dnnl::algorithm::pooling_max : dnnl::algorithm::pooling_avg_exclude_padding,
+        source.get_desc(), destination_desc(layer, images, source.get_desc().data_type()),
+        strides(layer), {k, k}, padding_before(layer), padding_after(layer));
+    const dnnl::pooling_forward::primitive_desc primitive_desc(desc, engine);
+    const memory destination(primitive_desc.dst_desc(), engine);  // owned by oneDNN
+    primitives_.push_back(dnnl::pooling_forward(primitive_desc));
+    arguments_.push_back({{DNNL_ARG_SRC, source}, {DNNL_ARG_DST, destination}});
+    note(primitive_desc.impl_info_str());
+    return destination;
+  }
+
+  // A convolution's or pool's output, in the layout oneDNN prefers.
+  static memory::desc destination_desc(const softedge::Layer& layer, memory::dim images,
+                                       memory::data_type type) {
+    return memory::desc({images, layer.out_shape.channels, layer.out_shape.height,
+                         layer.out_shape.width},
+                        type, memory::format_tag::any);
+  }
+  static memory::dims strides(const softedge::Layer& layer) {
+    return {layer.stride, layer.stride};
+  }
+  static memory::dims padding_before(const softedge::Layer& layer) {
+    return {layer.padding, layer.padding};
+  }
+  // The padding after that gives softedge's output extent (which rounds down, as oneDNN's
+  // shape check does not): (out - 1) * stride + k - in - padding.
+  static memory::dims padding_after(const softedge::Layer& layer) {
+    const auto after = [&](uint32_t in, uint32_t out) -> memory::dim {
+      return static_cast<memory::dim>(out - 1) * layer.stride + layer.kernel_size - in -
+             layer.padding;
+    };
+    return {after(layer.in_shape.height, layer.out_shape.height),
+            after(layer.in_shape.width, layer.out_shape.width)};
+  }
+
+  // int8: the model's per-output-channel scales (float outputs) or requantization multipliers
+  // (uint8 outputs, whose saturation is the ReLU); float: the activation as a post-op.
+  static dnnl::primitive_attr layer_attributes(const softedge::Layer& layer,
+                                               memory::data_type output_type) {
     dnnl::primitive_attr attributes;
-    if (int8) {
-      std::vector<float> scales(out);
-      for (uint32_t o = 0; o < out; ++o) {
+    if (softedge::format::is_int8(layer.mode)) {
+      std::vector<float> scales(layer.rows);
+      for (uint32_t o = 0; o < layer.rows; ++o) {
         scales[o] = layer.mode == LayerMode::kInt8Uint8Output ? requantization_multiplier(layer, o)
                                                              : layer.scales[o];
       }
       attributes.set_output_scales(1 << 1, scales);  // one scale per output channel
     }
-    if (output_type == dt::f32 && layer.activation == softedge::format::Activation::kRelu) {
-      dnnl::post_ops relu;
-      relu.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      attributes.set_post_ops(relu);
+    if (output_type == memory::data_type::f32 &&
+        layer.activation != softedge::format::Activation::kNone) {
+      dnnl::post_ops activation;
+      activation.append_eltwise(1.0f,
+                                layer.activation == softedge::format::Activation::kRelu
+                                    ? dnnl::algorithm::eltwise_relu
+                                    : dnnl::algorithm::eltwise_logistic,
+                                0.0f, 0.0f);
+      attributes.set_post_ops(activation);
     }
-    const dnnl::inner_product_forward::desc desc(
-        dnnl::prop_kind::forward_inference, source.get_desc(),
-        memory::desc({out, in}, user_weights_desc.data_type(), tag::any), bias_desc,
-        destination_desc);
-    const dnnl::inner_product_forward::primitive_desc primitive_desc(desc, attributes, engine);
+    return attributes;
+  }
 
-    // The weights once, in the blocked layout the primitive wants.
+  // A layer with weights: its weights reordered once into the primitive's layout, its bias,
+  // and a destination oneDNN owns.
+  template <typename Primitive, typename PrimitiveDesc>
+  memory add_weighted(Primitive primitive, const PrimitiveDesc& primitive_desc,
+                      const softedge::Layer& layer, const dnnl::engine& engine,
+                      const memory& source, const memory::desc& user_weights_desc,
+                      const memory::desc& bias_desc) {
+    const bool int8 = softedge::format::is_int8(layer.mode);
     void* weights = int8 ? const_cast<int8_t*>(layer.weights_i8)
                          : static_cast<void*>(const_cast<float*>(layer.weights));
     memory user_weights(user_weights_desc, engine, weights);
@@ -90,15 +203,19 @@ class Chain {
     }
     void* bias = int8 ? const_cast<int32_t*>(layer.bias_i32)
                       : static_cast<void*>(const_cast<float*>(layer.bias));
-    const memory destination(destination_desc, engine);  // owned by oneDNN
-    primitives_.push_back(dnnl::inner_product_forward(primitive_desc));
+    const memory destination(primitive_desc.dst_desc(), engine);  // owned by oneDNN
+    primitives_.push_back(primitive);
     arguments_.push_back({{DNNL_ARG_SRC, source},
                           {DNNL_ARG_WEIGHTS, packed_weights},
                           {DNNL_ARG_BIAS, memory(bias_desc, engine, bias)},
                           {DNNL_ARG_DST, destination}});
-    if (!implementation_.empty()) implementation_ += " + ";
-    implementation_ += primitive_desc.impl_info_str();
+    note(primitive_desc.impl_info_str());
     return destination;
+  }
+
+  void note(const std::string& implementation) {
+    if (!implementation_.empty()) implementation_ += " + ";
+    implementation_ += implementation;
   }
 
   std::vector<dnnl::primitive> primitives_;

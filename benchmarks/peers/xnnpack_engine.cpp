@@ -206,6 +206,10 @@ class XnnpackEngine : public Engine {
 std::unique_ptr<Engine> make_xnnpack_engine(const LoadedModel& model, std::string* why_not) {
   static const xnn_status initialized = xnn_initialize(nullptr);
   check(initialized, "xnn_initialize");
+  if (!model.dense_only()) {
+    *why_not = "dense layers only here (this harness builds no XNNPACK convolutions)";
+    return nullptr;
+  }
   OutputQuantization output;
   if (model.has_int8_layer()) {
     if (!all_int8(model.model)) {

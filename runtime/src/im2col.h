@@ -16,6 +16,26 @@
 namespace softedge {
 namespace detail {
 
+// n values from `in` to `out`, or zeros. A first layer on a one-channel image copies runs of
+// kernel_size values (3 bytes for a 3x3 kernel): a call to memcpy or memset costs more than
+// the copy, so short runs are a plain loop.
+template <typename T>
+inline void copy_run(T* out, const T* in, size_t n) {
+  if (n > 16) {
+    memcpy(out, in, n * sizeof(T));
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) out[i] = in[i];
+}
+template <typename T>
+inline void zero_run(T* out, size_t n) {
+  if (n > 16) {
+    memset(out, 0, n * sizeof(T));
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) out[i] = 0;
+}
+
 // Writes out_shape.width patches of row_length values, row_length apart, from x (in_shape).
 // T is float (float layers) or uint8_t (int8 layers: a zero pixel is the zero point).
 template <typename T>
@@ -38,13 +58,13 @@ void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches) {
       T* out = patch + static_cast<size_t>(ky) * run;
       const int32_t iy = top + ky;
       if (iy < 0 || iy >= in_h || first >= last) {
-        memset(out, 0, run * sizeof(T));
+        zero_run(out, run);
         continue;
       }
       const T* in = x + (static_cast<size_t>(iy) * in_w + (left + first)) * channels;
-      memset(out, 0, first * channels * sizeof(T));
-      memcpy(out + first * channels, in, (last - first) * channels * sizeof(T));
-      memset(out + last * channels, 0, (k - last) * channels * sizeof(T));
+      zero_run(out, first * channels);
+      copy_run(out + first * channels, in, (last - first) * channels);
+      zero_run(out + last * channels, (k - last) * channels);
     }
   }
 }
