@@ -128,6 +128,43 @@ inline softedge::host::ModelSpec int8_conv_spec(uint32_t seed = 41) {
   return spec;
 }
 
+// The shape of `softedge-train --arch cnn` on 28 x 28 x 1 pixels (fixture weights), float32 or
+// int8 throughout as the quantizer makes it:
+//   0 conv 3x3 pad 1, 1 -> 16, ReLU: 28 x 28 x 16     1 max pool 2 stride 2: 14 x 14 x 16
+//   2 conv 3x3 pad 1, 16 -> 32, ReLU: 14 x 14 x 32    3 max pool 2 stride 2: 7 x 7 x 32 = 1568
+//   4 dense 1568 -> 128, ReLU                         5 dense 128 -> 10
+inline softedge::host::ModelSpec default_cnn_spec(bool int8, uint32_t seed = 51) {
+  using softedge::format::Activation;
+  using softedge::format::DType;
+  using softedge::format::LayerKind;
+  softedge::host::ModelSpec spec;
+  spec.input_height = 28;
+  spec.input_width = 28;
+  spec.input_channels = 1;
+  spec.input_bias = 0.0f;
+  spec.class_names = class_names(10);
+  spec.layers.push_back(conv_layer(784, 1, 16, 28 * 28, 3, 1, 1, seed, Activation::kRelu));
+  spec.layers.push_back(pool_layer(LayerKind::kMaxPool, 28 * 28 * 16, 14 * 14 * 16, 2, 2));
+  spec.layers.push_back(
+      conv_layer(14 * 14 * 16, 16, 32, 14 * 14, 3, 1, 1, seed + 1, Activation::kRelu));
+  spec.layers.push_back(pool_layer(LayerKind::kMaxPool, 14 * 14 * 32, 1568, 2, 2));
+  spec.layers.push_back(dense_layer(1568, 128, seed + 2, 0.05f));
+  spec.layers.back().activation = Activation::kRelu;
+  spec.layers.push_back(dense_layer(128, 10, seed + 3, 0.2f));
+  if (!int8) return spec;
+  const float scales[] = {0.05f, 0.05f, 0.04f, 0.04f, 0.03f, 0.0f};
+  for (size_t l = 0; l < spec.layers.size(); ++l) {
+    softedge::host::LayerSpec& layer = spec.layers[l];
+    if (layer.kind == LayerKind::kMaxPool) {
+      layer.weight_type = DType::kInt8;
+      layer.output_scale = scales[l];
+    } else {
+      make_int8(layer, scales[l], seed + static_cast<uint32_t>(l));
+    }
+  }
+  return spec;
+}
+
 }  // namespace fixtures
 
 #endif
