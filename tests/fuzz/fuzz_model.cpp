@@ -92,6 +92,16 @@ bool every_layer_int8(const softedge::Model& model) {
   return true;
 }
 
+// A convolution or pooling layer (format version 3) may never read some inputs (a stride
+// larger than the window) and max pooling skips a NaN that is not first in its window
+// (docs/FORMAT.md): a NaN input reaches the logits only through dense layers for sure.
+bool dense_only(const softedge::Model& model) {
+  for (uint32_t l = 0; l < model.layer_count; ++l) {
+    if (model.layers[l].kind != fmt::LayerKind::kDense) return false;
+  }
+  return true;
+}
+
 struct KernelResult {
   std::vector<Status> statuses;
   std::vector<uint32_t> top_classes;
@@ -167,14 +177,15 @@ KernelResult run_inference(const softedge::Model& model, const uint8_t* input, s
     FUZZ_CHECK(status == Status::kUnsupportedLayer);
   } else {
     check_result(status, model, probabilities.data(), prediction);
-    // One NaN anywhere makes every output of the first layer NaN, and a NaN never becomes a
-    // number again (docs/RUNTIME.md: NaN input gives kNonFiniteLogits).
+    // In a dense model one NaN anywhere makes every output of the first layer NaN, and a NaN
+    // never becomes a number again (docs/RUNTIME.md: NaN input gives kNonFiniteLogits).
     for (size_t i = 0; i < pixels_per_image; ++i) features[i] = pixels[i] / 255.0f;
     features[input_size % pixels_per_image] = NAN;
     prediction = softedge::Prediction{12345, -1.0f};
     status = softedge::infer_f32(model, features.data(), features.size(), probabilities.data(),
                                  classes, scratch.data(), scratch.size(), &prediction);
-    FUZZ_CHECK(status == Status::kNonFiniteLogits);
+    FUZZ_CHECK(status == Status::kNonFiniteLogits ||
+               (!dense_only(model) && status == Status::kOk));
     check_result(status, model, probabilities.data(), prediction);
   }
   return result;
