@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "host/reference_forward.h"
 #include "softedge/host/aligned_bytes.h"
 #include "softedge/host/evaluation.h"
 #include "softedge/host/quantize.h"
@@ -109,61 +110,12 @@ host::Split random_images(uint32_t count, uint64_t seed) {
   return split;
 }
 
-// --- The float model in double precision, written out plainly (no code under test). -------
+// --- The float model in double precision (host/reference_forward.h: no code under test). ---
 
 std::vector<double> float_forward(const host::ModelSpec& m, const uint8_t* pixels) {
-  Geometry g{m.input_height, m.input_width, m.input_channels};
-  std::vector<double> x(g.h * g.w * g.c);
+  std::vector<double> x(size_t{m.input_height} * m.input_width * m.input_channels);
   for (size_t i = 0; i < x.size(); ++i) x[i] = pixels[i] * double{m.input_scale} + m.input_bias;
-  for (const host::LayerSpec& l : m.layers) {
-    std::vector<double> y;
-    if (l.kind == fmt::LayerKind::kDense) {
-      for (uint32_t o = 0; o < l.out_features; ++o) {
-        double s = l.bias[o];
-        for (uint32_t i = 0; i < l.in_features; ++i) s += l.weights[o * l.in_features + i] * x[i];
-        y.push_back(s);
-      }
-      g = {1, 1, l.out_features};
-    } else {
-      const uint32_t k = l.kernel_size, pad = l.kind == fmt::LayerKind::kConv2d ? l.padding : 0;
-      const uint32_t oh = (g.h + 2 * pad - k) / l.stride + 1,
-                     ow = (g.w + 2 * pad - k) / l.stride + 1;
-      const uint32_t oc = l.out_features / (oh * ow);
-      for (uint32_t oy = 0; oy < oh; ++oy)
-        for (uint32_t ox = 0; ox < ow; ++ox)
-          for (uint32_t o = 0; o < oc; ++o) {
-            double s = l.kind == fmt::LayerKind::kConv2d ? l.bias[o] : 0.0;
-            bool first = true;
-            for (uint32_t ky = 0; ky < k; ++ky)
-              for (uint32_t kx = 0; kx < k; ++kx) {
-                const int y = int(oy * l.stride + ky) - int(pad),
-                          xx = int(ox * l.stride + kx) - int(pad);
-                const bool inside = y >= 0 && xx >= 0 && y < int(g.h) && xx < int(g.w);
-                if (l.kind == fmt::LayerKind::kConv2d) {
-                  for (uint32_t c = 0; c < g.c; ++c) {
-                    const double v = inside ? x[(y * g.w + xx) * g.c + c] : 0.0;
-                    s += l.weights[((o * k + ky) * k + kx) * g.c + c] * v;
-                  }
-                } else {
-                  const double v = x[(y * g.w + xx) * g.c + o];
-                  if (l.kind == fmt::LayerKind::kAvgPool)
-                    s += v;
-                  else if (first || v > s)
-                    s = v;
-                  first = false;
-                }
-              }
-            y.push_back(l.kind == fmt::LayerKind::kAvgPool ? s / (k * k) : s);
-          }
-      g = {oh, ow, oc};
-    }
-    for (double& v : y) {
-      if (l.activation == fmt::Activation::kRelu) v = std::max(v, 0.0);
-      if (l.activation == fmt::Activation::kSigmoid) v = 1.0 / (1.0 + std::exp(-v));
-    }
-    x = y;
-  }
-  return x;
+  return fixtures::reference_forward(m, x);
 }
 
 // The int8 arithmetic of docs/FORMAT.md from the quantized spec's integers: uint8 tensors,

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "host/reference_forward.h"
 #include "softedge/tools/onnx_evaluator.h"
 #include "softedge/tools/onnx_import.h"
 #include "softedge/tools/onnx_tensor.h"
@@ -119,62 +120,6 @@ TEST_CASE("onnx evaluator: MaxPool and AveragePool 2x2 stride 2, Sigmoid") {
 
 namespace {
 
-// A plain NHWC forward pass of converted layers over float features: the reading of the
-// design (docs/ONNX.md, format.h) the runtime implements, written independently here.
-std::vector<double> nhwc_forward(const host::ModelSpec& spec, std::vector<double> x) {
-  format::Shape s{spec.input_height, spec.input_width, spec.input_channels};
-  for (const host::LayerSpec& l : spec.layers) {
-    std::vector<double> y;
-    if (l.kind == format::LayerKind::kDense) {
-      for (uint32_t o = 0; o < l.out_features; ++o) {
-        double sum = l.bias[o];
-        for (uint32_t i = 0; i < l.in_features; ++i) sum += l.weights[o * l.in_features + i] * x[i];
-        y.push_back(sum);
-      }
-      s = {1, 1, l.out_features};
-    } else {
-      const uint32_t k = l.kernel_size, st = l.stride, p = l.padding;
-      const uint32_t oh = format::window_output_extent(s.height, k, st, p);
-      const uint32_t ow = format::window_output_extent(s.width, k, st, p);
-      const uint32_t oc = l.out_features / (oh * ow);
-      for (uint32_t oy = 0; oy < oh; ++oy) {
-        for (uint32_t ox = 0; ox < ow; ++ox) {
-          for (uint32_t o = 0; o < oc; ++o) {
-            double sum = l.kind == format::LayerKind::kConv2d ? l.bias[o] : 0.0;
-            double best = -1e300;
-            for (uint32_t ky = 0; ky < k; ++ky) {
-              for (uint32_t kx = 0; kx < k; ++kx) {
-                const int64_t iy = int64_t{oy} * st - p + ky, ix = int64_t{ox} * st - p + kx;
-                const bool inside = iy >= 0 && ix >= 0 && iy < s.height && ix < s.width;
-                if (l.kind != format::LayerKind::kConv2d) {
-                  const double v = x[(iy * s.width + ix) * s.channels + o];
-                  best = std::max(best, v);
-                  sum += v;
-                  continue;
-                }
-                for (uint32_t c = 0; c < s.channels && inside; ++c) {
-                  sum += l.weights[o * k * k * s.channels + (ky * k + kx) * s.channels + c] *
-                         x[(iy * s.width + ix) * s.channels + c];
-                }
-              }
-            }
-            y.push_back(l.kind == format::LayerKind::kConv2d  ? sum
-                        : l.kind == format::LayerKind::kMaxPool ? best
-                                                                : sum / (k * k));
-          }
-        }
-      }
-      s = {oh, ow, oc};
-    }
-    for (double& v : y) {
-      if (l.activation == format::Activation::kRelu) v = std::max(v, 0.0);
-      if (l.activation == format::Activation::kSigmoid) v = 1.0 / (1.0 + std::exp(-v));
-    }
-    x = y;
-  }
-  return x;
-}
-
 struct Graph {
   onnx::ModelProto model;
   std::map<std::string, Tensor> constants;
@@ -273,7 +218,7 @@ TEST_CASE("import_onnx: a CNN's layers, run NHWC, give the ONNX graph's NCHW log
     for (size_t pixel = 0; pixel < 42; ++pixel) hwc[pixel * 3 + c] = chw[c * 42 + pixel];
   }
   const std::vector<double> want = g.evaluate(Tensor{kFloat, {1, 3, 7, 6}, chw});
-  const std::vector<double> got = nhwc_forward(spec, hwc);
+  const std::vector<double> got = fixtures::reference_forward(spec, hwc);
   REQUIRE(got.size() == want.size());
   for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-5));
 }
@@ -306,7 +251,7 @@ TEST_CASE("import_onnx: a dense layer after a multi-pixel conv output reads (h, 
     for (size_t pixel = 0; pixel < 16; ++pixel) hwc[pixel * 2 + c] = chw[c * 16 + pixel];
   }
   const std::vector<double> want = g.evaluate(Tensor{kFloat, {1, 2, 4, 4}, chw});
-  const std::vector<double> got = nhwc_forward(m.spec, hwc);
+  const std::vector<double> got = fixtures::reference_forward(m.spec, hwc);
   REQUIRE(got.size() == want.size());
   for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-5));
 }
