@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "softedge/host/float_forward.h"
 #include "softedge/tools/onnx_class_names.h"
 #include "softedge/tools/onnx_tensor.h"
 
@@ -108,20 +109,6 @@ std::vector<double> chw_columns(const host::LayerSpec& layer, const format::Shap
   return w;
 }
 
-// The output shape of `layer` reading `in` (format.h, window_output_extent); the spec was
-// loaded by the runtime, so the geometry is valid.
-format::Shape output_shape(const host::LayerSpec& layer, const format::Shape& in) {
-  if (layer.kind == format::LayerKind::kDense) return {1, 1, layer.out_features};
-  const uint32_t h =
-      format::window_output_extent(in.height, layer.kernel_size, layer.stride, layer.padding);
-  const uint32_t w =
-      format::window_output_extent(in.width, layer.kernel_size, layer.stride, layer.padding);
-  if (h == 0 || w == 0 || layer.out_features % (h * w) != 0) {
-    throw std::invalid_argument("export_onnx: a layer's geometry does not fit its input");
-  }
-  return {h, w, layer.out_features / (h * w)};
-}
-
 }  // namespace
 
 onnx::ModelProto export_onnx(const host::ModelSpec& spec, const std::string& description) {
@@ -171,7 +158,9 @@ onnx::ModelProto export_onnx(const host::ModelSpec& spec, const std::string& des
 
   // A model of dense layers reads the flat pixels; conv and pooling layers read [N, C, H, W]
   // and hold H x W x C, so a dense layer after them reads a Flatten with its columns reordered.
-  format::Shape shape{spec.input_height, spec.input_width, spec.input_channels};
+  // The spec was loaded by the runtime: its geometry is valid.
+  const std::vector<format::Shape> shapes = host::layer_shapes(spec);
+  format::Shape shape = shapes.front();
   bool spatial = !spec.layers.empty() && spec.layers[0].kind != format::LayerKind::kDense;
   if (!spatial) {
     b.int_attribute(b.node("Flatten", {x}, "flat_features"), "axis", 1);
@@ -183,7 +172,7 @@ onnx::ModelProto export_onnx(const host::ModelSpec& spec, const std::string& des
       throw std::invalid_argument("export_onnx: layer " + std::to_string(l) + " is not float32");
     }
     const std::string n = std::to_string(l);
-    const format::Shape out = output_shape(layer, shape);
+    const format::Shape out = shapes[l + 1];
     std::string name;
     if (layer.kind == format::LayerKind::kDense) {
       std::vector<double> weights = as_doubles(layer.weights);
