@@ -1,4 +1,5 @@
-// The out-of-line part of convolution layers: im2col of one output row (conv2d.h).
+// The out-of-line parts of convolution layers (conv2d.h): the float weights transposed, and
+// im2col of an int8 output row.
 #include "conv2d.h"
 
 #include "im2col.h"
@@ -8,8 +9,15 @@ namespace detail {
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
 #if SOFTEDGE_LAYER_MODE_FLOAT32
-void im2col_row_f32(const Layer& layer, const float* x, uint32_t oy, float* patches) {
-  im2col_row(layer, x, oy, patches);
+void transpose_conv_weights(const Layer& layer, float* wt) {
+  const uint32_t pitch = conv_weight_pitch(layer.rows);
+  for (uint32_t t = 0; t < layer.row_length; ++t, wt += pitch) {
+    for (uint32_t o = 0; o < layer.rows; ++o) {
+      wt[o] = layer.weights[size_t{o} * layer.row_length + t];
+    }
+    for (uint32_t o = layer.rows; o < pitch; ++o) wt[o] = 0.0f;
+  }
+  for (uint32_t o = 0; o < pitch; ++o) wt[o] = o < layer.rows ? layer.bias[o] : 0.0f;
 }
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8

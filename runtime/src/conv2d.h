@@ -1,14 +1,20 @@
 // conv2d.h — convolution layers (format.h, LayerKind::kConv2d) over one image (internal to
 // the runtime; docs/RUNTIME.md, "Convolution and pooling").
 //
-// Per output row: im2col its out_w patches into the scratch patch part (im2col.h), then run
-// the kernel set's dense kernels over them as a batch of out_w "images" whose outputs are
-// out_channels apart: the output row lands in NHWC directly, and every ISA's SIMD dense
-// kernels serve convolutions.
+// Float: direct. The weights are transposed once per call of inference into the scratch
+// convolution part (HWIO lines, output channels fastest), and the set's conv_f32 kernel
+// broadcasts each input of a window against a line: one call per run of output pixels whose
+// windows the image clips alike (all the inner pixels of a row, then each border pixel).
+// No im2col copy; the windows are read where they lie in the NHWC input.
+//
+// int8: per output row, im2col its out_w patches into the scratch convolution part
+// (im2col.h), then run the set's dense int8 kernels over them as a batch of out_w "images"
+// whose outputs are out_channels apart: the output row lands in NHWC directly, with the
+// dense kernels' exact sums.
 //
 // The stack bound (tests/embedded/stack_bound.awk) counts the deepest kernel under every
 // function that calls one: the row loops below are inlined into inference's window-layer
-// step, and only im2col (which calls no kernel) is out of line.
+// step, and only the copies (which call no kernel) are out of line.
 #ifndef SOFTEDGE_RUNTIME_CONV2D_H
 #define SOFTEDGE_RUNTIME_CONV2D_H
 
@@ -23,40 +29,77 @@ namespace softedge {
 namespace detail {
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
-// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
-#if SOFTEDGE_LAYER_MODE_FLOAT32
-void im2col_row_f32(const Layer& layer, const float* x, uint32_t oy, float* patches);
-#endif
 #if SOFTEDGE_LAYER_MODE_INT8
+// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
 void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches);
 #endif
 
-// The row loops, inline (always) into their caller: no frame of their own between it and the
-// kernels. Sizes are read from `layer` where used: few values live across the kernel calls.
 #if SOFTEDGE_LAYER_MODE_FLOAT32
+// Writes conv_f32's weight lines for the layer (window tap t's line at wt + t * pitch, pitch
+// = conv_weight_pitch(rows)), then its bias as one more line: (row_length + 1) * pitch
+// floats, zeros after the channels. Out of line: it calls no kernel.
+void transpose_conv_weights(const Layer& layer, float* wt);
+
+// Output pixels ox .. ox + count - 1 of row oy, whose windows the image clips alike, as
+// conv_f32 takes them: the rows ky and columns kx of the window that lie in the image.
+__attribute__((always_inline)) inline ConvPixels conv_pixels(const Layer& layer, const float* x,
+                                                             const float* wt, uint32_t oy,
+                                                             uint32_t ox, uint32_t count) {
+  const int32_t k = static_cast<int32_t>(layer.kernel_size);
+  const int32_t top = static_cast<int32_t>(oy * layer.stride) - static_cast<int32_t>(layer.padding);
+  const int32_t left = static_cast<int32_t>(ox * layer.stride) - static_cast<int32_t>(layer.padding);
+  const int32_t in_h = static_cast<int32_t>(layer.in_shape.height);
+  const int32_t in_w = static_cast<int32_t>(layer.in_shape.width);
+  const int32_t ky0 = top < 0 ? -top : 0, ky1 = top + k > in_h ? in_h - top : k;
+  const int32_t kx0 = left < 0 ? -left : 0, kx1 = left + k > in_w ? in_w - left : k;
+  const size_t channels = layer.in_shape.channels;
+  ConvPixels p;
+  p.pitch = conv_weight_pitch(layer.rows);
+  p.pixel_stride = layer.stride * channels;
+  p.count = count;
+  p.runs = ky1 > ky0 ? static_cast<uint32_t>(ky1 - ky0) : 0;
+  p.run_length = kx1 > kx0 ? static_cast<uint32_t>(kx1 - kx0) * layer.in_shape.channels : 0;
+  p.x_run_stride = static_cast<size_t>(in_w) * channels;
+  p.wt_run_stride = static_cast<size_t>(k) * channels * p.pitch;
+  p.x = x;
+  p.wt = wt;
+  if (p.runs > 0 && p.run_length > 0) {  // else nothing is read
+    p.x = x + (static_cast<size_t>(top + ky0) * in_w + (left + kx0)) * channels;
+    p.wt = wt + (static_cast<size_t>(ky0) * k + kx0) * channels * p.pitch;
+  }
+  return p;
+}
+
+// The row loops, inline (always) into their caller: no frame of their own between it and the
+// kernels.
 // y (out_shape, NHWC) = bias + the convolution of x (in_shape, NHWC); no activation.
-// patches: out_shape.width * row_length floats.
+// wt: transpose_conv_weights' lines for this layer.
 __attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
                                                       const Layer& layer, const float* x,
-                                                      float* patches, float* y) {
+                                                      const float* wt, float* y) {
+  const uint32_t out_w = layer.out_shape.width;
+  const uint32_t k = layer.kernel_size, stride = layer.stride, padding = layer.padding;
+  const uint32_t in_w = layer.in_shape.width;
+  // The columns whose windows lie inside the image's width: [inner, inner_end).
+  const uint32_t first_inside = (padding + stride - 1) / stride;
+  const uint32_t inner = first_inside < out_w ? first_inside : out_w;
+  uint32_t inner_end = in_w + padding >= k ? (in_w + padding - k) / stride + 1 : 0;
+  inner_end = inner_end > out_w ? out_w : inner_end < inner ? inner : inner_end;
+  const float* bias = wt + size_t{layer.row_length} * conv_weight_pitch(layer.rows);
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-    im2col_row_f32(layer, x, oy, patches);
-    // The batch kernel loads each weight once for several patches (optional in a set).
-    if (layer.out_shape.width > 1 && kernels.dense_f32_batch != nullptr) {
-      kernels.dense_f32_batch(patches, layer.row_length, layer.out_shape.width, layer.weights,
-                              layer.bias, layer.row_length, layer.rows, y, layer.rows);
-      y += size_t{layer.out_shape.width} * layer.rows;
-      continue;
-    }
-    for (uint32_t ox = 0; ox < layer.out_shape.width; ++ox, y += layer.rows) {
-      kernels.dense_f32(patches + size_t{ox} * layer.row_length, layer.weights, layer.bias,
-                        layer.row_length, layer.rows, y);
+    float* row = y + size_t{oy} * out_w * layer.rows;
+    for (uint32_t ox = 0; ox < out_w;) {
+      const uint32_t count = ox == inner && inner_end > inner ? inner_end - inner : 1;
+      kernels.conv_f32(conv_pixels(layer, x, wt, oy, ox, count), bias, layer.rows,
+                       row + size_t{ox} * layer.rows);
+      ox += count;
     }
   }
 }
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
+// The int8 row loops, inline (always) like the float ones.
 // acc (out_shape, NHWC) = the exact int32 sums, bias included, of the int8 convolution of
 // the uint8 x. patches: out_shape.width * row_length bytes.
 __attribute__((always_inline)) inline void conv2d_u8s8(const KernelSet& kernels,

@@ -160,22 +160,16 @@ inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
 }
 #endif
 
-// A convolution of one image: x and y are floats or uint8 values as the mode says (as for a
-// dense layer); int8 sums go through the accumulators. Inline (always) into
-// window_layer_images, with everything in it that calls a kernel: one frame above them.
+// An int8 convolution of one image (float ones: float_conv_images): x is uint8 values, y
+// floats or uint8 values as the mode says (as for a dense layer); the sums go through the
+// accumulators. Inline (always) into window_layer_images, with everything in it that calls a
+// kernel: one frame above them.
 __attribute__((always_inline)) inline void conv2d_image(const KernelSet& kernels, const Layer& layer, const void* x, void* y,
                          const Scratch& scratch) {
   switch (layer.mode) {
-#if SOFTEDGE_LAYER_MODE_FLOAT32
-    case LayerMode::kFloat32:
-      detail::conv2d_f32(kernels, layer, static_cast<const float*>(x),
-                         reinterpret_cast<float*>(scratch.patches()), static_cast<float*>(y));
-      apply_activation(layer.activation, layer.out_features, static_cast<float*>(y));
-      break;
-#endif
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
     case LayerMode::kInt8FloatOutput:
-      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.patches(),
+      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.conv(),
                           scratch.accumulators());
       scale_channels(scratch.accumulators(), layer.scales, layer.out_features, layer.rows,
                      static_cast<float*>(y));
@@ -184,7 +178,7 @@ __attribute__((always_inline)) inline void conv2d_image(const KernelSet& kernels
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
     case LayerMode::kInt8Uint8Output:
-      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.patches(),
+      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.conv(),
                           scratch.accumulators());
       requantize_channels(kernels, scratch.accumulators(), layer.requant, layer.out_features,
                           layer.rows, static_cast<uint8_t*>(y));
@@ -228,10 +222,27 @@ __attribute__((noinline)) void pool_image(const Layer& layer, const void* x, voi
 }
 #endif
 
+#if SOFTEDGE_FLOAT_CONV
+// A float convolution for `count` images, as window_layer_images below (which runs the int8
+// ones and the pools) but with a frame of its own beside it: conv2d_f32 keeps more values
+// live around its kernel. The weights are transposed once for all the images.
+__attribute__((noinline)) void float_conv_images(const KernelSet& kernels, const Layer& layer,
+                                                 const float* x, size_t x_stride,
+                                                 uint32_t count, float* y, size_t stride,
+                                                 const Scratch& scratch) {
+  float* wt = reinterpret_cast<float*>(scratch.conv());
+  detail::transpose_conv_weights(layer, wt);
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    detail::conv2d_f32(kernels, layer, x + n * x_stride, wt, y + n * stride);
+    apply_activation(layer.activation, layer.out_features, y + n * stride);
+  }
+}
+#endif
+
 #if SOFTEDGE_WINDOW_LAYERS
-// A convolution or pooling layer for `count` images, one at a time: image n's input at x +
-// n * x_stride and its output at y + n * stride, in elements of the type each carries (floats,
-// or uint8 values: bytes). Out of line, called beside run_layers (run_network), never under
+// An int8 convolution or a pooling layer for `count` images, one at a time: image n's input
+// at x + n * x_stride and its output at y + n * stride, in elements of the type each carries
+// (floats, or uint8 values: bytes). Out of line, called beside run_layers (run_network), never under
 // it: the stack bound counts the deepest kernel under each.
 __attribute__((noinline)) void window_layer_images(const KernelSet& kernels, const Layer& layer,
                                                    const void* x, size_t x_stride,
@@ -364,8 +375,9 @@ struct LayerInput {
 
 // Every layer from input.first on; returns the logits, as run_layers does.
 #if SOFTEDGE_WINDOW_LAYERS
-// Each run of dense layers (run_layers) and each window layer (window_layer_images) is
-// called from here, so no frame of one lies under the other's kernels (the stack bound).
+// Each run of dense layers (run_layers) and each window layer (float_conv_images,
+// window_layer_images) is called from here, so no frame of one lies under another's kernels
+// (the stack bound).
 inline const float* run_network(const Model& model, const KernelSet& kernels, LayerInput input,
                                 uint32_t count, const Scratch& scratch) {
   for (;;) {
@@ -376,8 +388,17 @@ inline const float* run_network(const Model& model, const KernelSet& kernels, La
     }
     if (end == model.layer_count) return static_cast<const float*>(input.x);
     float* output = scratch.activations(end);
-    window_layer_images(kernels, model.layers[end], input.x, input.stride, count, output,
-                        scratch.layout.stride, scratch);
+    const Layer& layer = model.layers[end];
+#if SOFTEDGE_FLOAT_CONV
+    if (layer.kind == format::LayerKind::kConv2d && layer.mode == LayerMode::kFloat32) {
+      float_conv_images(kernels, layer, static_cast<const float*>(input.x), input.stride, count,
+                        output, scratch.layout.stride, scratch);
+    } else
+#endif
+    {
+      window_layer_images(kernels, layer, input.x, input.stride, count, output,
+                          scratch.layout.stride, scratch);
+    }
     input = {end + 1, output, scratch.layout.stride};
   }
 }
@@ -505,9 +526,9 @@ constexpr uint32_t kMaxTileImages = 16;
 uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
   uint32_t images = image_count < kMaxTileImages ? static_cast<uint32_t>(image_count)
                                                  : kMaxTileImages;
-  const size_t patches = detail::patch_part_bytes(model);  // once, not per try
+  const size_t conv = detail::conv_part_bytes(model);  // once, not per try
   while (images > 1 &&
-         detail::scratch_bytes_for(detail::scratch_layout(model, images, patches)) > size) {
+         detail::scratch_bytes_for(detail::scratch_layout(model, images, conv)) > size) {
     --images;
   }
   return images;

@@ -51,6 +51,23 @@ void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float 
 }
 #endif
 
+#if SOFTEDGE_FLOAT_CONV
+// Each pixel's outputs start as the bias and take the window's inputs in order (runs, then
+// along a run), every channel at once: the order every set's conv_f32 keeps per channel.
+void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, float* y) {
+  for (uint32_t n = 0; n < p.count; ++n, y += channels) {
+    for (uint32_t o = 0; o < channels; ++o) y[o] = bias[o];
+    for (uint32_t r = 0; r < p.runs; ++r) {
+      const float* x = p.x + n * p.pixel_stride + r * p.x_run_stride;
+      const float* wt = p.wt + r * p.wt_run_stride;
+      for (uint32_t j = 0; j < p.run_length; ++j, wt += p.pitch) {
+        for (uint32_t o = 0; o < channels; ++o) y[o] += x[j] * wt[o];
+      }
+    }
+  }
+}
+#endif
+
 bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
                         uint32_t* argmax) {
   uint32_t best = 0;

@@ -23,6 +23,7 @@ void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float 
                           float* out);
 bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
                         uint32_t* argmax);
+void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
 
 }  // namespace detail
 }  // namespace softedge
@@ -43,6 +44,7 @@ bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
       ::softedge::detail::softmax_f32_scalar,                                                \
       ::softedge::detail::remap_pixels_loop,                                                 \
       nullptr, nullptr, nullptr, /* no batch kernels: inference calls the above per image */ \
-      nullptr}                   /* requantize_u8: inference's own loop */
+      nullptr, /* requantize_u8: inference's own loop */                                     \
+      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_scalar)}
 
 #endif

@@ -12,6 +12,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernel_requirements.h"
+#include "kernels_conv_xsimd.h"
 #include "layer_modes.h"
 #include "remap_pixels.h"
 #include "simd_io.h"
@@ -383,6 +384,7 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
       f32_batch,                                                                            \
       u8_f32_batch,                                                                         \
       u8s8_batch,                                                                           \
-      requantize}
+      requantize,                                                                           \
+      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>)}
 
 #endif

@@ -70,5 +70,12 @@
 #else
 #define SOFTEDGE_INT8_KERNEL(function) nullptr
 #endif
+// Float convolutions: the float32 mode and the conv2d kind both compiled.
+#define SOFTEDGE_FLOAT_CONV (SOFTEDGE_LAYER_MODE_FLOAT32 && SOFTEDGE_LAYER_KIND_CONV2D)
+#if SOFTEDGE_FLOAT_CONV
+#define SOFTEDGE_FLOAT_CONV_KERNEL(function) function
+#else
+#define SOFTEDGE_FLOAT_CONV_KERNEL(function) nullptr
+#endif
 
 #endif

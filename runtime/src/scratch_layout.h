@@ -4,18 +4,19 @@
 //
 // The parts start at the buffer's first 64-byte boundary, each at a multiple of 64 bytes:
 //   [features: input_size floats] [activations 0: max_width floats] [activations 1: max_width
-//   floats] [accumulators: max_width int32] [patches: only with convolutions] [remapped
+//   floats] [accumulators: max_width int32] [convolution: only with convolutions] [remapped
 //   pixels: input_size bytes, only with a lookup table]
-// Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes). The patch
-// part holds one output row's im2col patches (conv2d.h) of the convolution that needs most:
-// out_w * row_length floats (float layer) or bytes (int8 layer). An int8 convolution keeps
-// its sums in the accumulators (max_width covers its output).
+// Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes). The
+// convolution part is as large as the convolution that needs most (conv2d.h): a float one
+// keeps its weights there transposed, (row_length + 1) * conv_weight_pitch(rows) floats with
+// the bias; an int8 one an output row's im2col patches, out_w * row_length bytes, and its
+// sums in the accumulators (max_width covers its output).
 //
 // A tile of `images` images (infer_batch_u8 with batch_scratch_bytes()) has each part
 // `images` times: features and remapped pixels input_size apart, activations and
 // accumulators `stride` elements apart (max_width rounded up to 64 bytes of 4-byte elements;
 // uint8 activations use the first `stride` bytes of each). Convolution and pooling layers
-// run one image at a time, so the patch part is there once. One image is the layout above.
+// run one image at a time, so the convolution part is there once. One image is the layout above.
 #ifndef SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 #define SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 
@@ -23,6 +24,7 @@
 #include <stdint.h>
 
 #include "layer_modes.h"
+#include "softedge/kernels.h"
 #include "softedge/model.h"
 
 // infer_batch_u8 runs tiles of images (batch_scratch_bytes); size-first builds leave that
@@ -49,40 +51,43 @@ struct ScratchLayout {
   size_t features;
   size_t activations[2];
   size_t accumulators;
-  size_t remapped_pixels;  // the patch part, if any, ends here (no field: smaller frames)
+  size_t remapped_pixels;  // the convolution part, if any, ends here (no field: smaller frames)
   size_t end;
 };
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
-// Bytes of the patch part: the most any convolution of the model needs (0 without one).
-inline size_t patch_bytes(const Model& model) {
+// Bytes of the convolution part: the most any convolution of the model needs (0 without one).
+inline size_t conv_bytes(const Model& model) {
   size_t largest = 0;
   for (uint32_t l = 0; l < model.layer_count; ++l) {
     const Layer& layer = model.layers[l];
     if (layer.kind != format::LayerKind::kConv2d) continue;
-    const size_t element = layer.mode == format::LayerMode::kFloat32 ? 4 : 1;
-    const size_t bytes = static_cast<size_t>(layer.out_shape.width) * layer.row_length * element;
+    const size_t bytes =
+        layer.mode == format::LayerMode::kFloat32
+            ? (size_t{layer.row_length} + 1) * conv_weight_pitch(layer.rows) * sizeof(float)
+            : size_t{layer.out_shape.width} * layer.row_length;
     if (bytes > largest) largest = bytes;
   }
   return largest;
 }
 #endif
 
-// Bytes of the patch part as laid out (a multiple of 64; 0 in a build without convolutions).
-inline size_t patch_part_bytes(const Model& model) {
+// Bytes of the convolution part as laid out (a multiple of 64; 0 in a build without
+// convolutions).
+inline size_t conv_part_bytes(const Model& model) {
 #if SOFTEDGE_LAYER_KIND_CONV2D
-  return scratch_part_bytes(patch_bytes(model));
+  return scratch_part_bytes(conv_bytes(model));
 #else
   (void)model;
   return 0;
 #endif
 }
 
-// The layout for `images` images; `patches` = patch_part_bytes(model). Always inline: the
+// The layout for `images` images; `conv` = conv_part_bytes(model). Always inline: the
 // size-first builds' one out-of-line copy stays the two-argument form below (8 KB budget).
 __attribute__((always_inline)) inline ScratchLayout scratch_layout(const Model& model,
                                                                    uint32_t images,
-                                                                   size_t patches) {
+                                                                   size_t conv) {
   ScratchLayout layout;
   layout.images = images;
   layout.stride = scratch_part_bytes(static_cast<size_t>(model.max_width) * 4) / 4;
@@ -92,14 +97,14 @@ __attribute__((always_inline)) inline ScratchLayout scratch_layout(const Model& 
   layout.activations[0] = scratch_part_bytes(inputs * 4);
   layout.activations[1] = layout.activations[0] + width_bytes;
   layout.accumulators = layout.activations[1] + width_bytes;
-  layout.remapped_pixels = layout.accumulators + width_bytes + patches;
+  layout.remapped_pixels = layout.accumulators + width_bytes + conv;
   layout.end =
       layout.remapped_pixels + (model.input_lut != nullptr ? scratch_part_bytes(inputs) : 0);
   return layout;
 }
 
 inline ScratchLayout scratch_layout(const Model& model, uint32_t images = 1) {
-  return scratch_layout(model, images, patch_part_bytes(model));
+  return scratch_layout(model, images, conv_part_bytes(model));
 }
 
 // The caller's buffer seen through the layout: up to 63 bytes are skipped to reach the
@@ -116,7 +121,7 @@ struct Scratch {
   uint8_t* remapped_pixels() const { return base + layout.remapped_pixels; }
 #if SOFTEDGE_LAYER_KIND_CONV2D
   // Right after the accumulators, which are as long as either activation part.
-  uint8_t* patches() const {
+  uint8_t* conv() const {
     return base + layout.accumulators + (layout.activations[1] - layout.activations[0]);
   }
 #endif

@@ -172,6 +172,20 @@ inline void store_partial(__m256 v, float* p, uint32_t n, xsimd::avx2) {
 }
 #endif
 
+#if defined(__SSE2__)
+// Two lanes, then the third, from registers: the generic store goes through an aligned
+// stack copy (a realigned frame under every kernel that stores a partial vector).
+template <class Arch>
+inline void store_partial(__m128 v, float* p, uint32_t n, xsimd::sse2) {
+  if (n > 1) {
+    _mm_storel_pi(reinterpret_cast<__m64*>(p), v);
+    if (n > 2) _mm_store_ss(p + 2, _mm_movehl_ps(v, v));
+  } else {
+    _mm_store_ss(p, v);
+  }
+}
+#endif
+
 }  // namespace
 }  // namespace detail
 }  // namespace softedge

@@ -307,6 +307,8 @@ std::vector<ConvCase> conv_cases() {
   cases.push_back({{10, 10, 16}, 3, 1, 1, 32});
   cases.push_back({{8, 11, 20}, 3, 2, 1, 33});
   cases.push_back({{7, 7, 64}, 1, 1, 0, 10});
+  // Blocks of 4 channel vectors (70 = 4 x 16 + 6 on AVX-512) over rows of 18 inner pixels.
+  cases.push_back({{6, 20, 2}, 3, 1, 1, 70});
   return cases;
 }
 
@@ -335,9 +337,14 @@ TEST_CASE("float convolutions equal the nested-loop reference on every kernel se
                          Activation::kNone, seed++);
       d.bind();
       const std::vector<float> x = random_floats(d.layer.in_features, seed++);
-      std::vector<float> patches(size_t{d.layer.out_shape.width} * d.layer.row_length);
+      // The transposed weights, 64-byte aligned as in the scratch's convolution part.
+      const size_t lines = (size_t{d.layer.row_length} + 1) *
+                           softedge::conv_weight_pitch(d.layer.rows);
+      std::vector<float> buffer(lines + 16, NAN);
+      float* wt = buffer.data() + (64 - reinterpret_cast<uintptr_t>(buffer.data()) % 64) % 64 / 4;
+      softedge::detail::transpose_conv_weights(d.layer, wt);
       std::vector<float> y(d.layer.out_features + 1, 1234.5f);
-      softedge::detail::conv2d_f32(kernels, d.layer, x.data(), patches.data(), y.data());
+      softedge::detail::conv2d_f32(kernels, d.layer, x.data(), wt, y.data());
       CHECK(y.back() == 1234.5f);  // nothing written past the output
       y.pop_back();
       check_close(y, reference_layer(d, x));
@@ -667,16 +674,17 @@ TEST_CASE("the models written and loaded (encode_model + load) infer as the ones
   }
 }
 
-TEST_CASE("a convolution model needs its patch part: one byte less scratch is refused") {
+TEST_CASE("a convolution model needs its convolution part: one byte less scratch is refused") {
   const TestModel m = mixed_model(3, false, Activation::kRelu);
   const size_t bytes = softedge::scratch_bytes(m.model);
-  // The patch part: 12 patches of 27 floats, on top of the dense-style parts.
+  // The convolution part: the second convolution's 36 weight lines and its bias line, of 16
+  // floats each (8 channels, padded), on top of the dense-style parts.
   TestModel dense_only;
   dense_only.input = m.input;
   dense_only.layers.push_back(dense(m.input, m.model.max_width, LayerMode::kFloat32,
                                     Activation::kNone, 1));
   dense_only.finish();
-  CHECK(bytes >= softedge::scratch_bytes(dense_only.model) + 12 * 27 * 4);
+  CHECK(bytes >= softedge::scratch_bytes(dense_only.model) + 37 * 16 * 4);
   std::vector<uint8_t> scratch(bytes);
   const std::vector<uint8_t> pixels = fixtures::pixels(m.model.input_size, 3);
   std::vector<float> probabilities(m.model.num_classes);

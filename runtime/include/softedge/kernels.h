@@ -38,6 +38,29 @@ constexpr uint32_t kAvx512Vbmi = 1u << 12;  // byte permutes (vpermi2b); not imp
 // extensions, a build for a dotprod -march): what the compiler targets.
 uint32_t cpu_features();
 
+// Output pixels of a float convolution (KernelSet::conv_f32) whose windows, or the parts of
+// them inside the image, have the same shape: `runs` kernel rows of run_length contiguous NHWC
+// inputs each. Pixel n's run r starts at x + n * pixel_stride + r * x_run_stride. The weights
+// are the layer's OHWI rows transposed, one line of `pitch` floats per window tap (HWIO, the
+// output channels fastest, zeros after the last; conv_weight_pitch): run r's input j meets the
+// line at wt + r * wt_run_stride + j * pitch. runs or run_length may be 0 (the window lies in
+// the padding).
+struct ConvPixels {
+  const float* x;
+  size_t pixel_stride;
+  uint32_t count;
+  uint32_t runs;
+  uint32_t run_length;
+  size_t x_run_stride;
+  const float* wt;  // 64-byte aligned
+  size_t wt_run_stride;
+  uint32_t pitch;
+};
+
+// Floats per transposed weight line for `channels` output channels: a whole number of 64-byte
+// vectors, so every kernel set's loads stay aligned and inside the line.
+constexpr uint32_t conv_weight_pitch(uint32_t channels) { return (channels + 15u) / 16u * 16u; }
+
 struct KernelSet {
   const char* name;  // scalar, sse2, avx2, avx512, avx512vnni, avx512vbmi, neon (armv7),
                      // neon64, neon64dot, cmdsp, cmmve
@@ -80,6 +103,12 @@ struct KernelSet {
   // 2^(31 + requant[2o + 1]), rounded, clamped to [0, 255] (format.h), for o < n: the same
   // bits on every set. Optional: null means inference's scalar loop.
   void (*requantize_u8)(const int32_t* acc, const int32_t* requant, uint32_t n, uint8_t* out);
+  // A float convolution, direct: for n < p.count and o < channels,
+  // y[n * channels + o] = bias[o] + the sum over r < p.runs, j < p.run_length of
+  //   p.x[n * p.pixel_stride + r * p.x_run_stride + j] * p.wt[r * p.wt_run_stride + j * p.pitch + o].
+  // bias holds p.pitch floats (64-byte aligned, zeros after the channels). Each input is
+  // broadcast against a line of weights: no horizontal sums, however short the window.
+  void (*conv_f32)(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
 };
 
 // The set inference uses now.
