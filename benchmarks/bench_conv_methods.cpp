@@ -6,6 +6,9 @@
 //               copied out row by row first: the cost of the copy;
 //   im2col_dot  im2col rows through the dense kernels (a dot product per patch and channel,
 //               with its horizontal sum): how convolutions ran before conv_f32.
+// int8 (LAYER-int8), on the layers whose input channels are a multiple of 4:
+//   direct      conv_u8s8_i32 on the weights transposed in groups of 4 taps (VNNI, sdot);
+//   im2col      im2col rows through the dense int8 batch kernel, as the other sets run it.
 // Random weights and inputs: speed does not depend on the values.
 #include <benchmark/benchmark.h>
 
@@ -79,7 +82,16 @@ struct ConvLayer {
     for (float& x : input) x = next();
     layer.weights = weights.data();
     layer.bias = bias.data();
+    // The int8 twin: the same values scaled (only the speed matters here).
+    for (float w : weights) weights_i8.push_back(static_cast<int8_t>(w * 250.0f));
+    for (float b : bias) bias_i32.push_back(static_cast<int32_t>(b * 1000.0f));
+    for (float x : input) pixels.push_back(static_cast<uint8_t>((x + 0.5f) * 255.0f));
+    layer.weights_i8 = weights_i8.data();
+    layer.bias_i32 = bias_i32.data();
   }
+  std::vector<int8_t> weights_i8;
+  std::vector<int32_t> bias_i32;
+  std::vector<uint8_t> pixels;
 };
 
 enum class Method { kDirect, kIm2col, kIm2colDot };
@@ -129,6 +141,29 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
   state.SetItemsProcessed(state.iterations());
 }
 
+void conv_layer_int8(benchmark::State& state, const softedge::KernelSet* kernels,
+                     ConvShape shape, Method method) {
+  ConvLayer conv(shape);
+  const softedge::Layer& layer = conv.layer;
+  std::vector<int8_t> storage(softedge::detail::conv_u8s8_lines_bytes(layer) + 64);
+  int8_t* lines = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+  std::vector<uint8_t> patches(size_t{layer.out_shape.width} * layer.row_length);
+  std::vector<int32_t> acc(layer.out_features);
+  for (auto _ : state) {
+    if (method == Method::kDirect) {
+      softedge::detail::transpose_conv_weights_i8(layer, lines);
+      softedge::detail::conv2d_u8s8_direct(*kernels, layer, conv.pixels.data(), lines,
+                                           acc.data());
+    } else {
+      softedge::detail::conv2d_u8s8(*kernels, layer, conv.pixels.data(), patches.data(),
+                                    acc.data());
+    }
+    benchmark::DoNotOptimize(acc.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 const bool registered = [] {
   const struct {
     const char* name;
@@ -145,6 +180,14 @@ const bool registered = [] {
         benchmark::RegisterBenchmark(
             (std::string(shape.name) + "/" + m.name + "/" + kernels.name).c_str(), conv_layer,
             &kernels, shape, m.method);
+      }
+      if (kernels.conv_u8s8_i32 == nullptr || shape.in.channels % 4 != 0) continue;
+      for (Method method : {Method::kDirect, Method::kIm2col}) {
+        benchmark::RegisterBenchmark((std::string(shape.name) + "-int8/" +
+                                      (method == Method::kDirect ? "direct/" : "im2col/") +
+                                      kernels.name)
+                                         .c_str(),
+                                     conv_layer_int8, &kernels, shape, method);
       }
     }
   }

@@ -1,6 +1,8 @@
-// The out-of-line parts of convolution layers (conv2d.h): the float weights transposed, and
-// im2col of an int8 output row.
+// The out-of-line parts of convolution layers (conv2d.h): the weights transposed for the
+// direct kernels, and im2col of an int8 output row.
 #include "conv2d.h"
+
+#include <string.h>
 
 #include "im2col.h"
 
@@ -21,6 +23,19 @@ void transpose_conv_weights(const Layer& layer, float* wt) {
 }
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8
+void transpose_conv_weights_i8(const Layer& layer, int8_t* lines) {
+  const uint32_t pitch = conv_weight_pitch(layer.rows);
+  int8_t* group = lines;  // taps t .. t + 3: 4 * pitch bytes, channel o's at 4 * o
+  for (uint32_t t = 0; t < layer.row_length; t += 4, group += 4 * pitch) {
+    for (uint32_t o = 0; o < layer.rows; ++o) {
+      memcpy(group + 4 * o, layer.weights_i8 + size_t{o} * layer.row_length + t, 4);
+    }
+    memset(group + 4 * layer.rows, 0, 4 * (pitch - layer.rows));
+  }
+  int32_t* bias = reinterpret_cast<int32_t*>(group);
+  for (uint32_t o = 0; o < pitch; ++o) bias[o] = o < layer.rows ? layer.bias_i32[o] : 0;
+}
+
 void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches) {
   im2col_row(layer, x, oy, patches);
 }

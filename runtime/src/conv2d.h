@@ -29,22 +29,32 @@ namespace softedge {
 namespace detail {
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
-#if SOFTEDGE_LAYER_MODE_INT8
-// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
-void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches);
-#endif
+// Floats of a float convolution's transposed lines (transpose_conv_weights): row_length
+// weight lines and the bias line, pitch = conv_weight_pitch(rows) floats each.
+inline size_t conv_f32_lines_floats(const Layer& layer) {
+  return (size_t{layer.row_length} + 1) * conv_weight_pitch(layer.rows);
+}
 
-#if SOFTEDGE_LAYER_MODE_FLOAT32
-// Writes conv_f32's weight lines for the layer (window tap t's line at wt + t * pitch, pitch
-// = conv_weight_pitch(rows)), then its bias as one more line: (row_length + 1) * pitch
-// floats, zeros after the channels. Out of line: it calls no kernel.
-void transpose_conv_weights(const Layer& layer, float* wt);
+// Whether an int8 convolution's windows split into groups of 4 inputs, even where the image
+// clips them (input channels a multiple of 4), as the direct int8 kernels need.
+inline bool conv_u8s8_in_groups_of_4(const Layer& layer) {
+  return layer.in_shape.channels % 4 == 0;
+}
 
-// Output pixels ox .. ox + count - 1 of row oy, whose windows the image clips alike, as
-// conv_f32 takes them: the rows ky and columns kx of the window that lie in the image.
-__attribute__((always_inline)) inline ConvPixels conv_pixels(const Layer& layer, const float* x,
-                                                             const float* wt, uint32_t oy,
-                                                             uint32_t ox, uint32_t count) {
+// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): row_length *
+// pitch weights, then the bias, pitch int32.
+inline size_t conv_u8s8_lines_bytes(const Layer& layer) {
+  return (size_t{layer.row_length} + 4) * conv_weight_pitch(layer.rows);
+}
+
+// Output pixels ox .. ox + count - 1 of row oy, whose windows the image clips alike, as the
+// direct kernels take them (ConvWindows): the rows ky and columns kx of the window that lie
+// in the image. An int8 line is 4 bytes per channel for 4 taps, so tap t starts t * pitch
+// elements in, as a float line does.
+template <typename Input, typename Weight>
+__attribute__((always_inline)) inline ConvWindows<Input, Weight> conv_pixels(
+    const Layer& layer, const Input* x, const Weight* wt, uint32_t oy, uint32_t ox,
+    uint32_t count) {
   const int32_t k = static_cast<int32_t>(layer.kernel_size);
   const int32_t top = static_cast<int32_t>(oy * layer.stride) - static_cast<int32_t>(layer.padding);
   const int32_t left = static_cast<int32_t>(ox * layer.stride) - static_cast<int32_t>(layer.padding);
@@ -53,7 +63,7 @@ __attribute__((always_inline)) inline ConvPixels conv_pixels(const Layer& layer,
   const int32_t ky0 = top < 0 ? -top : 0, ky1 = top + k > in_h ? in_h - top : k;
   const int32_t kx0 = left < 0 ? -left : 0, kx1 = left + k > in_w ? in_w - left : k;
   const size_t channels = layer.in_shape.channels;
-  ConvPixels p;
+  ConvWindows<Input, Weight> p;
   p.pitch = conv_weight_pitch(layer.rows);
   p.pixel_stride = layer.stride * channels;
   p.count = count;
@@ -72,11 +82,12 @@ __attribute__((always_inline)) inline ConvPixels conv_pixels(const Layer& layer,
 
 // The row loops, inline (always) into their caller: no frame of their own between it and the
 // kernels.
-// y (out_shape, NHWC) = bias + the convolution of x (in_shape, NHWC); no activation.
-// wt: transpose_conv_weights' lines for this layer.
-__attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
-                                                      const Layer& layer, const float* x,
-                                                      const float* wt, float* y) {
+// y (out_shape, NHWC) = bias + the convolution of x (in_shape, NHWC), by a direct kernel
+// (KernelSet::conv_f32 or conv_u8s8_i32) on the transposed lines wt and bias.
+template <typename Input, typename Weight, typename Output, typename Bias>
+__attribute__((always_inline)) inline void conv2d_direct(
+    void (*kernel)(const ConvWindows<Input, Weight>&, const Bias*, uint32_t, Output*),
+    const Layer& layer, const Input* x, const Weight* wt, const Bias* bias, Output* y) {
   const uint32_t out_w = layer.out_shape.width;
   const uint32_t k = layer.kernel_size, stride = layer.stride, padding = layer.padding;
   const uint32_t in_w = layer.in_shape.width;
@@ -85,23 +96,62 @@ __attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
   const uint32_t inner = first_inside < out_w ? first_inside : out_w;
   uint32_t inner_end = in_w + padding >= k ? (in_w + padding - k) / stride + 1 : 0;
   inner_end = inner_end > out_w ? out_w : inner_end < inner ? inner : inner_end;
-  const float* bias = wt + size_t{layer.row_length} * conv_weight_pitch(layer.rows);
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-    float* row = y + size_t{oy} * out_w * layer.rows;
+    Output* row = y + size_t{oy} * out_w * layer.rows;
     for (uint32_t ox = 0; ox < out_w;) {
       const uint32_t count = ox == inner && inner_end > inner ? inner_end - inner : 1;
-      kernels.conv_f32(conv_pixels(layer, x, wt, oy, ox, count), bias, layer.rows,
-                       row + size_t{ox} * layer.rows);
+      kernel(conv_pixels(layer, x, wt, oy, ox, count), bias, layer.rows,
+             row + size_t{ox} * layer.rows);
       ox += count;
     }
   }
 }
+
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+// Writes conv_f32's weight lines for the layer (window tap t's line at wt + t * pitch, pitch
+// = conv_weight_pitch(rows)), then its bias as one more line: (row_length + 1) * pitch
+// floats, zeros after the channels. Out of line: it calls no kernel.
+void transpose_conv_weights(const Layer& layer, float* wt);
+
+// y (out_shape, NHWC) = bias + the convolution of x (in_shape, NHWC); no activation.
+// wt: transpose_conv_weights' lines for this layer.
+__attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
+                                                      const Layer& layer, const float* x,
+                                                      const float* wt, float* y) {
+  conv2d_direct(kernels.conv_f32, layer, x, wt,
+                wt + size_t{layer.row_length} * conv_weight_pitch(layer.rows), y);
+}
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
-// The int8 row loops, inline (always) like the float ones.
+// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
+void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches);
+
+// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): the weights in
+// groups of 4 taps (ConvWindows), then the bias, zeros after the channels. The layer's input channels are a multiple of 4. Out of line: it calls
+// no kernel.
+void transpose_conv_weights_i8(const Layer& layer, int8_t* lines);
+
+// Whether `kernels` runs the int8 convolution direct: the set has conv_u8s8_i32 and the
+// layer's windows come in groups of 4. Else im2col and the dense kernels.
+inline bool conv_u8s8_direct(const KernelSet& kernels, const Layer& layer) {
+  return kernels.conv_u8s8_i32 != nullptr && conv_u8s8_in_groups_of_4(layer);
+}
+
 // acc (out_shape, NHWC) = the exact int32 sums, bias included, of the int8 convolution of
-// the uint8 x. patches: out_shape.width * row_length bytes.
+// the uint8 x, direct (conv_u8s8_direct): lines = transpose_conv_weights_i8's.
+__attribute__((always_inline)) inline void conv2d_u8s8_direct(const KernelSet& kernels,
+                                                              const Layer& layer,
+                                                              const uint8_t* x,
+                                                              const int8_t* lines,
+                                                              int32_t* acc) {
+  conv2d_direct(kernels.conv_u8s8_i32, layer, x, lines,
+                reinterpret_cast<const int32_t*>(
+                    lines + size_t{layer.row_length} * conv_weight_pitch(layer.rows)),
+                acc);
+}
+
+// The same sums through im2col: patches holds out_shape.width * row_length bytes.
 __attribute__((always_inline)) inline void conv2d_u8s8(const KernelSet& kernels,
                                                        const Layer& layer, const uint8_t* x,
                                                        uint8_t* patches, int32_t* acc) {

@@ -160,34 +160,30 @@ inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
 }
 #endif
 
-// An int8 convolution of one image (float ones: float_conv_images): x is uint8 values, y
-// floats or uint8 values as the mode says (as for a dense layer); the sums go through the
-// accumulators. Inline (always) into window_layer_images, with everything in it that calls a
-// kernel: one frame above them.
-__attribute__((always_inline)) inline void conv2d_image(const KernelSet& kernels, const Layer& layer, const void* x, void* y,
-                         const Scratch& scratch) {
+#if SOFTEDGE_INT8_CONV
+// An int8 convolution's outputs from its sums (NHWC): floats scaled per channel, then the
+// activation, or uint8 values requantized, as the mode says (as for a dense layer).
+__attribute__((always_inline)) inline void int8_conv_outputs(const KernelSet& kernels,
+                                                             const Layer& layer,
+                                                             const int32_t* sums, void* y) {
   switch (layer.mode) {
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
     case LayerMode::kInt8FloatOutput:
-      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.conv(),
-                          scratch.accumulators());
-      scale_channels(scratch.accumulators(), layer.scales, layer.out_features, layer.rows,
-                     static_cast<float*>(y));
+      scale_channels(sums, layer.scales, layer.out_features, layer.rows, static_cast<float*>(y));
       apply_activation(layer.activation, layer.out_features, static_cast<float*>(y));
       break;
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
     case LayerMode::kInt8Uint8Output:
-      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(x), scratch.conv(),
-                          scratch.accumulators());
-      requantize_channels(kernels, scratch.accumulators(), layer.requant, layer.out_features,
-                          layer.rows, static_cast<uint8_t*>(y));
+      requantize_channels(kernels, sums, layer.requant, layer.out_features, layer.rows,
+                          static_cast<uint8_t*>(y));
       break;
 #endif
     default:  // a mode left out of this build: load() refused the model
       break;
   }
 }
+#endif
 #endif
 
 #if SOFTEDGE_LAYER_KIND_POOL
@@ -222,10 +218,27 @@ __attribute__((noinline)) void pool_image(const Layer& layer, const void* x, voi
 }
 #endif
 
-#if SOFTEDGE_FLOAT_CONV
-// A float convolution for `count` images, as window_layer_images below (which runs the int8
-// ones and the pools) but with a frame of its own beside it: conv2d_f32 keeps more values
-// live around its kernel. The weights are transposed once for all the images.
+#if SOFTEDGE_LAYER_KIND_CONV2D
+// Whether the set runs the convolution direct (direct_conv_images): every float one; an int8
+// one when the set has the kernel and the layer's windows split into groups of 4 inputs.
+inline bool runs_direct(const KernelSet& kernels, const Layer& layer) {
+  if (layer.kind != format::LayerKind::kConv2d) return false;
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+  if (layer.mode == LayerMode::kFloat32) return true;
+#endif
+#if SOFTEDGE_INT8_CONV
+  if (layer.mode != LayerMode::kFloat32) return detail::conv_u8s8_direct(kernels, layer);
+#endif
+  (void)kernels;
+  return false;
+}
+
+// A convolution that runs direct (runs_direct) for `count` images, as window_layer_images
+// below but beside it, in a frame of its own per mode (the direct row loop keeps more values
+// live around its kernel; one function for both modes took 16 bytes more than the stack
+// bound leaves). The weights are transposed into the convolution part once for all the
+// images; an int8 one's sums go through the accumulators.
+#if SOFTEDGE_LAYER_MODE_FLOAT32
 __attribute__((noinline)) void float_conv_images(const KernelSet& kernels, const Layer& layer,
                                                  const float* x, size_t x_stride,
                                                  uint32_t count, float* y, size_t stride,
@@ -239,11 +252,49 @@ __attribute__((noinline)) void float_conv_images(const KernelSet& kernels, const
 }
 #endif
 
+#if SOFTEDGE_INT8_CONV
+__attribute__((noinline)) void int8_conv_images(const KernelSet& kernels, const Layer& layer,
+                                                const uint8_t* x, size_t x_stride,
+                                                uint32_t count, float* y, size_t stride,
+                                                const Scratch& scratch) {
+  int8_t* lines = reinterpret_cast<int8_t*>(scratch.conv());
+  detail::transpose_conv_weights_i8(layer, lines);
+  const bool float_output = layer.mode == LayerMode::kInt8FloatOutput;
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    detail::conv2d_u8s8_direct(kernels, layer, x + n * x_stride, lines, scratch.accumulators());
+    int8_conv_outputs(kernels, layer, scratch.accumulators(),
+                      float_output ? static_cast<void*>(y + n * stride)
+                                   : reinterpret_cast<uint8_t*>(y) + n * stride);
+  }
+}
+#endif
+
+// Runs the layer if it is a convolution that runs direct; false for the others.
+inline bool direct_conv_images(const KernelSet& kernels, const Layer& layer, const void* x,
+                               size_t x_stride, uint32_t count, float* y, size_t stride,
+                               const Scratch& scratch) {
+  if (!runs_direct(kernels, layer)) return false;
+#if SOFTEDGE_LAYER_MODE_FLOAT32
+  if (layer.mode == LayerMode::kFloat32) {
+    float_conv_images(kernels, layer, static_cast<const float*>(x), x_stride, count, y, stride,
+                      scratch);
+    return true;
+  }
+#endif
+#if SOFTEDGE_INT8_CONV
+  int8_conv_images(kernels, layer, static_cast<const uint8_t*>(x), x_stride, count, y, stride,
+                   scratch);
+#endif
+  return true;
+}
+#endif
+
 #if SOFTEDGE_WINDOW_LAYERS
-// An int8 convolution or a pooling layer for `count` images, one at a time: image n's input
-// at x + n * x_stride and its output at y + n * stride, in elements of the type each carries
-// (floats, or uint8 values: bytes). Out of line, called beside run_layers (run_network), never under
-// it: the stack bound counts the deepest kernel under each.
+// A convolution that does not run direct (an int8 one, through im2col), or a pooling layer,
+// for `count` images, one at a time: image n's input at x + n * x_stride and its output at
+// y + n * stride, in elements of the type each carries (floats, or uint8 values: bytes). Out
+// of line, called beside run_layers (run_network), never under it: the stack bound counts
+// the deepest kernel under each.
 __attribute__((noinline)) void window_layer_images(const KernelSet& kernels, const Layer& layer,
                                                    const void* x, size_t x_stride,
                                                    uint32_t count, float* y, size_t stride,
@@ -259,9 +310,11 @@ __attribute__((noinline)) void window_layer_images(const KernelSet& kernels, con
                                  : static_cast<const uint8_t*>(x) + n * x_stride;
     void* out = float_output ? static_cast<void*>(y + n * stride)
                              : reinterpret_cast<uint8_t*>(y) + n * stride;
-#if SOFTEDGE_LAYER_KIND_CONV2D
-    if (layer.kind == format::LayerKind::kConv2d) {
-      conv2d_image(kernels, layer, in, out, scratch);
+#if SOFTEDGE_INT8_CONV
+    if (layer.kind == format::LayerKind::kConv2d) {  // through im2col (not runs_direct)
+      detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(in), scratch.conv(),
+                          scratch.accumulators());
+      int8_conv_outputs(kernels, layer, scratch.accumulators(), out);
       continue;
     }
 #endif
@@ -376,7 +429,7 @@ struct LayerInput {
 // Every layer from input.first on; returns the logits, as run_layers does.
 #if SOFTEDGE_WINDOW_LAYERS
 // Each run of dense layers (run_layers) and each window layer (float_conv_images,
-// window_layer_images) is called from here, so no frame of one lies under another's kernels
+// int8_conv_images, window_layer_images) is called from here, so no frame of one lies under another's kernels
 // (the stack bound).
 inline const float* run_network(const Model& model, const KernelSet& kernels, LayerInput input,
                                 uint32_t count, const Scratch& scratch) {
@@ -389,11 +442,9 @@ inline const float* run_network(const Model& model, const KernelSet& kernels, La
     if (end == model.layer_count) return static_cast<const float*>(input.x);
     float* output = scratch.activations(end);
     const Layer& layer = model.layers[end];
-#if SOFTEDGE_FLOAT_CONV
-    if (layer.kind == format::LayerKind::kConv2d && layer.mode == LayerMode::kFloat32) {
-      float_conv_images(kernels, layer, static_cast<const float*>(input.x), input.stride, count,
-                        output, scratch.layout.stride, scratch);
-    } else
+#if SOFTEDGE_LAYER_KIND_CONV2D
+    if (!direct_conv_images(kernels, layer, input.x, input.stride, count, output,
+                            scratch.layout.stride, scratch))
 #endif
     {
       window_layer_images(kernels, layer, input.x, input.stride, count, output,

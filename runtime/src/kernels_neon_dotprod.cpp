@@ -1,7 +1,12 @@
 // aarch64 dot-product kernels (armv8.2-a+dotprod: Cortex-A76, Raspberry Pi 5). Compiled with
 // that -march only; chosen at run time when the kernel reports HWCAP_ASIMDDP.
+
+// This set's direct int8 convolution (kernels_xsimd.h takes it).
+#define SOFTEDGE_CONV_U8S8 SOFTEDGE_INT8_CONV_KERNEL(::softedge::detail::conv_u8s8_dotprod)
+
 #include <arm_neon.h>
 
+#include "kernels_conv_dotprod.h"
 #include "kernels_int8.h"
 #include "kernels_neon_dense.h"
 #include "kernels_xsimd.h"

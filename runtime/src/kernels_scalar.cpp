@@ -68,6 +68,25 @@ void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, 
 }
 #endif
 
+#if SOFTEDGE_INT8_CONV
+// The same order as conv_f32_scalar, in groups of 4 inputs (exact: the order cannot matter).
+void conv_u8s8_i32_scalar(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
+                          int32_t* acc) {
+  for (uint32_t n = 0; n < p.count; ++n, acc += channels) {
+    for (uint32_t o = 0; o < channels; ++o) acc[o] = bias[o];
+    for (uint32_t r = 0; r < p.runs; ++r) {
+      const uint8_t* x = p.x + n * p.pixel_stride + r * p.x_run_stride;
+      const int8_t* wt = p.wt + r * p.wt_run_stride;
+      for (uint32_t j = 0; j < p.run_length; j += 4, wt += 4 * p.pitch) {
+        for (uint32_t o = 0; o < channels; ++o) {
+          for (uint32_t m = 0; m < 4; ++m) acc[o] += int32_t{x[j + m]} * wt[4 * o + m];
+        }
+      }
+    }
+  }
+}
+#endif
+
 bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
                         uint32_t* argmax) {
   uint32_t best = 0;

@@ -24,6 +24,10 @@ void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float 
 bool softmax_f32_scalar(const float* logits, uint32_t n, float* probabilities,
                         uint32_t* argmax);
 void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
+// The reference of the direct int8 kernels (KernelSet::conv_u8s8_i32), for the tests: no set
+// has it (see below).
+void conv_u8s8_i32_scalar(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
+                          int32_t* acc);
 
 }  // namespace detail
 }  // namespace softedge
@@ -45,6 +49,8 @@ void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, 
       ::softedge::detail::remap_pixels_loop,                                                 \
       nullptr, nullptr, nullptr, /* no batch kernels: inference calls the above per image */ \
       nullptr, /* requantize_u8: inference's own loop */                                     \
-      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_scalar)}
+      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_scalar),                        \
+      nullptr} /* int8 convolutions: im2col and dense_u8s8 (conv_u8s8_i32_scalar, the direct */ \
+               /* kernels' reference, takes 3.6 times as long without SIMD)                   */
 
 #endif

@@ -361,6 +361,12 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
 }  // namespace detail
 }  // namespace softedge
 
+// The set's direct int8 convolution kernel: a translation unit that has one defines
+// SOFTEDGE_CONV_U8S8 before it includes this file.
+#if !defined(SOFTEDGE_CONV_U8S8)
+#define SOFTEDGE_CONV_U8S8 nullptr
+#endif
+
 // A kernel set: its name, the CPU features its row of the table (kernel_sets.h) gives it,
 // the float kernels above for `arch`, and this ISA's int8 kernel. Declared extern first: the
 // table refers to it from kernel_registry.cpp. Without batch kernels (null: inference runs
@@ -385,6 +391,7 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
       u8_f32_batch,                                                                         \
       u8s8_batch,                                                                           \
       requantize,                                                                           \
-      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>)}
+      SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>),                 \
+      SOFTEDGE_CONV_U8S8}
 
 #endif

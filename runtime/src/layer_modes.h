@@ -77,5 +77,12 @@
 #else
 #define SOFTEDGE_FLOAT_CONV_KERNEL(function) nullptr
 #endif
+// int8 convolutions: an int8 mode and the conv2d kind both compiled.
+#define SOFTEDGE_INT8_CONV (SOFTEDGE_LAYER_MODE_INT8 && SOFTEDGE_LAYER_KIND_CONV2D)
+#if SOFTEDGE_INT8_CONV
+#define SOFTEDGE_INT8_CONV_KERNEL(function) function
+#else
+#define SOFTEDGE_INT8_CONV_KERNEL(function) nullptr
+#endif
 
 #endif

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../runtime/src/conv2d.h"   // internal to the runtime: tested here directly
+#include "../../runtime/src/kernels_scalar.h"
 #include "../../runtime/src/pooling.h"
 #include "kernel_fixtures.h"
 #include "model_fixtures.h"
@@ -326,6 +327,13 @@ std::vector<float> random_floats(size_t n, uint32_t seed) {
   return out;
 }
 
+// The first 64-byte boundary in a buffer (given 64 bytes to spare), as scratch parts have.
+template <typename T>
+T* aligned64(T* p) {
+  const uintptr_t address = reinterpret_cast<uintptr_t>(p);
+  return p + (64 - address % 64) % 64 / sizeof(T);
+}
+
 TEST_CASE("float convolutions equal the nested-loop reference on every kernel set") {
   const std::vector<ConvCase> cases = conv_cases();
   fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
@@ -338,10 +346,8 @@ TEST_CASE("float convolutions equal the nested-loop reference on every kernel se
       d.bind();
       const std::vector<float> x = random_floats(d.layer.in_features, seed++);
       // The transposed weights, 64-byte aligned as in the scratch's convolution part.
-      const size_t lines = (size_t{d.layer.row_length} + 1) *
-                           softedge::conv_weight_pitch(d.layer.rows);
-      std::vector<float> buffer(lines + 16, NAN);
-      float* wt = buffer.data() + (64 - reinterpret_cast<uintptr_t>(buffer.data()) % 64) % 64 / 4;
+      std::vector<float> buffer(softedge::detail::conv_f32_lines_floats(d.layer) + 16, NAN);
+      float* wt = aligned64(buffer.data());
       softedge::detail::transpose_conv_weights(d.layer, wt);
       std::vector<float> y(d.layer.out_features + 1, 1234.5f);
       softedge::detail::conv2d_f32(kernels, d.layer, x.data(), wt, y.data());
@@ -374,6 +380,56 @@ TEST_CASE("int8 convolutions give the reference's sums bit for bit on every kern
       }
     }
   });
+}
+
+// The direct int8 kernels (conv_u8s8_i32: VNNI, aarch64 dot product, and the reference) on
+// every case whose input channels are a multiple of 4, and on extreme values: pixels 255 and
+// weights -128 or 127, where the dot-product kernels' x - 128 shift must still be exact.
+TEST_CASE("direct int8 convolutions give the reference's sums bit for bit") {
+  std::vector<ConvCase> cases;
+  for (const ConvCase& c : conv_cases()) {
+    if (c.in.channels % 4 == 0) cases.push_back(c);
+  }
+  REQUIRE(cases.size() >= 10);
+  // The sets that have the kernel, and the reference kernel in a copy of the first set.
+  std::vector<softedge::KernelSet> sets;
+  fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
+    if (kernels.conv_u8s8_i32 != nullptr) sets.push_back(kernels);
+  });
+  softedge::KernelSet reference = softedge::kernel_at(0);
+  reference.name = "conv_u8s8_i32_scalar";
+  reference.conv_u8s8_i32 = softedge::detail::conv_u8s8_i32_scalar;
+  sets.push_back(reference);
+  for (const softedge::KernelSet& kernels : sets) {
+    INFO("kernel " << std::string(kernels.name));
+    uint32_t seed = 41;
+    for (const ConvCase& c : cases) {
+      for (bool extreme : {false, true}) {
+        const std::string what = describe(c) + (extreme ? ", extreme values" : "");
+        INFO(what);
+        LayerData d = conv(c.in, c.k, c.s, c.p, c.out_channels, LayerMode::kInt8FloatOutput,
+                           Activation::kNone, seed++);
+        std::vector<uint8_t> x = fixtures::pixels(d.layer.in_features, seed++);
+        if (extreme) {
+          for (size_t i = 0; i < d.weights_i8.size(); ++i) d.weights_i8[i] = i % 3 ? -128 : 127;
+          for (uint8_t& v : x) v = 255;
+        }
+        d.bind();
+        REQUIRE(softedge::detail::conv_u8s8_direct(kernels, d.layer));
+        std::vector<int8_t> buffer(softedge::detail::conv_u8s8_lines_bytes(d.layer) + 64, 99);
+        int8_t* lines = aligned64(buffer.data());
+        softedge::detail::transpose_conv_weights_i8(d.layer, lines);
+        std::vector<int32_t> acc(d.layer.out_features + 1, 0x5A5A5A5A);
+        softedge::detail::conv2d_u8s8_direct(kernels, d.layer, x.data(), lines, acc.data());
+        CHECK(acc.back() == 0x5A5A5A5A);  // nothing written past the output
+        const std::vector<double> expected =
+            reference_conv(d.layer, x, d.weights_i8.data(), d.bias_i32.data());
+        for (size_t i = 0; i < expected.size(); ++i) {
+          CHECK(acc[i] == static_cast<int64_t>(expected[i]));
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("max and average pooling equal the reference, float and uint8") {

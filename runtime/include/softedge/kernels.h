@@ -38,24 +38,29 @@ constexpr uint32_t kAvx512Vbmi = 1u << 12;  // byte permutes (vpermi2b); not imp
 // extensions, a build for a dotprod -march): what the compiler targets.
 uint32_t cpu_features();
 
-// Output pixels of a float convolution (KernelSet::conv_f32) whose windows, or the parts of
-// them inside the image, have the same shape: `runs` kernel rows of run_length contiguous NHWC
-// inputs each. Pixel n's run r starts at x + n * pixel_stride + r * x_run_stride. The weights
-// are the layer's OHWI rows transposed, one line of `pitch` floats per window tap (HWIO, the
-// output channels fastest, zeros after the last; conv_weight_pitch): run r's input j meets the
-// line at wt + r * wt_run_stride + j * pitch. runs or run_length may be 0 (the window lies in
-// the padding).
-struct ConvPixels {
-  const float* x;
+// Output pixels of a convolution (KernelSet::conv_f32, conv_u8s8_i32) whose windows, or the
+// parts of them inside the image, have the same shape: `runs` kernel rows of run_length
+// contiguous NHWC inputs each. Pixel n's run r starts at x + n * pixel_stride + r *
+// x_run_stride. The weights are the layer's OHWI rows transposed, one line of `pitch` output
+// channels per window tap (HWIO, zeros after the last channel; conv_weight_pitch): float run
+// r's input j meets the line at wt + r * wt_run_stride + j * pitch. int8 lines come in groups
+// of 4 taps, channel o's 4 bytes together (the dot-product instructions' layout): input j meets
+// byte wt[r * wt_run_stride + (j / 4) * 4 * pitch + 4 * o + j % 4]. runs or run_length may be
+// 0 (the window lies in the padding).
+template <typename Input, typename Weight>
+struct ConvWindows {
+  const Input* x;
   size_t pixel_stride;
   uint32_t count;
   uint32_t runs;
   uint32_t run_length;
   size_t x_run_stride;
-  const float* wt;  // 64-byte aligned
+  const Weight* wt;  // 64-byte aligned
   size_t wt_run_stride;
   uint32_t pitch;
 };
+using ConvPixels = ConvWindows<float, float>;
+using ConvPixelsU8 = ConvWindows<uint8_t, int8_t>;
 
 // Floats per transposed weight line for `channels` output channels: a whole number of 64-byte
 // vectors, so every kernel set's loads stay aligned and inside the line.
@@ -109,6 +114,13 @@ struct KernelSet {
   // bias holds p.pitch floats (64-byte aligned, zeros after the channels). Each input is
   // broadcast against a line of weights: no horizontal sums, however short the window.
   void (*conv_f32)(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
+  // An int8 convolution, direct (optional: null means im2col and the dense int8 kernels): for
+  // n < p.count and o < channels, acc[n * channels + o] = bias[o] + the sum over r, j of
+  // p.x[n * p.pixel_stride + r * p.x_run_stride + j] times its weight (ConvWindows), exactly.
+  // p.run_length is a multiple of 4. bias holds p.pitch int32 (64-byte aligned, zeros after
+  // the channels).
+  void (*conv_u8s8_i32)(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
+                        int32_t* acc);
 };
 
 // The set inference uses now.
