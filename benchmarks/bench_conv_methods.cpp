@@ -6,8 +6,10 @@
 //               copied out row by row first: the cost of the copy;
 //   im2col_dot  im2col rows through the dense kernels (a dot product per patch and channel,
 //               with its horizontal sum): how convolutions ran before conv_f32.
-// int8 (LAYER-int8), on the layers whose input channels are a multiple of 4:
-//   direct      conv_u8s8_i32 on the weights transposed in groups of 4 taps (VNNI, sdot);
+// int8 (LAYER-int8), on the sets with a direct int8 kernel:
+//   direct      conv_u8s8_i32 on the weights transposed in groups of 4 taps (VNNI, sdot),
+//               reading the windows in place (input channels a multiple of 4) or padded
+//               im2col patches (the others);
 //   im2col      im2col rows through the dense int8 batch kernel, as the other sets run it.
 // Random weights and inputs: speed does not depend on the values.
 #include <benchmark/benchmark.h>
@@ -108,7 +110,7 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
   for (auto _ : state) {
     if (method == Method::kIm2colDot) {
       for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-        softedge::detail::im2col_row(layer, x, oy, patches.data());
+        softedge::detail::im2col_row(layer, x, oy, patches.data(), layer.row_length);
         kernels->dense_f32_batch(patches.data(), layer.row_length, layer.out_shape.width,
                                  layer.weights, layer.bias, layer.row_length, layer.rows,
                                  &y[size_t{oy} * layer.out_shape.width * layer.rows],
@@ -121,7 +123,7 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
       } else {
         const float* bias = wt.data() + size_t{layer.row_length} * pitch;
         for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-          softedge::detail::im2col_row(layer, x, oy, patches.data());
+          softedge::detail::im2col_row(layer, x, oy, patches.data(), layer.row_length);
           softedge::ConvPixels p{};
           p.x = patches.data();
           p.pixel_stride = layer.row_length;
@@ -145,7 +147,7 @@ void conv_layer_int8(benchmark::State& state, const softedge::KernelSet* kernels
                      ConvShape shape, Method method) {
   ConvLayer conv(shape);
   const softedge::Layer& layer = conv.layer;
-  std::vector<int8_t> storage(softedge::detail::conv_u8s8_lines_bytes(layer) + 64);
+  std::vector<int8_t> storage(softedge::detail::conv_u8s8_bytes(layer) + 64);
   int8_t* lines = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
   std::vector<uint8_t> patches(size_t{layer.out_shape.width} * layer.row_length);
   std::vector<int32_t> acc(layer.out_features);
@@ -181,7 +183,7 @@ const bool registered = [] {
             (std::string(shape.name) + "/" + m.name + "/" + kernels.name).c_str(), conv_layer,
             &kernels, shape, m.method);
       }
-      if (kernels.conv_u8s8_i32 == nullptr || shape.in.channels % 4 != 0) continue;
+      if (kernels.conv_u8s8_i32 == nullptr) continue;
       for (Method method : {Method::kDirect, Method::kIm2col}) {
         benchmark::RegisterBenchmark((std::string(shape.name) + "-int8/" +
                                       (method == Method::kDirect ? "direct/" : "im2col/") +

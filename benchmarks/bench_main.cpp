@@ -42,7 +42,9 @@ void print_tables(std::FILE* out, const bench::Results& results) {
                       "convolution methods against im2col with the same kernel (higher: faster)",
                       [](const std::string& name) {
                         const CaseName c = split(name);
-                        if (c.model.rfind("conv-", 0) != 0 || c.kind == "im2col") return std::string();
+                        if (c.model.rfind("conv-", 0) != 0 || c.kind == "im2col") {
+                          return std::string();
+                        }
                         return c.model + "/im2col/" + c.kernel;
                       });
 }

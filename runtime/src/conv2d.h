@@ -36,15 +36,28 @@ inline size_t conv_f32_lines_floats(const Layer& layer) {
 }
 
 // Whether an int8 convolution's windows split into groups of 4 inputs, even where the image
-// clips them (input channels a multiple of 4), as the direct int8 kernels need.
+// clips them (input channels a multiple of 4), as the direct int8 kernels need to read them
+// in place. Other layers give those kernels im2col patches padded to a multiple of 4.
 inline bool conv_u8s8_in_groups_of_4(const Layer& layer) {
   return layer.in_shape.channels % 4 == 0;
 }
 
-// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): row_length *
-// pitch weights, then the bias, pitch int32.
+// Taps of an int8 convolution's transposed lines: row_length, rounded up to a multiple of 4
+// (zero weights after the last, for the zeros that pad a patch).
+inline uint32_t conv_u8s8_taps(const Layer& layer) { return (layer.row_length + 3) / 4 * 4; }
+
+// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): taps * pitch
+// weights, then the bias, pitch int32.
 inline size_t conv_u8s8_lines_bytes(const Layer& layer) {
-  return (size_t{layer.row_length} + 4) * conv_weight_pitch(layer.rows);
+  return (size_t{conv_u8s8_taps(layer)} + 4) * conv_weight_pitch(layer.rows);
+}
+
+// Bytes of the scratch convolution part an int8 convolution uses: room for its lines, then
+// for one output row of patches padded to taps (only windows that are not in groups of 4 use
+// them; the scratch size depends on neither that nor the kernel set). The im2col path needs
+// less: out_w * row_length bytes.
+inline size_t conv_u8s8_bytes(const Layer& layer) {
+  return conv_u8s8_lines_bytes(layer) + size_t{layer.out_shape.width} * conv_u8s8_taps(layer);
 }
 
 // Output pixels ox .. ox + count - 1 of row oy, whose windows the image clips alike, as the
@@ -56,8 +69,9 @@ __attribute__((always_inline)) inline ConvWindows<Input, Weight> conv_pixels(
     const Layer& layer, const Input* x, const Weight* wt, uint32_t oy, uint32_t ox,
     uint32_t count) {
   const int32_t k = static_cast<int32_t>(layer.kernel_size);
-  const int32_t top = static_cast<int32_t>(oy * layer.stride) - static_cast<int32_t>(layer.padding);
-  const int32_t left = static_cast<int32_t>(ox * layer.stride) - static_cast<int32_t>(layer.padding);
+  const int32_t padding = static_cast<int32_t>(layer.padding);
+  const int32_t top = static_cast<int32_t>(oy * layer.stride) - padding;
+  const int32_t left = static_cast<int32_t>(ox * layer.stride) - padding;
   const int32_t in_h = static_cast<int32_t>(layer.in_shape.height);
   const int32_t in_w = static_cast<int32_t>(layer.in_shape.width);
   const int32_t ky0 = top < 0 ? -top : 0, ky1 = top + k > in_h ? in_h - top : k;
@@ -124,31 +138,52 @@ __attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
-// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
-void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches);
+// Output row oy's patches (im2col.h), patch_stride bytes apart. Out of line: it calls no
+// kernel.
+void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches,
+                   uint32_t patch_stride);
 
-// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): the weights in
-// groups of 4 taps (ConvWindows), then the bias, zeros after the channels. The layer's input channels are a multiple of 4. Out of line: it calls
-// no kernel.
-void transpose_conv_weights_i8(const Layer& layer, int8_t* lines);
-
-// Whether `kernels` runs the int8 convolution direct: the set has conv_u8s8_i32 and the
-// layer's windows come in groups of 4. Else im2col and the dense kernels.
-inline bool conv_u8s8_direct(const KernelSet& kernels, const Layer& layer) {
-  return kernels.conv_u8s8_i32 != nullptr && conv_u8s8_in_groups_of_4(layer);
+// Whether `kernels` runs int8 convolutions direct: the set has conv_u8s8_i32. Else im2col
+// and the dense kernels.
+inline bool conv_u8s8_direct(const KernelSet& kernels) {
+  return kernels.conv_u8s8_i32 != nullptr;
 }
 
+// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): the weights in
+// groups of 4 taps (ConvWindows; conv_u8s8_taps of them, zeros after row_length), then the
+// bias, zeros after the channels. Out of line: it calls no kernel.
+void transpose_conv_weights_i8(const Layer& layer, int8_t* lines);
+
 // acc (out_shape, NHWC) = the exact int32 sums, bias included, of the int8 convolution of
-// the uint8 x, direct (conv_u8s8_direct): lines = transpose_conv_weights_i8's.
+// the uint8 x, direct (conv_u8s8_direct): `part` holds conv_u8s8_bytes(), the lines
+// transpose_conv_weights_i8 wrote first. Windows in groups of 4 are read in place; the
+// others go through one output row of im2col patches at a time, padded to the lines' taps.
 __attribute__((always_inline)) inline void conv2d_u8s8_direct(const KernelSet& kernels,
                                                               const Layer& layer,
                                                               const uint8_t* x,
-                                                              const int8_t* lines,
-                                                              int32_t* acc) {
-  conv2d_direct(kernels.conv_u8s8_i32, layer, x, lines,
-                reinterpret_cast<const int32_t*>(
-                    lines + size_t{layer.row_length} * conv_weight_pitch(layer.rows)),
-                acc);
+                                                              int8_t* part, int32_t* acc) {
+  const uint32_t taps = conv_u8s8_taps(layer), pitch = conv_weight_pitch(layer.rows);
+  const int32_t* bias = reinterpret_cast<const int32_t*>(part + size_t{taps} * pitch);
+  if (conv_u8s8_in_groups_of_4(layer)) {
+    conv2d_direct(kernels.conv_u8s8_i32, layer, x, static_cast<const int8_t*>(part), bias, acc);
+    return;
+  }
+  uint8_t* patches = reinterpret_cast<uint8_t*>(part) + conv_u8s8_lines_bytes(layer);
+  const uint32_t out_w = layer.out_shape.width;
+  for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
+    im2col_row_u8(layer, x, oy, patches, taps);
+    ConvPixelsU8 p;  // each patch one run of `taps` inputs
+    p.x = patches;
+    p.pixel_stride = taps;
+    p.count = out_w;
+    p.runs = 1;
+    p.run_length = taps;
+    p.x_run_stride = 0;
+    p.wt = part;
+    p.wt_run_stride = 0;
+    p.pitch = pitch;
+    kernels.conv_u8s8_i32(p, bias, layer.rows, acc + size_t{oy} * out_w * layer.rows);
+  }
 }
 
 // The same sums through im2col: patches holds out_shape.width * row_length bytes.
@@ -156,7 +191,7 @@ __attribute__((always_inline)) inline void conv2d_u8s8(const KernelSet& kernels,
                                                        const Layer& layer, const uint8_t* x,
                                                        uint8_t* patches, int32_t* acc) {
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-    im2col_row_u8(layer, x, oy, patches);
+    im2col_row_u8(layer, x, oy, patches, layer.row_length);
     if (layer.out_shape.width > 1 && kernels.dense_u8s8_i32_batch != nullptr) {
       kernels.dense_u8s8_i32_batch(patches, layer.row_length, layer.out_shape.width,
                                    layer.weights_i8, layer.bias_i32, layer.row_length,

@@ -36,10 +36,12 @@ inline void zero_run(T* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = 0;
 }
 
-// Writes out_shape.width patches of row_length values, row_length apart, from x (in_shape).
-// T is float (float layers) or uint8_t (int8 layers: a zero pixel is the zero point).
+// Writes out_shape.width patches of row_length values, patch_stride >= row_length apart,
+// from x (in_shape), zeros in between. T is float (float layers) or uint8_t (int8 layers: a
+// zero pixel is the zero point).
 template <typename T>
-void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches) {
+void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches,
+                uint32_t patch_stride) {
   const int32_t k = static_cast<int32_t>(layer.kernel_size);
   const int32_t stride = static_cast<int32_t>(layer.stride);
   const int32_t padding = static_cast<int32_t>(layer.padding);
@@ -49,7 +51,8 @@ void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches) {
   const size_t run = static_cast<size_t>(k) * channels;  // one kernel row of a patch
   const int32_t top = static_cast<int32_t>(oy) * stride - padding;
   T* patch = patches;
-  for (uint32_t ox = 0; ox < layer.out_shape.width; ++ox, patch += layer.row_length) {
+  for (uint32_t ox = 0; ox < layer.out_shape.width; ++ox, patch += patch_stride) {
+    zero_run(patch + layer.row_length, patch_stride - layer.row_length);
     // The window's columns left .. left + k - 1; those in the image are kx in [first, last).
     const int32_t left = static_cast<int32_t>(ox) * stride - padding;
     const int32_t first = left < 0 ? -left : 0;

@@ -220,14 +220,14 @@ __attribute__((noinline)) void pool_image(const Layer& layer, const void* x, voi
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
 // Whether the set runs the convolution direct (direct_conv_images): every float one; an int8
-// one when the set has the kernel and the layer's windows split into groups of 4 inputs.
+// one when the set has the kernel.
 inline bool runs_direct(const KernelSet& kernels, const Layer& layer) {
   if (layer.kind != format::LayerKind::kConv2d) return false;
 #if SOFTEDGE_LAYER_MODE_FLOAT32
   if (layer.mode == LayerMode::kFloat32) return true;
 #endif
 #if SOFTEDGE_INT8_CONV
-  if (layer.mode != LayerMode::kFloat32) return detail::conv_u8s8_direct(kernels, layer);
+  if (layer.mode != LayerMode::kFloat32) return detail::conv_u8s8_direct(kernels);
 #endif
   (void)kernels;
   return false;
@@ -257,11 +257,11 @@ __attribute__((noinline)) void int8_conv_images(const KernelSet& kernels, const 
                                                 const uint8_t* x, size_t x_stride,
                                                 uint32_t count, float* y, size_t stride,
                                                 const Scratch& scratch) {
-  int8_t* lines = reinterpret_cast<int8_t*>(scratch.conv());
-  detail::transpose_conv_weights_i8(layer, lines);
+  int8_t* part = reinterpret_cast<int8_t*>(scratch.conv());
+  detail::transpose_conv_weights_i8(layer, part);
   const bool float_output = layer.mode == LayerMode::kInt8FloatOutput;
   for (uint32_t n = 0; n < images_in(count); ++n) {
-    detail::conv2d_u8s8_direct(kernels, layer, x + n * x_stride, lines, scratch.accumulators());
+    detail::conv2d_u8s8_direct(kernels, layer, x + n * x_stride, part, scratch.accumulators());
     int8_conv_outputs(kernels, layer, scratch.accumulators(),
                       float_output ? static_cast<void*>(y + n * stride)
                                    : reinterpret_cast<uint8_t*>(y) + n * stride);

@@ -30,17 +30,20 @@ constexpr uint32_t kConvRegisters = 16;
 // Pixels per block for V channel vectors: the accumulators, V weights, one broadcast and
 // what the multiply-add needs besides (SSE2 has no FMA: a product) fit the registers, or
 // the kernel spills; at most 8 (more adds little and costs code).
+constexpr uint32_t kConvMaxPixels = 8;
 constexpr uint32_t conv_pixels_per_block(uint32_t vectors) {
-  return (kConvRegisters - 2 * vectors - 2) / vectors < 8
+  return (kConvRegisters - 2 * vectors - 2) / vectors < kConvMaxPixels
              ? (kConvRegisters - 2 * vectors - 2) / vectors
-             : 8;
+             : kConvMaxPixels;
 }
 
 // P pixels from x on, channels [0, channels) of the V * lanes at wt, bias and y (all offset
-// to the block's first channel); `channels` may end inside the last vector.
+// to the block's first channel); `channels` may end inside the last vector. Out of line: one
+// frame per block shape, not all of them spilled into the kernel's frame (the stack bound).
 template <class Arch, uint32_t V, uint32_t P>
-inline void conv_block(const ConvPixels& p, const float* x, const float* wt, const float* bias,
-                       uint32_t channels, uint32_t y_stride, float* y) {
+__attribute__((noinline)) void conv_block(const ConvPixels& p, const float* x, const float* wt,
+                                          const float* bias, uint32_t channels,
+                                          uint32_t y_stride, float* y) {
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = batch::size;
   batch acc[P][V];

@@ -9,10 +9,9 @@
 // Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes). The
 // convolution part is as large as the convolution that needs most (conv2d.h): a float one
 // keeps its weights there transposed, (row_length + 1) * conv_weight_pitch(rows) floats with
-// the bias; an int8 one an output row's im2col patches, out_w * row_length bytes, or, with
-// input channels a multiple of 4, its weights transposed for the direct kernels,
-// conv_u8s8_lines_bytes(); it keeps its sums in the accumulators (max_width covers its
-// output).
+// the bias; an int8 one its weights transposed for the direct kernels and one output row of
+// im2col patches, conv_u8s8_bytes() (the sets without those kernels use the patches only);
+// it keeps its sums in the accumulators (max_width covers its output).
 //
 // A tile of `images` images (infer_batch_u8 with batch_scratch_bytes()) has each part
 // `images` times: features and remapped pixels input_size apart, activations and
@@ -64,16 +63,9 @@ inline size_t conv_bytes(const Model& model) {
   for (uint32_t l = 0; l < model.layer_count; ++l) {
     const Layer& layer = model.layers[l];
     if (layer.kind != format::LayerKind::kConv2d) continue;
-    size_t bytes = 0;
-    if (layer.mode == format::LayerMode::kFloat32) {
-      bytes = conv_f32_lines_floats(layer) * sizeof(float);
-    } else {
-      // im2col patches; a set with the direct kernel may take the transposed lines instead
-      // (the same scratch for every set).
-      bytes = size_t{layer.out_shape.width} * layer.row_length;
-      const size_t lines = conv_u8s8_lines_bytes(layer);
-      if (conv_u8s8_in_groups_of_4(layer) && lines > bytes) bytes = lines;
-    }
+    const size_t bytes = layer.mode == format::LayerMode::kFloat32
+                             ? conv_f32_lines_floats(layer) * sizeof(float)
+                             : conv_u8s8_bytes(layer);
     if (bytes > largest) largest = bytes;
   }
   return largest;

@@ -110,7 +110,8 @@ struct KernelSet {
   void (*requantize_u8)(const int32_t* acc, const int32_t* requant, uint32_t n, uint8_t* out);
   // A float convolution, direct: for n < p.count and o < channels,
   // y[n * channels + o] = bias[o] + the sum over r < p.runs, j < p.run_length of
-  //   p.x[n * p.pixel_stride + r * p.x_run_stride + j] * p.wt[r * p.wt_run_stride + j * p.pitch + o].
+  //   p.x[n * p.pixel_stride + r * p.x_run_stride + j] *
+  //   p.wt[r * p.wt_run_stride + j * p.pitch + o].
   // bias holds p.pitch floats (64-byte aligned, zeros after the channels). Each input is
   // broadcast against a line of weights: no horizontal sums, however short the window.
   void (*conv_f32)(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
