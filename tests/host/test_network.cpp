@@ -20,6 +20,7 @@
 #include "softedge/train/network_trainer.h"
 #include "softedge/train/one_cycle.h"
 #include "softedge/train/rng.h"
+#include "softedge/train/sgd_momentum.h"
 #include "softedge/train/thread_pool.h"
 #include "softedge/train/validation_split.h"
 
@@ -444,6 +445,14 @@ TEST_CASE("network: default settings for softmax regression and for hidden layer
   CHECK(mlp.threads == 2);
   CHECK(mlp.validation_size == 5000);
   CHECK(mlp.max_lr > 0.0f);
+  CHECK(mlp.optimizer == NetworkOptimizer::kAdamW);
+  const NetworkConfig sgd = default_network_config({256}, NetworkOptimizer::kSgd);
+  CHECK(sgd.optimizer == NetworkOptimizer::kSgd);
+  CHECK(sgd.max_lr == 0.1f);
+  CHECK(sgd.weight_decay == 5e-4f);
+  CHECK(sgd.momentum == 0.9f);
+  CHECK(sgd.epochs == mlp.epochs);
+  CHECK(default_network_config({}, NetworkOptimizer::kSgd).max_lr == 0.1f);
 }
 
 TEST_CASE("one cycle: warm-up from max/25 to max, then down to max/25e4; beta1 against it") {
@@ -573,4 +582,78 @@ TEST_CASE("AdamW: layers larger than one chunk update bit-identically with 1 and
     CHECK(one[l].bias == two[l].bias);
     CHECK(one[l].wt != network_layers(params)[l].wt);  // the update happened
   }
+}
+
+TEST_CASE("SGD: Nesterov momentum with L2 decay on weights only, the same with 1 and 2 threads") {
+  // One weight and one bias, two steps by hand: d = g + wd w; v = mu v + d; w -= lr (d + mu v).
+  NetworkLayer tiny;
+  tiny.in = 1;
+  tiny.out = 1;
+  tiny.wt = {2.0f};
+  tiny.bias = {1.0f};
+  tiny.grad_wt = {0.5f};
+  tiny.grad_bias = {0.5f};
+  std::vector<NetworkLayer> layers = {tiny};
+  SgdMomentum sgd(layers, 0.9f, 0.1f);
+  sgd.step(layers, 0.1, nullptr);
+  // weight: d = 0.5 + 0.2 = 0.7, v = 0.7, w = 2 - 0.1 (0.7 + 0.63) = 1.867
+  // bias:   d = 0.5, v = 0.5, b = 1 - 0.1 (0.5 + 0.45) = 0.905
+  CHECK(layers[0].wt[0] == doctest::Approx(1.867).epsilon(1e-6));
+  CHECK(layers[0].bias[0] == doctest::Approx(0.905).epsilon(1e-6));
+  sgd.step(layers, 0.1, nullptr);
+  // weight: d = 0.5 + 0.1867 = 0.6867, v = 0.63 + 0.6867 = 1.3167,
+  //         w = 1.867 - 0.1 (0.6867 + 1.18503) = 1.679827
+  // bias:   d = 0.5, v = 0.95, b = 0.905 - 0.1 (0.5 + 0.855) = 0.7695
+  CHECK(layers[0].wt[0] == doctest::Approx(1.679827).epsilon(1e-6));
+  CHECK(layers[0].bias[0] == doctest::Approx(0.7695).epsilon(1e-6));
+  CHECK(sgd.steps() == 2);
+  CHECK_THROWS_AS(SgdMomentum(layers, 1.0f, 0.0f), std::invalid_argument);
+  CHECK_THROWS_AS(SgdMomentum(layers, 0.9f, -1.0f), std::invalid_argument);
+
+  Rng rng(23);
+  const std::vector<DenseParams> params = {random_layer(784, 40, 0.05, rng),  // 31,360 weights
+                                           random_layer(40, 10, 0.1, rng)};
+  std::vector<NetworkLayer> one = network_layers(params), two = network_layers(params);
+  for (size_t l = 0; l < one.size(); ++l) {
+    for (std::vector<NetworkLayer>* copy : {&one, &two}) {
+      Rng grads(100 + l);
+      NetworkLayer& layer = (*copy)[l];
+      layer.grad_wt.resize(layer.wt.size());
+      layer.grad_bias.resize(layer.out);
+      for (float& g : layer.grad_wt) g = static_cast<float>(grads.next_normal() * 0.01);
+      for (float& g : layer.grad_bias) g = static_cast<float>(grads.next_normal() * 0.01);
+    }
+  }
+  ThreadPool pool(2);
+  SgdMomentum a(one, 0.9f, 5e-4f), b(two, 0.9f, 5e-4f);
+  for (int t = 0; t < 3; ++t) {
+    a.step(one, 0.05, nullptr);
+    b.step(two, 0.05, &pool);
+  }
+  for (size_t l = 0; l < one.size(); ++l) {
+    CHECK(std::memcmp(one[l].wt.data(), two[l].wt.data(), one[l].wt.size() * sizeof(float)) == 0);
+    CHECK(one[l].bias == two[l].bias);
+    CHECK(one[l].wt != network_layers(params)[l].wt);
+  }
+}
+
+TEST_CASE("network: SGD trains deterministically for a seed, whatever the threads, and learns") {
+  const host::Split train = synthetic_split(1500, 3, 120);
+  const InputTransform t = make_input_transform(train, Curve::kSqrt);
+  NetworkConfig config = default_network_config({64, 12}, NetworkOptimizer::kSgd);
+  config.epochs = 3;
+  config.batch_size = 64;
+  config.validation_size = 300;
+  config.seed = 5;
+  config.threads = 1;
+  const NetworkResult a = train_network(train, nullptr, t, config, {});
+  config.threads = 2;
+  const NetworkResult b = train_network(train, nullptr, t, config, {});
+  CHECK(same_parameters(a.layers, b.layers));
+  CHECK(a.history.back().validation_accuracy >= 0.9);
+  config.optimizer = NetworkOptimizer::kAdamW;
+  CHECK_FALSE(same_parameters(train_network(train, nullptr, t, config, {}).layers, a.layers));
+  config.optimizer = NetworkOptimizer::kSgd;
+  config.momentum = 1.0f;
+  CHECK_THROWS_AS(train_network(train, nullptr, t, config, {}), std::invalid_argument);
 }

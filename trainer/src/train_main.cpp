@@ -155,7 +155,8 @@ std::array<float, 256> lookup_table_curve(std::vector<uint8_t>* table) {
 }
 
 Trained train_default(const Options& options, const host::Dataset& data, FILE* epoch_stream) {
-  NetworkConfig config = default_network_config(options.hidden);
+  NetworkConfig config = default_network_config(
+      options.hidden, options.sgd ? NetworkOptimizer::kSgd : NetworkOptimizer::kAdamW);
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
   if (options.lr > 0) config.max_lr = options.lr;
@@ -187,17 +188,20 @@ Trained train_default(const Options& options, const host::Dataset& data, FILE* e
   spec.input_lut = std::move(lookup_table);
   std::string shape = "784";
   for (uint32_t width : options.hidden) shape += "-" + std::to_string(width);
-  const host::Json adamw = {{"validation_size", config.validation_size},
-                            {"optimizer", "adamw"},
-                            {"weight_decay", setting(config.weight_decay)},
-                            {"warmup_fraction", setting(config.warmup_fraction)},
-                            {"label_smoothing", setting(config.label_smoothing)}};
+  const host::Json method = {{"validation_size", config.validation_size},
+                             {"optimizer", options.sgd ? "sgd" : "adamw"},
+                             {"weight_decay", setting(config.weight_decay)},
+                             {"momentum", options.sgd ? host::Json(setting(config.momentum))
+                                                      : host::Json(nullptr)},
+                             {"warmup_fraction", setting(config.warmup_fraction)},
+                             {"label_smoothing", setting(config.label_smoothing)}};
+  const std::string method_name = options.sgd ? "SGD (Nesterov) one-cycle" : "AdamW one-cycle";
   return Trained{std::move(spec),
                  result.history,
                  result.best_epoch,
-                 "softedge-train, " + shape + "-10, AdamW one-cycle, sqrt curve",
+                 "softedge-train, " + shape + "-10, " + method_name + ", sqrt curve",
                  settings_json(nullptr, config.seed, config.epochs, config.batch_size,
-                               config.max_lr, config.hidden, config.threads, adamw),
+                               config.max_lr, config.hidden, config.threads, method),
                  config.validation_size > 0};
 }
 

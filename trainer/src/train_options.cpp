@@ -36,6 +36,8 @@ const char kUsage[] =
     "  --epochs N           passes over the training set (default: tuned per shape)\n"
     "  --batch-size N       minibatch size\n"
     "  --lr X               learning rate (the one-cycle peak by default)\n"
+    "  --optimizer NAME     dense networks: adamw (default) or sgd: Nesterov momentum 0.9, L2\n"
+    "                       weight decay 5e-4, one-cycle peak lr 0.1\n"
     "  --threads N          training threads (default 2; the lesson preset 1: its steps are\n"
     "                       too short to gain on a busy machine)\n"
     "  --validation N       training images held out to choose the epoch (default 5000, or\n"
@@ -79,12 +81,13 @@ std::vector<uint32_t> parse_widths(const std::string& text) {
 }
 
 void read_options(const std::vector<std::string>& args, Options* options, bool* version) {
-  std::string preset, hidden, arch;
+  std::string preset, hidden, arch, optimizer;
   uint32_t validation = 0;
   host::CommandLine line;
   line.text("preset", &preset)
       .text("arch", &arch)
       .text("hidden", &hidden)
+      .text("optimizer", &optimizer)
       .whole("epochs", &options->epochs, 1, 100000)
       .whole("batch-size", &options->batch_size, 1, 60000)
       .number("lr", &options->lr, /*positive=*/true)
@@ -114,6 +117,15 @@ void read_options(const std::vector<std::string>& args, Options* options, bool* 
   }
   if (line.given("hidden")) options->hidden = parse_widths(hidden);
   if (line.given("validation")) options->validation = validation;
+  if (line.given("optimizer")) {
+    if (optimizer != "adamw" && optimizer != "sgd") {
+      throw host::UsageError("--optimizer expects adamw or sgd, not '" + optimizer + "'");
+    }
+    options->sgd = optimizer == "sgd";
+  }
+  if (line.given("optimizer") && (options->lesson || options->lenet || options->cnn)) {
+    throw host::UsageError("--optimizer is for dense networks: not with --preset or --arch cnn");
+  }
   if (options->lesson && (!options->hidden.empty() || options->validation >= 0)) {
     throw host::UsageError("--preset d2l is the lesson's softmax regression: "
                            "no --hidden or --validation");

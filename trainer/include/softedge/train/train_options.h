@@ -17,6 +17,7 @@ struct Options {
   bool lesson = false;  // --preset d2l
   bool lenet = false;   // --preset d2l-lenet
   bool cnn = false;     // --arch cnn
+  bool sgd = false;     // --optimizer sgd
   std::vector<uint32_t> hidden;
   // Values given on the command line (0 / negative: not given, use the path's default).
   uint32_t epochs = 0;
