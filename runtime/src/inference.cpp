@@ -39,13 +39,21 @@ __attribute__((noinline)) void apply_sigmoid(uint32_t n, float* values) {
 #if defined(SOFTEDGE_SIZE_FIRST)
 __attribute__((noinline))
 #endif
-void apply_activation(format::Activation activation, uint32_t n, float* values) {
+void apply_activation(const KernelSet& kernels, format::Activation activation, uint32_t n,
+                      float* values) {
   if (activation == format::Activation::kRelu) {
     // `< 0`, not `> 0`: a NaN stays NaN, so NaN input still ends in kNonFiniteLogits.
     for (uint32_t i = 0; i < n; ++i) values[i] = values[i] < 0 ? 0 : values[i];
   }
+  (void)kernels;  // only the sigmoid has a kernel
 #if SOFTEDGE_ACTIVATION_SIGMOID
-  if (activation == format::Activation::kSigmoid) apply_sigmoid(n, values);
+  if (activation == format::Activation::kSigmoid) {
+    if (kernels.sigmoid_f32 != nullptr) {
+      kernels.sigmoid_f32(values, n);
+    } else {
+      apply_sigmoid(n, values);
+    }
+  }
 #endif
 }
 #endif
@@ -170,7 +178,7 @@ __attribute__((always_inline)) inline void int8_conv_outputs(const KernelSet& ke
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
     case LayerMode::kInt8FloatOutput:
       scale_channels(sums, layer.scales, layer.out_features, layer.rows, static_cast<float*>(y));
-      apply_activation(layer.activation, layer.out_features, static_cast<float*>(y));
+      apply_activation(kernels, layer.activation, layer.out_features, static_cast<float*>(y));
       break;
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
@@ -247,7 +255,7 @@ __attribute__((noinline)) void float_conv_images(const KernelSet& kernels, const
   detail::transpose_conv_weights(layer, wt);
   for (uint32_t n = 0; n < images_in(count); ++n) {
     detail::conv2d_f32(kernels, layer, x + n * x_stride, wt, y + n * stride);
-    apply_activation(layer.activation, layer.out_features, y + n * stride);
+    apply_activation(kernels, layer.activation, layer.out_features, y + n * stride);
   }
 }
 #endif
@@ -372,7 +380,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
         dense_f32_images(kernels, layer, in, out, static_cast<const float*>(x), x_stride, count, output,
                          stride);
         for (uint32_t n = 0; n < images_in(count); ++n) {
-          apply_activation(activation, out, output + n * stride);
+          apply_activation(kernels, activation, out, output + n * stride);
         }
         break;
 #endif
@@ -385,7 +393,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
           float* values = output + n * stride;
           const int32_t* sums = acc + n * stride;
           for (uint32_t o = 0; o < out; ++o) values[o] = static_cast<float>(sums[o]) * scales[o];
-          apply_activation(activation, out, values);
+          apply_activation(kernels, activation, out, values);
         }
         break;
       }
@@ -489,7 +497,7 @@ LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uin
       dense_u8_f32_images(kernels, first, pixels, size, count, model.input_scale, output,
                           stride);
       for (uint32_t n = 0; n < images_in(count); ++n) {
-        apply_activation(first.activation, first.out_features, output + n * stride);
+        apply_activation(kernels, first.activation, first.out_features, output + n * stride);
       }
       return {1, output, stride};
     }

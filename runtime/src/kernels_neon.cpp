@@ -1,6 +1,16 @@
 // NEON kernels: armv7 (-mfpu=neon-vfpv4) or aarch64, chosen at compile time.
+
+// This set's direct int8 convolution (kernels_xsimd.h takes it).
+#define SOFTEDGE_CONV_U8S8 SOFTEDGE_INT8_CONV_KERNEL(::softedge::detail::conv_u8s8_neon)
+#if !defined(__aarch64__)
+// No vector sigmoid on armv7: GCC compiles xsimd's float comparisons lane by lane in scalar
+// code there (kernels_neon_exp.h); inference's loop of expf instead.
+#define SOFTEDGE_SIGMOID_F32(arch) nullptr
+#endif
+
 #include <arm_neon.h>
 
+#include "kernels_conv_neon_i8.h"
 #include "kernels_int8.h"
 #include "kernels_neon_dense.h"
 #include "kernels_neon_exp.h"

@@ -357,6 +357,32 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
   return true;
 }
 
+#if SOFTEDGE_ACTIVATION_SIGMOID
+// 1 / (1 + e) with e = exp(-|x|) <= 1 (exp_nonpositive: no overflow), then 1 - that for
+// x < 0 as e / (1 + e): both halves from one exponential. NaN stays NaN (every step keeps it).
+template <class Arch>
+xsimd::batch<float, Arch> sigmoid_batch(xsimd::batch<float, Arch> x) {
+  using batch = xsimd::batch<float, Arch>;
+  const batch e = exp_nonpositive(-xsimd::abs(x));
+  const batch s = batch(1.0f) / (batch(1.0f) + e);
+  return xsimd::select(x < batch(0.0f), e * s, s);
+}
+
+template <class Arch>
+void sigmoid_f32_xsimd(float* values, uint32_t n) {
+  using batch = xsimd::batch<float, Arch>;
+  constexpr uint32_t kLanes = batch::size;
+  uint32_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    sigmoid_batch<Arch>(batch::load_unaligned(values + i)).store_unaligned(values + i);
+  }
+  if (i < n) {
+    const batch tail(load_partial<Arch>(values + i, n - i, 0.0f, Arch{}));
+    store_partial<Arch>(sigmoid_batch<Arch>(tail).data, values + i, n - i, Arch{});
+  }
+}
+#endif
+
 }  // namespace
 }  // namespace detail
 }  // namespace softedge
@@ -365,6 +391,15 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
 // SOFTEDGE_CONV_U8S8 before it includes this file.
 #if !defined(SOFTEDGE_CONV_U8S8)
 #define SOFTEDGE_CONV_U8S8 nullptr
+#endif
+// The set's sigmoid: sigmoid_f32_xsimd unless the translation unit defines
+// SOFTEDGE_SIGMOID_F32 (armv7, whose xsimd comparisons are scalar code) before.
+#if !defined(SOFTEDGE_SIGMOID_F32)
+#if SOFTEDGE_ACTIVATION_SIGMOID
+#define SOFTEDGE_SIGMOID_F32(arch) ::softedge::detail::sigmoid_f32_xsimd<arch>
+#else
+#define SOFTEDGE_SIGMOID_F32(arch) nullptr
+#endif
 #endif
 
 // A kernel set: its name, the CPU features its row of the table (kernel_sets.h) gives it,
@@ -392,6 +427,7 @@ bool softmax_f32_xsimd(const float* logits, uint32_t n, float* probabilities, ui
       u8s8_batch,                                                                           \
       requantize,                                                                           \
       SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>),                 \
-      SOFTEDGE_CONV_U8S8}
+      SOFTEDGE_CONV_U8S8,                                                                   \
+      SOFTEDGE_SIGMOID_F32(arch)}
 
 #endif

@@ -122,6 +122,9 @@ struct KernelSet {
   // the channels).
   void (*conv_u8s8_i32)(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
                         int32_t* acc);
+  // values[i] = 1 / (1 + exp(-values[i])) in place, for i < n, within 4e-7 (absolute) of the
+  // exact value; NaN stays NaN. Optional: null means inference's loop of expf (the reference).
+  void (*sigmoid_f32)(float* values, uint32_t n);
 };
 
 // The set inference uses now.

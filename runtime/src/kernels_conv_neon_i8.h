@@ -1,0 +1,117 @@
+// kernels_conv_neon_i8.h — KernelSet::conv_u8s8_i32 for NEON without the dot product (the
+// neon set of armv7 and neon64: Raspberry Pi 2-4): a block of P output pixels times 16 output
+// channels in int32 registers. One vld4q of a group line gives the 16 channels' weights of
+// each of its 4 taps apart; each is widened to int16 and multiply-accumulated (vmlal_lane)
+// with the pixel's input of that tap, uint8 widened to int16: every product (at most
+// 255 x 128) and sum exact, so the same bits as the scalar reference.
+#ifndef SOFTEDGE_RUNTIME_KERNELS_CONV_NEON_I8_H
+#define SOFTEDGE_RUNTIME_KERNELS_CONV_NEON_I8_H
+
+#include <arm_neon.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "layer_modes.h"
+#include "softedge/kernels.h"
+
+#if SOFTEDGE_INT8_CONV
+namespace softedge {
+namespace detail {
+namespace {
+
+// Pixels per block: 4 accumulators each, the 4 tap registers, 2 widened and the inputs fit
+// the 32 registers of aarch64 or the 16 of armv7.
+#if defined(__aarch64__)
+constexpr uint32_t kConvNeonPixels = 4;
+#else
+constexpr uint32_t kConvNeonPixels = 2;
+#endif
+
+// sums[i][0..3] (channels 0-15) += tap M's 16 weights times pixel i's input M.
+template <int M, uint32_t P>
+inline void conv_tap_neon_i8(int32x4_t (&sums)[P][4], int8x16_t weights,
+                             const int16x4_t (&inputs)[P]) {
+  const int16x8_t low = vmovl_s8(vget_low_s8(weights));
+  const int16x8_t high = vmovl_s8(vget_high_s8(weights));
+#pragma GCC unroll 4
+  for (uint32_t i = 0; i < P; ++i) {
+    sums[i][0] = vmlal_lane_s16(sums[i][0], vget_low_s16(low), inputs[i], M);
+    sums[i][1] = vmlal_lane_s16(sums[i][1], vget_high_s16(low), inputs[i], M);
+    sums[i][2] = vmlal_lane_s16(sums[i][2], vget_low_s16(high), inputs[i], M);
+    sums[i][3] = vmlal_lane_s16(sums[i][3], vget_high_s16(high), inputs[i], M);
+  }
+}
+
+template <uint32_t P>
+inline void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
+                               const int32_t* bias, uint32_t channels, uint32_t stride,
+                               int32_t* acc) {
+  int32x4_t sums[P][4];
+#pragma GCC unroll 4
+  for (uint32_t v = 0; v < 4; ++v) {
+    const int32x4_t b = vld1q_s32(bias + 4 * v);
+#pragma GCC unroll 4
+    for (uint32_t i = 0; i < P; ++i) sums[i][v] = b;
+  }
+  for (uint32_t r = 0; r < p.runs; ++r) {
+    const uint8_t* xr = x + r * p.x_run_stride;
+    const int8_t* line = wt + r * p.wt_run_stride;
+    for (uint32_t j = 0; j < p.run_length; j += 4, line += 4 * p.pitch) {
+      const int8x16x4_t taps = vld4q_s8(line);  // taps.val[m]: tap j + m of the 16 channels
+      int16x4_t inputs[P];
+#pragma GCC unroll 4
+      for (uint32_t i = 0; i < P; ++i) {
+        uint32_t group;
+        memcpy(&group, xr + i * p.pixel_stride + j, 4);
+        inputs[i] = vreinterpret_s16_u16(vget_low_u16(vmovl_u8(vcreate_u8(group))));
+      }
+      conv_tap_neon_i8<0>(sums, taps.val[0], inputs);
+      conv_tap_neon_i8<1>(sums, taps.val[1], inputs);
+      conv_tap_neon_i8<2>(sums, taps.val[2], inputs);
+      conv_tap_neon_i8<3>(sums, taps.val[3], inputs);
+    }
+  }
+#pragma GCC unroll 4
+  for (uint32_t i = 0; i < P; ++i) {
+    int32_t* out = acc + i * stride;
+#pragma GCC unroll 4
+    for (uint32_t v = 0; v < 4; ++v) {
+      const uint32_t first = 4 * v;
+      if (first + 4 <= channels) {
+        vst1q_s32(out + first, sums[i][v]);
+      } else if (first < channels) {
+        out[first] = vgetq_lane_s32(sums[i][v], 0);
+        if (first + 1 < channels) out[first + 1] = vgetq_lane_s32(sums[i][v], 1);
+        if (first + 2 < channels) out[first + 2] = vgetq_lane_s32(sums[i][v], 2);
+      }
+    }
+  }
+}
+
+// Pixels n .. count - 1: blocks of P pixels, then of P / 2 ... 1 (as conv_pixel_blocks).
+template <uint32_t P>
+inline void conv_pixel_blocks_neon_i8(const ConvPixelsU8& p, uint32_t n, const int8_t* wt,
+                                      const int32_t* bias, uint32_t channels, uint32_t stride,
+                                      int32_t* acc) {
+  for (; n + P <= p.count; n += P) {
+    conv_block_neon_i8<P>(p, p.x + n * p.pixel_stride, wt, bias, channels, stride,
+                          acc + n * stride);
+  }
+  if constexpr (P > 1) conv_pixel_blocks_neon_i8<P / 2>(p, n, wt, bias, channels, stride, acc);
+}
+
+void conv_u8s8_neon(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
+                    int32_t* acc) {
+  // Blocks of 16 channels (a group line of 16 channels is 64 bytes: one vld4q).
+  for (uint32_t o = 0; o < channels; o += 16) {
+    conv_pixel_blocks_neon_i8<kConvNeonPixels>(p, 0, p.wt + 4 * o, bias + o, channels - o,
+                                               channels, acc + o);
+  }
+}
+
+}  // namespace
+}  // namespace detail
+}  // namespace softedge
+#endif
+
+#endif
