@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "layer_modes.h"
+#include "neon_store_lanes.h"
 #include "softedge/kernels.h"
 
 #if SOFTEDGE_INT8_CONV
@@ -63,14 +64,7 @@ inline void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x, const in
 #pragma GCC unroll 4
     for (uint32_t v = 0; v < V; ++v) {
       sums[i][v] = vaddq_s32(sums[i][v], offsets[v]);
-      const uint32_t first = 4 * v;
-      if (first + 4 <= channels) {
-        vst1q_s32(out + first, sums[i][v]);
-      } else if (first < channels) {
-        out[first] = vgetq_lane_s32(sums[i][v], 0);
-        if (first + 1 < channels) out[first + 1] = vgetq_lane_s32(sums[i][v], 1);
-        if (first + 2 < channels) out[first + 2] = vgetq_lane_s32(sums[i][v], 2);
-      }
+      if (4 * v < channels) store_i32_lanes(sums[i][v], out + 4 * v, channels - 4 * v);
     }
   }
 }
