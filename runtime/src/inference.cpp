@@ -227,21 +227,7 @@ __attribute__((noinline)) void pool_image(const Layer& layer, const void* x, voi
 #endif
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
-// Whether the set runs the convolution direct (direct_conv_images): every float one; an int8
-// one when the set has the kernel.
-inline bool runs_direct(const KernelSet& kernels, const Layer& layer) {
-  if (layer.kind != format::LayerKind::kConv2d) return false;
-#if SOFTEDGE_LAYER_MODE_FLOAT32
-  if (layer.mode == LayerMode::kFloat32) return true;
-#endif
-#if SOFTEDGE_INT8_CONV
-  if (layer.mode != LayerMode::kFloat32) return detail::conv_u8s8_direct(kernels);
-#endif
-  (void)kernels;
-  return false;
-}
-
-// A convolution that runs direct (runs_direct) for `count` images, as window_layer_images
+// A convolution that runs direct (direct_conv_images) for `count` images, as window_layer_images
 // below but beside it, in a frame of its own per mode (the direct row loop keeps more values
 // live around its kernel; one function for both modes took 16 bytes more than the stack
 // bound leaves). The weights are transposed into the convolution part once for all the
@@ -277,11 +263,12 @@ __attribute__((noinline)) void int8_conv_images(const KernelSet& kernels, const 
 }
 #endif
 
-// Runs the layer if it is a convolution that runs direct; false for the others.
+// Runs the layer if it is a convolution that runs direct: every float one, an int8 one when
+// the set has the kernel. False for the others (window_layer_images).
 inline bool direct_conv_images(const KernelSet& kernels, const Layer& layer, const void* x,
                                size_t x_stride, uint32_t count, float* y, size_t stride,
                                const Scratch& scratch) {
-  if (!runs_direct(kernels, layer)) return false;
+  if (layer.kind != format::LayerKind::kConv2d) return false;
 #if SOFTEDGE_LAYER_MODE_FLOAT32
   if (layer.mode == LayerMode::kFloat32) {
     float_conv_images(kernels, layer, static_cast<const float*>(x), x_stride, count, y, stride,
@@ -290,10 +277,14 @@ inline bool direct_conv_images(const KernelSet& kernels, const Layer& layer, con
   }
 #endif
 #if SOFTEDGE_INT8_CONV
-  int8_conv_images(kernels, layer, static_cast<const uint8_t*>(x), x_stride, count, y, stride,
-                   scratch);
+  if (layer.mode != LayerMode::kFloat32 && detail::conv_u8s8_direct(kernels)) {
+    int8_conv_images(kernels, layer, static_cast<const uint8_t*>(x), x_stride, count, y, stride,
+                     scratch);
+    return true;
+  }
 #endif
-  return true;
+  (void)kernels, (void)x, (void)x_stride, (void)count, (void)y, (void)stride, (void)scratch;
+  return false;
 }
 #endif
 
@@ -319,7 +310,7 @@ __attribute__((noinline)) void window_layer_images(const KernelSet& kernels, con
     void* out = float_output ? static_cast<void*>(y + n * stride)
                              : reinterpret_cast<uint8_t*>(y) + n * stride;
 #if SOFTEDGE_INT8_CONV
-    if (layer.kind == format::LayerKind::kConv2d) {  // through im2col (not runs_direct)
+    if (layer.kind == format::LayerKind::kConv2d) {  // through im2col (not direct_conv_images)
       detail::conv2d_u8s8(kernels, layer, static_cast<const uint8_t*>(in), scratch.conv(),
                           scratch.accumulators());
       int8_conv_outputs(kernels, layer, scratch.accumulators(), out);
@@ -437,8 +428,8 @@ struct LayerInput {
 // Every layer from input.first on; returns the logits, as run_layers does.
 #if SOFTEDGE_WINDOW_LAYERS
 // Each run of dense layers (run_layers) and each window layer (float_conv_images,
-// int8_conv_images, window_layer_images) is called from here, so no frame of one lies under another's kernels
-// (the stack bound).
+// int8_conv_images, window_layer_images) is called from here, so no frame of one lies under
+// another's kernels (the stack bound).
 inline const float* run_network(const Model& model, const KernelSet& kernels, LayerInput input,
                                 uint32_t count, const Scratch& scratch) {
   for (;;) {
