@@ -8,8 +8,8 @@
 //               with its horizontal sum): how convolutions ran before conv_f32.
 // int8 (LAYER-int8), on the sets with a direct int8 kernel:
 //   direct      conv_u8s8_i32 on the weights transposed in groups of 4 taps (VNNI, sdot),
-//               reading the windows in place (input channels a multiple of 4) or padded
-//               im2col patches (the others);
+//               reading the windows in place (input channels a multiple of 4) or in a
+//               zero-padded copy of the image (the others);
 //   im2col      im2col rows through the dense int8 batch kernel, as the other sets run it.
 // Random weights and inputs: speed does not depend on the values.
 #include <benchmark/benchmark.h>
@@ -110,7 +110,7 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
   for (auto _ : state) {
     if (method == Method::kIm2colDot) {
       for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-        softedge::detail::im2col_row(layer, x, oy, patches.data(), layer.row_length);
+        softedge::detail::im2col_row(layer, x, oy, patches.data());
         kernels->dense_f32_batch(patches.data(), layer.row_length, layer.out_shape.width,
                                  layer.weights, layer.bias, layer.row_length, layer.rows,
                                  &y[size_t{oy} * layer.out_shape.width * layer.rows],
@@ -123,7 +123,7 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
       } else {
         const float* bias = wt.data() + size_t{layer.row_length} * pitch;
         for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-          softedge::detail::im2col_row(layer, x, oy, patches.data(), layer.row_length);
+          softedge::detail::im2col_row(layer, x, oy, patches.data());
           softedge::ConvPixels p{};
           p.x = patches.data();
           p.pixel_stride = layer.row_length;

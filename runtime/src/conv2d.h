@@ -37,27 +37,42 @@ inline size_t conv_f32_lines_floats(const Layer& layer) {
 
 // Whether an int8 convolution's windows split into groups of 4 inputs, even where the image
 // clips them (input channels a multiple of 4), as the direct int8 kernels need to read them
-// in place. Other layers give those kernels im2col patches padded to a multiple of 4.
+// in place. The other layers' input is first copied into a zero-padded image, in which every
+// window is whole and each of its runs may be read a few bytes long.
 inline bool conv_u8s8_in_groups_of_4(const Layer& layer) {
   return layer.in_shape.channels % 4 == 0;
 }
 
-// Taps of an int8 convolution's transposed lines: row_length, rounded up to a multiple of 4
-// (zero weights after the last, for the zeros that pad a patch).
-inline uint32_t conv_u8s8_taps(const Layer& layer) { return (layer.row_length + 3) / 4 * 4; }
-
-// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): taps * pitch
-// weights, then the bias, pitch int32.
-inline size_t conv_u8s8_lines_bytes(const Layer& layer) {
-  return (size_t{conv_u8s8_taps(layer)} + 4) * conv_weight_pitch(layer.rows);
+// Taps per run (kernel row) of an int8 convolution's transposed lines: kernel_size * channels
+// rounded up to a multiple of 4, the taps after the run's own with zero weights.
+inline uint32_t conv_u8s8_run_taps(const Layer& layer) {
+  return (layer.kernel_size * layer.in_shape.channels + 3) / 4 * 4;
 }
 
-// Bytes of the scratch convolution part an int8 convolution uses: room for its lines, then
-// for one output row of patches padded to taps (only windows that are not in groups of 4 use
-// them; the scratch size depends on neither that nor the kernel set). The im2col path needs
-// less: out_w * row_length bytes.
+// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): kernel_size
+// runs of conv_u8s8_run_taps weight lines, pitch bytes each, then the bias, pitch int32.
+inline size_t conv_u8s8_lines_bytes(const Layer& layer) {
+  return (size_t{layer.kernel_size} * conv_u8s8_run_taps(layer) + 4) *
+         conv_weight_pitch(layer.rows);
+}
+
+// Bytes of a zero-padded row of the input (padding on both sides), and of the padded image
+// with 4 bytes after it: a run read up to 3 bytes long at the last window stays inside.
+inline size_t conv_u8s8_padded_row(const Layer& layer) {
+  return (size_t{layer.in_shape.width} + 2 * layer.padding) * layer.in_shape.channels;
+}
+inline size_t conv_u8s8_padded_bytes(const Layer& layer) {
+  return (size_t{layer.in_shape.height} + 2 * layer.padding) * conv_u8s8_padded_row(layer) + 4;
+}
+
+// Bytes of the scratch convolution part an int8 convolution uses: the direct kernels' lines
+// and the padded image after them (used unless its windows come in groups of 4), or one
+// output row of im2col patches (sets without those kernels), if that is more. The same size
+// for every set.
 inline size_t conv_u8s8_bytes(const Layer& layer) {
-  return conv_u8s8_lines_bytes(layer) + size_t{layer.out_shape.width} * conv_u8s8_taps(layer);
+  const size_t direct = conv_u8s8_lines_bytes(layer) + conv_u8s8_padded_bytes(layer);
+  const size_t patches = size_t{layer.out_shape.width} * layer.row_length;
+  return direct > patches ? direct : patches;
 }
 
 // Output pixels ox .. ox + count - 1 of row oy, whose windows the image clips alike, as the
@@ -138,10 +153,12 @@ __attribute__((always_inline)) inline void conv2d_f32(const KernelSet& kernels,
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
-// Output row oy's patches (im2col.h), patch_stride bytes apart. Out of line: it calls no
-// kernel.
-void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches,
-                   uint32_t patch_stride);
+// Output row oy's patches (im2col.h). Out of line: it calls no kernel.
+void im2col_row_u8(const Layer& layer, const uint8_t* x, uint32_t oy, uint8_t* patches);
+
+// Copies x into `padded` (conv_u8s8_padded_bytes): the image with `padding` zero rows and
+// columns around it, and the 4 zero bytes after. Out of line: it calls no kernel.
+void pad_image_u8(const Layer& layer, const uint8_t* x, uint8_t* padded);
 
 // Whether `kernels` runs int8 convolutions direct: the set has conv_u8s8_i32. Else im2col
 // and the dense kernels.
@@ -149,38 +166,41 @@ inline bool conv_u8s8_direct(const KernelSet& kernels) {
   return kernels.conv_u8s8_i32 != nullptr;
 }
 
-// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): the weights in
-// groups of 4 taps (ConvWindows; conv_u8s8_taps of them, zeros after row_length), then the
-// bias, zeros after the channels. Out of line: it calls no kernel.
+// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): for each kernel
+// row, its k * channels taps in groups of 4 (ConvWindows), zeros up to conv_u8s8_run_taps;
+// then the bias, zeros after the channels. Out of line: it calls no kernel.
 void transpose_conv_weights_i8(const Layer& layer, int8_t* lines);
 
 // acc (out_shape, NHWC) = the exact int32 sums, bias included, of the int8 convolution of
 // the uint8 x, direct (conv_u8s8_direct): `part` holds conv_u8s8_bytes(), the lines
 // transpose_conv_weights_i8 wrote first. Windows in groups of 4 are read in place; the
-// others go through one output row of im2col patches at a time, padded to the lines' taps.
+// others in the zero-padded copy of the image, a whole row of output pixels per call, each
+// run read conv_u8s8_run_taps long (the extra inputs meet zero weights).
 __attribute__((always_inline)) inline void conv2d_u8s8_direct(const KernelSet& kernels,
                                                               const Layer& layer,
                                                               const uint8_t* x,
                                                               int8_t* part, int32_t* acc) {
-  const uint32_t taps = conv_u8s8_taps(layer), pitch = conv_weight_pitch(layer.rows);
-  const int32_t* bias = reinterpret_cast<const int32_t*>(part + size_t{taps} * pitch);
+  const uint32_t pitch = conv_weight_pitch(layer.rows), run_taps = conv_u8s8_run_taps(layer);
+  const int32_t* bias = reinterpret_cast<const int32_t*>(
+      part + size_t{layer.kernel_size} * run_taps * pitch);
   if (conv_u8s8_in_groups_of_4(layer)) {
     conv2d_direct(kernels.conv_u8s8_i32, layer, x, static_cast<const int8_t*>(part), bias, acc);
     return;
   }
-  uint8_t* patches = reinterpret_cast<uint8_t*>(part) + conv_u8s8_lines_bytes(layer);
+  uint8_t* padded = reinterpret_cast<uint8_t*>(part) + conv_u8s8_lines_bytes(layer);
+  pad_image_u8(layer, x, padded);
+  const size_t row = conv_u8s8_padded_row(layer);
   const uint32_t out_w = layer.out_shape.width;
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-    im2col_row_u8(layer, x, oy, patches, taps);
-    ConvPixelsU8 p;  // each patch one run of `taps` inputs
-    p.x = patches;
-    p.pixel_stride = taps;
+    ConvPixelsU8 p;  // every window whole: k runs of run_taps inputs, `row` apart
+    p.x = padded + size_t{oy} * layer.stride * row;
+    p.pixel_stride = size_t{layer.stride} * layer.in_shape.channels;
     p.count = out_w;
-    p.runs = 1;
-    p.run_length = taps;
-    p.x_run_stride = 0;
+    p.runs = layer.kernel_size;
+    p.run_length = run_taps;
+    p.x_run_stride = row;
     p.wt = part;
-    p.wt_run_stride = 0;
+    p.wt_run_stride = size_t{run_taps} * pitch;
     p.pitch = pitch;
     kernels.conv_u8s8_i32(p, bias, layer.rows, acc + size_t{oy} * out_w * layer.rows);
   }
@@ -191,7 +211,7 @@ __attribute__((always_inline)) inline void conv2d_u8s8(const KernelSet& kernels,
                                                        const Layer& layer, const uint8_t* x,
                                                        uint8_t* patches, int32_t* acc) {
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
-    im2col_row_u8(layer, x, oy, patches, layer.row_length);
+    im2col_row_u8(layer, x, oy, patches);
     if (layer.out_shape.width > 1 && kernels.dense_u8s8_i32_batch != nullptr) {
       kernels.dense_u8s8_i32_batch(patches, layer.row_length, layer.out_shape.width,
                                    layer.weights_i8, layer.bias_i32, layer.row_length,

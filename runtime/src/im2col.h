@@ -58,12 +58,10 @@ inline void zero_run(T* out, size_t n) {
   zero_bytes(reinterpret_cast<uint8_t*>(out), n * sizeof(T));
 }
 
-// Writes out_shape.width patches of row_length values, patch_stride >= row_length apart,
-// from x (in_shape), zeros in between. T is float (float layers) or uint8_t (int8 layers: a
-// zero pixel is the zero point).
+// Writes out_shape.width patches of row_length values, row_length apart, from x (in_shape).
+// T is float (float layers) or uint8_t (int8 layers: a zero pixel is the zero point).
 template <typename T>
-void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches,
-                uint32_t patch_stride) {
+void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches) {
   const int32_t k = static_cast<int32_t>(layer.kernel_size);
   const int32_t stride = static_cast<int32_t>(layer.stride);
   const int32_t padding = static_cast<int32_t>(layer.padding);
@@ -74,10 +72,8 @@ void im2col_row(const Layer& layer, const T* x, uint32_t oy, T* patches,
   const int32_t top = static_cast<int32_t>(oy) * stride - padding;
   // The window's rows in the image, ky in [ky0, ky1) (empty when ky1 <= ky0).
   const int32_t ky0 = top < 0 ? -top : 0, ky1 = top + k > in_h ? in_h - top : k;
-  const size_t pad = patch_stride - layer.row_length;
   T* patch = patches;
-  for (uint32_t ox = 0; ox < layer.out_shape.width; ++ox, patch += patch_stride) {
-    if (pad > 0) zero_run(patch + layer.row_length, pad);
+  for (uint32_t ox = 0; ox < layer.out_shape.width; ++ox, patch += layer.row_length) {
     // The window's columns left .. left + k - 1; those in the image are kx in [first, last).
     const int32_t left = static_cast<int32_t>(ox) * stride - padding;
     const int32_t first = left < 0 ? -left : 0;

@@ -573,7 +573,8 @@ SOFTEDGE_TILE_STEP Status infer_one_at_a_time(const Model& model, const uint8_t*
 constexpr uint32_t kMaxTileImages = 16;
 
 // The largest tile, up to kMaxTileImages and image_count, whose scratch fits `size` bytes.
-uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
+// Out of line, like conv_bytes: a leaf kept out of infer_batch_u8's frame (the stack bound).
+__attribute__((noinline)) uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
   uint32_t images = image_count < kMaxTileImages ? static_cast<uint32_t>(image_count)
                                                  : kMaxTileImages;
   const size_t conv = detail::conv_part_bytes(model);  // once, not per try

@@ -21,8 +21,10 @@ namespace softedge {
 namespace detail {
 namespace {
 
+// Out of line: one frame per block shape, not all of them spilled into the kernel's frame
+// (the stack bound).
 template <uint32_t V, uint32_t P>
-inline void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
+__attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
                                const int32_t* bias, uint32_t channels, uint32_t stride,
                                int32_t* acc) {
   const int8x16_t ones = vdupq_n_s8(1);

@@ -43,8 +43,9 @@ inline void conv_tap_neon_i8(int32x4_t (&sums)[P][4], int8x16_t weights,
   }
 }
 
+// Out of line: one frame per block shape (the stack bound).
 template <uint32_t P>
-inline void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
+__attribute__((noinline)) void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
                                const int32_t* bias, uint32_t channels, uint32_t stride,
                                int32_t* acc) {
   int32x4_t sums[P][4];

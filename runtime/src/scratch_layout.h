@@ -58,7 +58,9 @@ struct ScratchLayout {
 
 #if SOFTEDGE_LAYER_KIND_CONV2D
 // Bytes of the convolution part: the most any convolution of the model needs (0 without one).
-inline size_t conv_bytes(const Model& model) {
+// Out of line: its arithmetic stays out of the frames of inference's entry points, which lay
+// out the scratch on every call (the stack bound).
+__attribute__((noinline)) inline size_t conv_bytes(const Model& model) {
   size_t largest = 0;
   for (uint32_t l = 0; l < model.layer_count; ++l) {
     const Layer& layer = model.layers[l];
