@@ -7,14 +7,16 @@
 // windows the image clips alike (all the inner pixels of a row, then each border pixel).
 // No im2col copy; the windows are read where they lie in the NHWC input.
 //
-// int8: per output row, im2col its out_w patches into the scratch convolution part
-// (im2col.h), then run the set's dense int8 kernels over them as a batch of out_w "images"
-// whose outputs are out_channels apart: the output row lands in NHWC directly, with the
-// dense kernels' exact sums.
+// int8, on sets with conv_u8s8_i32 (dot products, NEON): direct in the same way, on weights
+// transposed in groups of 4 taps; an input whose channels are not a multiple of 4 is first
+// copied into a zero-padded image, in which every window is whole. On the other sets: per
+// output row, im2col its out_w patches into the scratch convolution part (im2col.h), then
+// run the set's dense int8 kernels over them as a batch of out_w "images" whose outputs are
+// out_channels apart. Either way the exact int32 sums land in NHWC.
 //
 // The stack bound (tests/embedded/stack_bound.awk) counts the deepest kernel under every
-// function that calls one: the row loops below are inlined into inference's window-layer
-// step, and only the copies (which call no kernel) are out of line.
+// function that calls one: the row loops below are inlined into inference's convolution
+// steps, and only the copies (which call no kernel) are out of line.
 #ifndef SOFTEDGE_RUNTIME_CONV2D_H
 #define SOFTEDGE_RUNTIME_CONV2D_H
 

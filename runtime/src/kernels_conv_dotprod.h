@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_pixel_blocks.h"
 #include "layer_modes.h"
 #include "neon_store_lanes.h"
 #include "softedge/kernels.h"
@@ -24,9 +25,10 @@ namespace {
 // Out of line: one frame per block shape, not all of them spilled into the kernel's frame
 // (the stack bound).
 template <uint32_t V, uint32_t P>
-__attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
-                               const int32_t* bias, uint32_t channels, uint32_t stride,
-                               int32_t* acc) {
+__attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x,
+                                                  const int8_t* wt, const int32_t* bias,
+                                                  uint32_t channels, uint32_t stride,
+                                                  int32_t* acc) {
   const int8x16_t ones = vdupq_n_s8(1);
   int32x4_t sums[P][V], weight_sums[V];
 #pragma GCC unroll 4
@@ -71,18 +73,14 @@ __attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const u
   }
 }
 
-// Pixels n .. count - 1: blocks of P pixels, then of P / 2 ... 1 (as conv_pixel_blocks).
+// Every pixel of the call for one block of V vectors of 4 channels (conv_pixel_blocks.h).
 template <uint32_t V, uint32_t P>
-inline void conv_pixel_blocks_dotprod(const ConvPixelsU8& p, uint32_t n, const int8_t* wt,
-                                      const int32_t* bias, uint32_t channels, uint32_t stride,
-                                      int32_t* acc) {
-  for (; n + P <= p.count; n += P) {
-    conv_block_dotprod<V, P>(p, p.x + n * p.pixel_stride, wt, bias, channels, stride,
-                             acc + n * stride);
-  }
-  if constexpr (P > 1) {
-    conv_pixel_blocks_dotprod<V, P / 2>(p, n, wt, bias, channels, stride, acc);
-  }
+inline void conv_channels_dotprod(const ConvPixelsU8& p, const int8_t* wt, const int32_t* bias,
+                                  uint32_t channels, uint32_t stride, int32_t* acc) {
+  for_pixel_blocks<P>(p.count, 0, [&](auto pixels, uint32_t n) {
+    conv_block_dotprod<V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias,
+                                                   channels, stride, acc + n * stride);
+  });
 }
 
 void conv_u8s8_dotprod(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
@@ -91,12 +89,10 @@ void conv_u8s8_dotprod(const ConvPixelsU8& p, const int32_t* bias, uint32_t chan
   // V weights, V weight sums, the ones and a broadcast within 32 registers.
   uint32_t o = 0;
   for (; o + 8 < channels; o += 16) {
-    conv_pixel_blocks_dotprod<4, 5>(p, 0, p.wt + 4 * o, bias + o, channels - o, channels,
-                                    acc + o);
+    conv_channels_dotprod<4, 5>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
   }
   for (; o < channels; o += 4) {
-    conv_pixel_blocks_dotprod<1, 8>(p, 0, p.wt + 4 * o, bias + o, channels - o, channels,
-                                    acc + o);
+    conv_channels_dotprod<1, 8>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
   }
 }
 

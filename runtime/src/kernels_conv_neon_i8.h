@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_pixel_blocks.h"
 #include "layer_modes.h"
 #include "neon_store_lanes.h"
 #include "softedge/kernels.h"
@@ -45,9 +46,10 @@ inline void conv_tap_neon_i8(int32x4_t (&sums)[P][4], int8x16_t weights,
 
 // Out of line: one frame per block shape (the stack bound).
 template <uint32_t P>
-__attribute__((noinline)) void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
-                               const int32_t* bias, uint32_t channels, uint32_t stride,
-                               int32_t* acc) {
+__attribute__((noinline)) void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x,
+                                                  const int8_t* wt, const int32_t* bias,
+                                                  uint32_t channels, uint32_t stride,
+                                                  int32_t* acc) {
   int32x4_t sums[P][4];
 #pragma GCC unroll 4
   for (uint32_t v = 0; v < 4; ++v) {
@@ -83,24 +85,16 @@ __attribute__((noinline)) void conv_block_neon_i8(const ConvPixelsU8& p, const u
   }
 }
 
-// Pixels n .. count - 1: blocks of P pixels, then of P / 2 ... 1 (as conv_pixel_blocks).
-template <uint32_t P>
-inline void conv_pixel_blocks_neon_i8(const ConvPixelsU8& p, uint32_t n, const int8_t* wt,
-                                      const int32_t* bias, uint32_t channels, uint32_t stride,
-                                      int32_t* acc) {
-  for (; n + P <= p.count; n += P) {
-    conv_block_neon_i8<P>(p, p.x + n * p.pixel_stride, wt, bias, channels, stride,
-                          acc + n * stride);
-  }
-  if constexpr (P > 1) conv_pixel_blocks_neon_i8<P / 2>(p, n, wt, bias, channels, stride, acc);
-}
-
 void conv_u8s8_neon(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
                     int32_t* acc) {
   // Blocks of 16 channels (a group line of 16 channels is 64 bytes: one vld4q).
   for (uint32_t o = 0; o < channels; o += 16) {
-    conv_pixel_blocks_neon_i8<kConvNeonPixels>(p, 0, p.wt + 4 * o, bias + o, channels - o,
-                                               channels, acc + o);
+    const int8_t* wt = p.wt + 4 * o;
+    for_pixel_blocks<kConvNeonPixels>(p.count, 0, [&](auto pixels, uint32_t n) {
+      conv_block_neon_i8<decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias + o,
+                                                  channels - o, channels,
+                                                  acc + o + n * channels);
+    });
   }
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_pixel_blocks.h"
 #include "layer_modes.h"
 #include "softedge/kernels.h"
 
@@ -59,16 +60,15 @@ inline void conv_block_vnni(const ConvPixelsU8& p, const uint8_t* x, const int8_
   }
 }
 
-// Pixels n .. count - 1: blocks of P pixels, then of P / 2 ... 1 (as conv_pixel_blocks).
-template <uint32_t V, uint32_t P>
-inline void conv_pixel_blocks_vnni(const ConvPixelsU8& p, uint32_t n, const int8_t* wt,
-                                   const int32_t* bias, uint32_t channels, uint32_t stride,
-                                   int32_t* acc) {
-  for (; n + P <= p.count; n += P) {
-    conv_block_vnni<V, P>(p, p.x + n * p.pixel_stride, wt, bias, channels, stride,
-                          acc + n * stride);
-  }
-  if constexpr (P > 1) conv_pixel_blocks_vnni<V, P / 2>(p, n, wt, bias, channels, stride, acc);
+// Every pixel of the call for one block of V vectors of 16 channels (conv_pixel_blocks.h):
+// 8 pixels, 16 accumulators, 2 weights and a broadcast of the 32 registers.
+template <uint32_t V>
+inline void conv_channels_vnni(const ConvPixelsU8& p, const int8_t* wt, const int32_t* bias,
+                               uint32_t channels, uint32_t stride, int32_t* acc) {
+  for_pixel_blocks<8>(p.count, 0, [&](auto pixels, uint32_t n) {
+    conv_block_vnni<V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias, channels,
+                                                stride, acc + n * stride);
+  });
 }
 
 void conv_u8s8_vnni(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
@@ -76,11 +76,10 @@ void conv_u8s8_vnni(const ConvPixelsU8& p, const int32_t* bias, uint32_t channel
   // Blocks of 32 channels, then one of 16 (each vector's 16 channels x 4 bytes = 64 bytes).
   uint32_t o = 0;
   for (; o + 16 < channels; o += 32) {
-    conv_pixel_blocks_vnni<2, 8>(p, 0, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_vnni<2>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
   }
-  // 8 pixels: 16 accumulators, 2 weights and a broadcast of 32 registers.
   if (o < channels) {
-    conv_pixel_blocks_vnni<1, 8>(p, 0, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_vnni<1>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
   }
 }
 

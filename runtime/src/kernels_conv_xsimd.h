@@ -11,6 +11,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "conv_pixel_blocks.h"
 #include "layer_modes.h"
 #include "simd_io.h"
 #include "softedge/kernels.h"
@@ -83,25 +84,14 @@ __attribute__((noinline)) void conv_block(const ConvPixels& p, const float* x, c
   }
 }
 
-// Pixels n .. count - 1 for one block of V channel vectors: blocks of P pixels, then of P / 2,
-// P / 4 ... 1 (a row of 12 inner pixels is blocks of 8 and 4, not 8 and four single ones,
-// each of which loads every weight for one pixel).
-template <class Arch, uint32_t V, uint32_t P>
-inline void conv_pixel_blocks(const ConvPixels& p, uint32_t n, const float* wt,
-                              const float* bias, uint32_t channels, uint32_t y_stride, float* y) {
-  for (; n + P <= p.count; n += P) {
-    conv_block<Arch, V, P>(p, p.x + n * p.pixel_stride, wt, bias, channels, y_stride,
-                           y + n * y_stride);
-  }
-  if constexpr (P > 1) {
-    conv_pixel_blocks<Arch, V, P / 2>(p, n, wt, bias, channels, y_stride, y);
-  }
-}
-
+// Every pixel of the call for one block of V channel vectors (conv_pixel_blocks.h).
 template <class Arch, uint32_t V>
 inline void conv_channel_block(const ConvPixels& p, const float* wt, const float* bias,
                                uint32_t channels, uint32_t y_stride, float* y) {
-  conv_pixel_blocks<Arch, V, conv_pixels_per_block(V)>(p, 0, wt, bias, channels, y_stride, y);
+  for_pixel_blocks<conv_pixels_per_block(V)>(p.count, 0, [&](auto pixels, uint32_t n) {
+    conv_block<Arch, V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias, channels,
+                                                 y_stride, y + n * y_stride);
+  });
 }
 
 template <class Arch>

@@ -9,9 +9,10 @@
 // Layer l writes activations l % 2 (an int8 layer with uint8 outputs as bytes). The
 // convolution part is as large as the convolution that needs most (conv2d.h): a float one
 // keeps its weights there transposed, (row_length + 1) * conv_weight_pitch(rows) floats with
-// the bias; an int8 one its weights transposed for the direct kernels and one output row of
-// im2col patches, conv_u8s8_bytes() (the sets without those kernels use the patches only);
-// it keeps its sums in the accumulators (max_width covers its output).
+// the bias; an int8 one conv_u8s8_bytes(): its weights transposed for the direct kernels and
+// a zero-padded copy of its input, or one output row of im2col patches (the sets without
+// those kernels) if that is more; it keeps its sums in the accumulators (max_width covers
+// its output).
 //
 // A tile of `images` images (infer_batch_u8 with batch_scratch_bytes()) has each part
 // `images` times: features and remapped pixels input_size apart, activations and
