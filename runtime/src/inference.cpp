@@ -329,6 +329,7 @@ __attribute__((noinline)) void window_layer_images(const KernelSet& kernels, con
 #if SOFTEDGE_WINDOW_LAYERS
 // The first convolution or pooling layer from `first` on, or layer_count.
 uint32_t dense_run_end(const Model& model, uint32_t first) {
+  if (first <= model.first_window_layer) return model.first_window_layer;
   uint32_t end = first;
   while (end < model.layer_count && model.layers[end].kind == format::LayerKind::kDense) ++end;
   return end;
@@ -521,10 +522,11 @@ const float* run_u8(const Model& model, const KernelSet& kernels, const uint8_t*
   return run_network(model, kernels, input, 1, scratch);
 }
 
-Status finish(const Model& model, const float* logits, float* probabilities,
-              Prediction* prediction) {
+// softmax() in the set the layers ran in (num_classes >= 1: the loader checks it).
+Status finish(const Model& model, const KernelSet& kernels, const float* logits,
+              float* probabilities, Prediction* prediction) {
   uint32_t top = 0;
-  const bool finite = softmax(logits, model.num_classes, probabilities, &top);
+  const bool finite = kernels.softmax_f32(logits, model.num_classes, probabilities, &top);
   if (prediction != nullptr) {
     prediction->top_class = top;
     prediction->top_probability = probabilities[top];
@@ -560,7 +562,7 @@ SOFTEDGE_TILE_STEP Status infer_one_at_a_time(const Model& model, const uint8_t*
     const float* logits = run_u8(model, kernels, pixels + n * model.input_size, view);
     float* out = probabilities != nullptr ? probabilities + n * model.num_classes : spare;
     Prediction prediction;
-    const Status status = finish(model, logits, out, &prediction);
+    const Status status = finish(model, kernels, logits, out, &prediction);
     if (top_classes != nullptr) top_classes[n] = prediction.top_class;
     if (status != Status::kOk) return status;
   }
@@ -600,14 +602,14 @@ bool top_class_only(const float* logits, uint32_t n, uint32_t* top) {
 
 // The outputs of `count` images from their logits, `stride` apart: softmax (the same call as
 // one image at a time), or the top class only when probabilities is null.
-SOFTEDGE_TILE_STEP Status finish_tile(const Model& model, const float* logits, size_t stride,
-                                      uint32_t count, float* probabilities,
-                                      uint32_t* top_classes) {
+SOFTEDGE_TILE_STEP Status finish_tile(const Model& model, const KernelSet& kernels,
+                                      const float* logits, size_t stride, uint32_t count,
+                                      float* probabilities, uint32_t* top_classes) {
   for (uint32_t n = 0; n < count; ++n, logits += stride) {
     Prediction prediction;
     Status status = Status::kOk;
     if (probabilities != nullptr) {
-      status = finish(model, logits, probabilities + n * model.num_classes, &prediction);
+      status = finish(model, kernels, logits, probabilities + n * model.num_classes, &prediction);
     } else if (!top_class_only(logits, model.num_classes, &prediction.top_class)) {
       status = Status::kNonFiniteLogits;
     }
@@ -636,7 +638,7 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
     float* tile_probabilities =
         probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;
     uint32_t* tile_classes = top_classes != nullptr ? top_classes + start : nullptr;
-    const Status status = finish_tile(model, logits, view.layout.stride, count,
+    const Status status = finish_tile(model, kernels, logits, view.layout.stride, count,
                                       tile_probabilities, tile_classes);
     if (status != Status::kOk) return status;
   }
@@ -666,7 +668,8 @@ Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
   const Status status = check_call(model, pixels, pixel_count, probabilities,
                                    probability_count, scratch, scratch_size, &view);
   if (status != Status::kOk) return status;
-  return finish(model, run_u8(model, active_kernels(), pixels, view), probabilities, prediction);
+  const KernelSet& kernels = active_kernels();
+  return finish(model, kernels, run_u8(model, kernels, pixels, view), probabilities, prediction);
 }
 
 Status infer_f32(const Model& model, const float* features, size_t feature_count,
@@ -678,7 +681,8 @@ Status infer_f32(const Model& model, const float* features, size_t feature_count
   if (status != Status::kOk) return status;
   // int8 layers take raw pixels (zero point 0), not float features.
   if (model.layers[0].mode != LayerMode::kFloat32) return Status::kUnsupportedLayer;
-  return finish(model, run_network(model, active_kernels(), {0, features, 0}, 1, view),
+  const KernelSet& kernels = active_kernels();
+  return finish(model, kernels, run_network(model, kernels, {0, features, 0}, 1, view),
                 probabilities, prediction);
 }
 

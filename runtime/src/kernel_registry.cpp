@@ -39,13 +39,21 @@ bool kernel_runnable(const KernelSet& kernels) {
   return (kernels.required_features & ~cpu_features()) == 0;
 }
 
+namespace {
+
+// The first call's choice, out of line: active_kernels() stays a leaf (no frame), as every
+// inference calls it.
+__attribute__((noinline)) const KernelSet& choose_kernels() {
+  const KernelSet* chosen = &best_kernels(cpu_features());
+  set_active(chosen);
+  return *chosen;
+}
+
+}  // namespace
+
 const KernelSet& active_kernels() {
   const KernelSet* active = __atomic_load_n(&g_active, __ATOMIC_ACQUIRE);
-  if (active == nullptr) {
-    active = &best_kernels(cpu_features());
-    set_active(active);
-  }
-  return *active;
+  return active != nullptr ? *active : choose_kernels();
 }
 
 size_t kernel_count() { return kKernelCount; }

@@ -370,6 +370,7 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
   if (status != Status::kOk) return status;
 
   model->layer_count = layer_count;
+  model->first_window_layer = static_cast<uint8_t>(layer_count);
 #if SOFTEDGE_WINDOW_LAYERS
   // Each layer reads the shape the one before it wrote, the first the input image (NHWC).
   // Only window layers need shapes: a dense-only build (the size-first presets, whose code
@@ -391,6 +392,9 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
 #endif
     width = layer->out_features;
     if (width > model->max_width) model->max_width = width;
+    if (layer->kind != LayerKind::kDense && model->first_window_layer == layer_count) {
+      model->first_window_layer = static_cast<uint8_t>(i);
+    }
   }
   if (width != model->num_classes) return Status::kBadDimensions;
   return Status::kOk;

@@ -63,7 +63,7 @@ struct ScratchLayout {
 // out the scratch on every call (the stack bound).
 __attribute__((noinline)) inline size_t conv_bytes(const Model& model) {
   size_t largest = 0;
-  for (uint32_t l = 0; l < model.layer_count; ++l) {
+  for (uint32_t l = model.first_window_layer; l < model.layer_count; ++l) {
     const Layer& layer = model.layers[l];
     if (layer.kind != format::LayerKind::kConv2d) continue;
     const size_t bytes = layer.mode == format::LayerMode::kFloat32
@@ -79,6 +79,7 @@ __attribute__((noinline)) inline size_t conv_bytes(const Model& model) {
 // convolutions).
 inline size_t conv_part_bytes(const Model& model) {
 #if SOFTEDGE_LAYER_KIND_CONV2D
+  if (model.first_window_layer == model.layer_count) return 0;  // dense only: no call
   return scratch_part_bytes(conv_bytes(model));
 #else
   (void)model;

@@ -131,6 +131,28 @@ TEST_CASE("a float conv/pool model loads with every layer's shapes, geometry and
   CHECK(model.max_width == h0 * w0 * 4);
 }
 
+TEST_CASE("load() notes the first convolution or pooling layer, layer_count without one" *
+          fixtures::needs_every_layer_mode()) {
+  Model model;
+  REQUIRE(load_bytes(host::encode_model(fixtures::mnist_linear_spec()), &model) == Status::kOk);
+  CHECK(model.first_window_layer == model.layer_count);
+
+  REQUIRE(load_bytes(host::encode_model(fixtures::float_conv_spec()), &model) == Status::kOk);
+  CHECK(model.first_window_layer == 0);
+
+  // A dense layer first (over a 1 x 1 x 6 input), then a 1 x 1 max pool: found at 1.
+  host::ModelSpec spec = fixtures::float_conv_spec();
+  spec.input_height = 1;
+  spec.input_width = 1;
+  spec.input_channels = 6;
+  spec.layers = {fixtures::dense_layer(6, 3, 7, 0.5f),
+                 fixtures::pool_layer(LayerKind::kMaxPool, 3, 3, 1, 1)};
+  REQUIRE(load_bytes(host::encode_model(spec), &model) == Status::kOk);
+  REQUIRE(model.layer_count == 2);
+  CHECK(model.layers[1].kind == LayerKind::kMaxPool);
+  CHECK(model.first_window_layer == 1);
+}
+
 TEST_CASE("an int8 conv/pool chain loads with its modes, scales and rows" *
           fixtures::needs_every_layer_mode()) {
   const host::ModelSpec spec = fixtures::int8_conv_spec();

@@ -62,6 +62,10 @@ using DenseLayer = Layer;
 
 struct Model {
   uint16_t version;
+  // Set by load(): the first convolution or pooling layer, layer_count if there is none. A
+  // dense-only model's calls then skip the walk over its layers (in the header's padding: the
+  // struct's size is unchanged).
+  uint8_t first_window_layer;
   uint32_t file_size;
   uint32_t crc32;
   uint16_t input_height;
