@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "softedge/train/adamw.h"
 #include "softedge/train/feature_map.h"
 #include "softedge/train/input_transform.h"
+#include "softedge/train/model_spec.h"
 #include "softedge/train/network.h"
 #include "softedge/train/network_evaluation.h"
 #include "softedge/train/network_trainer.h"
@@ -245,6 +247,38 @@ TEST_CASE("input transform: curves, standardization statistics and features") {
     }
   }
   CHECK_THROWS_AS(make_input_transform(host::Split{}, Curve::kSqrt), std::invalid_argument);
+}
+
+TEST_CASE("feature map: every pixel value at every position, byte-table and float curves") {
+  // 256 rows in which every position sees every value once (both halves of a byte table).
+  host::Split split;
+  split.count = 256;
+  split.pixels.resize(size_t{256} * host::kImagePixels);
+  split.labels.assign(256, 0);
+  for (uint32_t r = 0; r < 256; ++r) {
+    for (uint32_t i = 0; i < host::kImagePixels; ++i) {
+      split.pixels[size_t{r} * host::kImagePixels + i] = static_cast<uint8_t>(r + 7 * i);
+    }
+  }
+  // A curve a model file can hold (byte * 1/255, the bytes scrambled so that a wrong table
+  // half or lane order shows), and one it cannot (exact square roots).
+  std::array<float, 256> bytes_curve{};
+  for (int p = 0; p < 256; ++p) {
+    bytes_curve[p] = static_cast<float>((p * 97 + 31) % 256) * kPixelScale;
+  }
+  for (const std::array<float, 256>& curve : {bytes_curve, pixel_curve(Curve::kSqrt)}) {
+    const InputTransform t = make_input_transform(split, curve);
+    const FeatureMap map(t);
+    std::vector<float> features(host::kImagePixels);
+    for (uint32_t r = 0; r < 256; ++r) {
+      const uint8_t* pixels = &split.pixels[size_t{r} * host::kImagePixels];
+      map.transform_row(pixels, features.data());
+      for (uint32_t i = 0; i < host::kImagePixels; ++i) {
+        const double expected = (curve[pixels[i]] - t.mean[i]) * t.inv_std[i];
+        REQUIRE_MESSAGE(close(features[i], expected, 1e-5, 1e-5), "row " << r << " pixel " << i);
+      }
+    }
+  }
 }
 
 TEST_CASE("input transform: every row counts once when the rows are counted in two halves") {

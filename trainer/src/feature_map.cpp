@@ -9,7 +9,10 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
+
+#include "softedge/train/model_spec.h"
 
 namespace softedge {
 namespace train {
@@ -44,6 +47,35 @@ void lookup_curve(const float* curve, const uint8_t* pixels, uint32_t count, flo
   for (; i < count; ++i) out[i] = curve[pixels[i]];
 }
 
+#if defined(__AVX512VBMI__)
+// out[i] = float(bytes[pixels[i]]) * kPixelScale * scale[i] + shift[i] (the product rounded,
+// then one fused multiply-add, as the float-table path computes it), for i < count, count a
+// multiple of 16: the table's 256 bytes sit in four registers; two two-register permutes look
+// up 64 pixels (7 index bits each) and the eighth bit picks between them.
+void lookup_bytes_and_scale(const uint8_t* bytes, const uint8_t* pixels, uint32_t count,
+                            const float* scale, const float* shift, float* out) {
+  const __m512i t0 = _mm512_loadu_si512(bytes), t1 = _mm512_loadu_si512(bytes + 64);
+  const __m512i t2 = _mm512_loadu_si512(bytes + 128), t3 = _mm512_loadu_si512(bytes + 192);
+  const __m512 pixel_scale = _mm512_set1_ps(kPixelScale);
+  for (uint32_t i = 0; i < count; i += 64) {
+    const uint32_t n = count - i < 64 ? count - i : 64;
+    const __mmask64 valid = n == 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1;
+    const __m512i index = _mm512_maskz_loadu_epi8(valid, pixels + i);
+    const __m512i low = _mm512_permutex2var_epi8(t0, index, t1);
+    const __m512i high = _mm512_permutex2var_epi8(t2, index, t3);
+    __m512i values = _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high);
+    for (uint32_t j = 0; j < n; j += 16) {
+      const __m512 v = _mm512_mul_ps(
+          _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(values, 0))),
+          pixel_scale);
+      _mm512_storeu_ps(out + i + j, _mm512_fmadd_ps(v, _mm512_loadu_ps(scale + i + j),
+                                                    _mm512_loadu_ps(shift + i + j)));
+      values = _mm512_alignr_epi32(values, values, 4);  // the next 16 bytes to the bottom
+    }
+  }
+}
+#endif
+
 // A row's pixels are 13 cache lines somewhere in 47 MB: ask for them a few rows ahead.
 constexpr uint32_t kPrefetchRows = 4;
 void prefetch_pixels(const uint8_t* row) {
@@ -64,9 +96,25 @@ FeatureMap::FeatureMap(const InputTransform& transform) : transform_(&transform)
   for (uint32_t i = 0; i < host::kImagePixels; ++i) {
     shift_[i] = -transform.mean[i] * transform.inv_std[i];
   }
+  byte_curve_ = true;
+  for (int p = 0; p < 256; ++p) {
+    const float value = transform.value_of_pixel[p];
+    const long byte = std::lround(value / kPixelScale);
+    byte_curve_ = byte_curve_ && byte >= 0 && byte <= 255 &&
+                  static_cast<float>(byte) * kPixelScale == value;
+    curve_bytes_[p] = static_cast<uint8_t>(byte_curve_ ? byte : 0);
+  }
 }
 
 void FeatureMap::transform_row(const uint8_t* pixels, float* out) const {
+#if defined(__AVX512VBMI__)
+  static_assert(host::kImagePixels % 16 == 0, "whole 16-float stores");
+  if (byte_curve_) {
+    lookup_bytes_and_scale(curve_bytes_.data(), pixels, host::kImagePixels, scale_.data(),
+                           shift_.data(), out);
+    return;
+  }
+#endif
   lookup_curve(transform_->value_of_pixel.data(), pixels, host::kImagePixels, out);
   const float* scale = scale_.data();
   const float* shift = shift_.data();

@@ -3,6 +3,7 @@
 #ifndef SOFTEDGE_TRAIN_FEATURE_MAP_H
 #define SOFTEDGE_TRAIN_FEATURE_MAP_H
 
+#include <array>
 #include <cstdint>
 
 #include "softedge/host/dataset.h"
@@ -30,6 +31,11 @@ class FeatureMap {
  private:
   const InputTransform* transform_;
   AlignedVector<float> scale_, shift_;
+  // When every curve value is byte * kPixelScale (the curve a model file stores as an 8-bit
+  // lookup table): those bytes, which a byte permute looks up 64 pixels at a time where the
+  // CPU has one (AVX-512 VBMI). The features are the same bits as the float table's.
+  bool byte_curve_ = false;
+  std::array<uint8_t, 256> curve_bytes_{};
 };
 
 // Features of `rows` images (rows x kImagePixels uint8) into `features` (rows x kImagePixels).
