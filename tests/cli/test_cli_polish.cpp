@@ -52,7 +52,8 @@ TEST_CASE("cli polish: every subcommand's JSON parses, with null where a figure 
       "command_line settings history test_accuracy");
   CHECK(contains(chosen, "\"--seed\", \"7\""));
   for (const char* setting : {"\"seed\": 7", "\"epochs\": 2", "\"batch_size\": 16",
-                              "\"hidden\": [8]", "\"threads\": 2", "\"learning_rate\": 0.001",
+                              "\"hidden\": [8]", "\"threads\": 2", "\"learning_rate\": 0.1",
+                              "\"optimizer\": \"sgd\"",
                               "\"validation_size\": 2"}) {
     CAPTURE(setting);
     CHECK(contains(chosen, setting));
@@ -72,7 +73,7 @@ TEST_CASE("cli polish: every subcommand's JSON parses, with null where a figure 
   CHECK(run["settings"]["preset"].is_null());
   CHECK(run["settings"]["hidden"] == nlohmann::json::array({8}));
   CHECK(run["settings"]["learning_rate"].get<double>() ==
-        0.001);  // as typed, not 0.0010000000474974513
+        0.1);  // as typed, not 0.10000000149011612
   CHECK(run["history"].size() == 2);
   CHECK(run["history"][1]["epoch"] == 2);
   CHECK(run["history"][0]["validation_accuracy"].is_number());

@@ -479,13 +479,22 @@ TEST_CASE("network: default settings for softmax regression and for hidden layer
   CHECK(mlp.threads == 2);
   CHECK(mlp.validation_size == 5000);
   CHECK(mlp.max_lr > 0.0f);
-  CHECK(mlp.optimizer == NetworkOptimizer::kAdamW);
+  // SGD with hidden layers (the seed study in network_trainer.h), AdamW for softmax regression.
+  CHECK(mlp.optimizer == NetworkOptimizer::kSgd);
+  CHECK(linear.optimizer == NetworkOptimizer::kAdamW);
+  CHECK(default_optimizer({}) == NetworkOptimizer::kAdamW);
+  CHECK(default_optimizer({256}) == NetworkOptimizer::kSgd);
+  const NetworkConfig adamw = default_network_config({256}, NetworkOptimizer::kAdamW);
+  CHECK(adamw.optimizer == NetworkOptimizer::kAdamW);
+  CHECK(adamw.max_lr == 1e-3f);
+  CHECK(adamw.weight_decay == 0.1f);
   const NetworkConfig sgd = default_network_config({256}, NetworkOptimizer::kSgd);
   CHECK(sgd.optimizer == NetworkOptimizer::kSgd);
   CHECK(sgd.max_lr == 0.1f);
   CHECK(sgd.weight_decay == 5e-4f);
   CHECK(sgd.momentum == 0.9f);
   CHECK(sgd.epochs == mlp.epochs);
+  CHECK(mlp.max_lr == sgd.max_lr);
   CHECK(default_network_config({}, NetworkOptimizer::kSgd).max_lr == 0.1f);
 }
 

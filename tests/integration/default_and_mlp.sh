@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration on the real Fashion-MNIST, beyond the lesson: the default settings (softmax
 # regression on a square-root pixel curve, AdamW one-cycle, best validation epoch) must reach
-# 0.850 test accuracy; a 784-256-10 network must pass 0.895; each int8 copy must stay within
+# 0.850 test accuracy; a 784-256-10 network (SGD, its default) must pass 0.900 (seed 1 gives
+# 0.9056; over seeds 0-31 the lowest was 0.9012); each int8 copy must stay within
 # 0.3 (linear) / 0.5 (network) points of its float model and pick its top class on >= 99.5 %
 # of the test images (docs/QUANTIZATION.md); --plot writes an SVG chart.
 # usage: default_and_mlp.sh SOFTEDGE_TRAIN SOFTEDGE WORKDIR
@@ -36,4 +37,4 @@ check() {  # name float_min int8_max_gap args...
 }
 
 check linear 0.850 0.003 --seed 1
-check mlp-256 0.895 0.005 --seed 1 --hidden 256
+check mlp-256 0.900 0.005 --seed 1 --hidden 256

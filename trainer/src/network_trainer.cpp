@@ -213,6 +213,14 @@ class KeptEpoch {
 
 }  // namespace
 
+NetworkOptimizer default_optimizer(const std::vector<uint32_t>& hidden) {
+  return hidden.empty() ? NetworkOptimizer::kAdamW : NetworkOptimizer::kSgd;
+}
+
+NetworkConfig default_network_config(const std::vector<uint32_t>& hidden) {
+  return default_network_config(hidden, default_optimizer(hidden));
+}
+
 NetworkConfig default_network_config(const std::vector<uint32_t>& hidden,
                                      NetworkOptimizer optimizer) {
   NetworkConfig config;

@@ -1,10 +1,10 @@
 // softedge-train: train a classifier on Fashion-MNIST and write a .sedg model file.
 //
 // Two paths: `--preset d2l` reproduces the lesson exactly (softmax regression, plain SGD);
-// the default trains a dense network (no hidden layer unless --hidden) with AdamW and a
-// one-cycle schedule on a square-root pixel curve, keeping the epoch with the best accuracy
-// on a validation split carved from the training images. `--arch cnn` and `--preset d2l-lenet`
-// train convolutional networks the same two ways (cnn_trainer.h).
+// the default trains a dense network (no hidden layer unless --hidden) with AdamW (SGD with
+// hidden layers) and a one-cycle schedule on a square-root pixel curve, keeping the epoch with
+// the best accuracy on a validation split carved from the training images. `--arch cnn` and
+// `--preset d2l-lenet` train convolutional networks the same two ways (cnn_trainer.h).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -155,8 +155,9 @@ std::array<float, 256> lookup_table_curve(std::vector<uint8_t>* table) {
 }
 
 Trained train_default(const Options& options, const host::Dataset& data, FILE* epoch_stream) {
-  NetworkConfig config = default_network_config(
-      options.hidden, options.sgd ? NetworkOptimizer::kSgd : NetworkOptimizer::kAdamW);
+  const NetworkOptimizer optimizer = options.optimizer.value_or(default_optimizer(options.hidden));
+  const bool sgd = optimizer == NetworkOptimizer::kSgd;
+  NetworkConfig config = default_network_config(options.hidden, optimizer);
   if (options.epochs) config.epochs = options.epochs;
   if (options.batch_size) config.batch_size = options.batch_size;
   if (options.lr > 0) config.max_lr = options.lr;
@@ -189,13 +190,13 @@ Trained train_default(const Options& options, const host::Dataset& data, FILE* e
   std::string shape = "784";
   for (uint32_t width : options.hidden) shape += "-" + std::to_string(width);
   const host::Json method = {{"validation_size", config.validation_size},
-                             {"optimizer", options.sgd ? "sgd" : "adamw"},
+                             {"optimizer", sgd ? "sgd" : "adamw"},
                              {"weight_decay", setting(config.weight_decay)},
-                             {"momentum", options.sgd ? host::Json(setting(config.momentum))
-                                                      : host::Json(nullptr)},
+                             {"momentum",
+                              sgd ? host::Json(setting(config.momentum)) : host::Json(nullptr)},
                              {"warmup_fraction", setting(config.warmup_fraction)},
                              {"label_smoothing", setting(config.label_smoothing)}};
-  const std::string method_name = options.sgd ? "SGD (Nesterov) one-cycle" : "AdamW one-cycle";
+  const std::string method_name = sgd ? "SGD (Nesterov) one-cycle" : "AdamW one-cycle";
   return Trained{std::move(spec),
                  result.history,
                  result.best_epoch,

@@ -18,9 +18,10 @@ const char kUsage[] =
     "Trains a classifier for Fashion-MNIST and writes a softedge model file. The test\n"
     "accuracy it reports is measured through the softedge runtime, on the written file.\n"
     "\n"
-    "By default: a dense network (softmax regression unless --hidden) trained with AdamW and\n"
-    "a one-cycle learning rate on a square-root pixel curve (a lookup table in the model),\n"
-    "keeping the epoch with the best accuracy on a validation split of the training images.\n"
+    "By default: a dense network (softmax regression unless --hidden) trained with a\n"
+    "one-cycle learning rate (AdamW; SGD with hidden layers) on a square-root pixel curve (a\n"
+    "lookup table in the model), keeping the epoch with the best accuracy on a validation\n"
+    "split of the training images.\n"
     "\n"
     "options:\n"
     "  --preset d2l         the d2l.ai lesson exactly instead: softmax regression, plain SGD,\n"
@@ -36,8 +37,9 @@ const char kUsage[] =
     "  --epochs N           passes over the training set (default: tuned per shape)\n"
     "  --batch-size N       minibatch size\n"
     "  --lr X               learning rate (the one-cycle peak by default)\n"
-    "  --optimizer NAME     dense networks: adamw (default) or sgd: Nesterov momentum 0.9, L2\n"
-    "                       weight decay 5e-4, one-cycle peak lr 0.1\n"
+    "  --optimizer NAME     dense networks: sgd (the default with --hidden): Nesterov momentum\n"
+    "                       0.9, L2 weight decay 5e-4, one-cycle peak lr 0.1; or adamw (the\n"
+    "                       default for softmax regression)\n"
     "  --threads N          training threads (default 2; the lesson preset 1: its steps are\n"
     "                       too short to gain on a busy machine)\n"
     "  --validation N       training images held out to choose the epoch (default 5000, or\n"
@@ -121,7 +123,8 @@ void read_options(const std::vector<std::string>& args, Options* options, bool* 
     if (optimizer != "adamw" && optimizer != "sgd") {
       throw host::UsageError("--optimizer expects adamw or sgd, not '" + optimizer + "'");
     }
-    options->sgd = optimizer == "sgd";
+    options->optimizer =
+        optimizer == "sgd" ? NetworkOptimizer::kSgd : NetworkOptimizer::kAdamW;
   }
   if (line.given("optimizer") && (options->lesson || options->lenet || options->cnn)) {
     throw host::UsageError("--optimizer is for dense networks: not with --preset or --arch cnn");

@@ -3,8 +3,11 @@
 #define SOFTEDGE_TRAIN_TRAIN_OPTIONS_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "softedge/train/network_trainer.h"
 
 namespace softedge {
 namespace train {
@@ -17,7 +20,7 @@ struct Options {
   bool lesson = false;  // --preset d2l
   bool lenet = false;   // --preset d2l-lenet
   bool cnn = false;     // --arch cnn
-  bool sgd = false;     // --optimizer sgd
+  std::optional<NetworkOptimizer> optimizer;  // --optimizer; none: default_optimizer()
   std::vector<uint32_t> hidden;
   // Values given on the command line (0 / negative: not given, use the path's default).
   uint32_t epochs = 0;
