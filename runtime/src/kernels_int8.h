@@ -30,7 +30,7 @@ inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bi
   const int32_t* row_bias = bias + o;
   Dot<ROWS>::run(x, weights + static_cast<size_t>(o) * in, in, sums);
   uint32_t r = 0;
-  for (; r + 4 <= ROWS; r += 4) {  // GCC's generic vectors: one add of 4 lanes where the ISA has it
+  for (; r + 4 <= ROWS; r += 4) {  // GCC's generic vectors: one 4-lane add where the ISA has it
     typedef int32_t Lanes __attribute__((vector_size(16)));
     Lanes a, b;
     memcpy(&a, sums + r, sizeof a);

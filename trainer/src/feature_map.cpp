@@ -99,7 +99,7 @@ FeatureMap::FeatureMap(const InputTransform& transform) : transform_(&transform)
   byte_curve_ = true;
   for (int p = 0; p < 256; ++p) {
     const float value = transform.value_of_pixel[p];
-    const long byte = std::lround(value / kPixelScale);
+    const long byte = value >= 0.0f && value <= 1.0f ? std::lround(value / kPixelScale) : -1;
     byte_curve_ = byte_curve_ && byte >= 0 && byte <= 255 &&
                   static_cast<float>(byte) * kPixelScale == value;
     curve_bytes_[p] = static_cast<uint8_t>(byte_curve_ ? byte : 0);
