@@ -42,8 +42,11 @@ bool kernel_runnable(const KernelSet& kernels) {
 namespace {
 
 // The first call's choice, out of line: active_kernels() stays a leaf (no frame), as every
-// inference calls it.
-__attribute__((noinline)) const KernelSet& choose_kernels() {
+// inference calls it. Size-first builds let it inline (smaller code).
+#if !defined(SOFTEDGE_SIZE_FIRST)
+__attribute__((noinline))
+#endif
+const KernelSet& choose_kernels() {
   const KernelSet* chosen = &best_kernels(cpu_features());
   set_active(chosen);
   return *chosen;
