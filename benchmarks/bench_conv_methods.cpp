@@ -132,6 +132,7 @@ void conv_layer(benchmark::State& state, const softedge::KernelSet* kernels, Con
           p.run_length = layer.row_length;
           p.wt = wt.data();
           p.pitch = pitch;
+          p.out_stride = layer.rows;
           kernels->conv_f32(p, bias, layer.rows,
                             &y[size_t{oy} * layer.out_shape.width * layer.rows]);
         }

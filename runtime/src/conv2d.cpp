@@ -25,9 +25,9 @@ void transpose_conv_weights(const Layer& layer, float* wt) {
 #if SOFTEDGE_LAYER_MODE_INT8
 void transpose_conv_weights_i8(const Layer& layer, int8_t* lines) {
   const uint32_t pitch = conv_weight_pitch(layer.rows), run_taps = conv_u8s8_run_taps(layer);
-  const uint32_t run = layer.kernel_size * layer.in_shape.channels;  // a kernel row's taps
+  const uint32_t runs = conv_u8s8_runs(layer), run = layer.row_length / runs;  // taps per run
   int8_t* group = lines;  // 4 taps: 4 * pitch bytes, channel o's at 4 * o
-  for (uint32_t ky = 0; ky < layer.kernel_size; ++ky) {
+  for (uint32_t ky = 0; ky < runs; ++ky) {
     for (uint32_t j = 0; j < run_taps; j += 4, group += 4 * pitch) {
       for (uint32_t o = 0; o < layer.rows; ++o) {
         const int8_t* taps = layer.weights_i8 + size_t{o} * layer.row_length + ky * run;

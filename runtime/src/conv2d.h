@@ -45,16 +45,22 @@ inline bool conv_u8s8_in_groups_of_4(const Layer& layer) {
   return layer.in_shape.channels % 4 == 0;
 }
 
-// Taps per run (kernel row) of an int8 convolution's transposed lines: kernel_size * channels
-// rounded up to a multiple of 4, the taps after the run's own with zero weights.
-inline uint32_t conv_u8s8_run_taps(const Layer& layer) {
-  return (layer.kernel_size * layer.in_shape.channels + 3) / 4 * 4;
+// Runs of an int8 layer's transposed lines: a convolution's kernel rows; a dense layer's
+// whole row is one run (a 1x1 convolution: inference's dense lines, dense_lines.h).
+inline uint32_t conv_u8s8_runs(const Layer& layer) {
+  return layer.kind == format::LayerKind::kConv2d ? layer.kernel_size : 1;
 }
 
-// Bytes of an int8 convolution's transposed lines (transpose_conv_weights_i8): kernel_size
-// runs of conv_u8s8_run_taps weight lines, pitch bytes each, then the bias, pitch int32.
+// Taps per run of an int8 layer's transposed lines (a convolution's kernel_size * channels)
+// rounded up to a multiple of 4, the taps after the run's own with zero weights.
+inline uint32_t conv_u8s8_run_taps(const Layer& layer) {
+  return (layer.row_length / conv_u8s8_runs(layer) + 3) / 4 * 4;
+}
+
+// Bytes of an int8 layer's transposed lines (transpose_conv_weights_i8): conv_u8s8_runs runs
+// of conv_u8s8_run_taps weight lines, pitch bytes each, then the bias, pitch int32.
 inline size_t conv_u8s8_lines_bytes(const Layer& layer) {
-  return (size_t{layer.kernel_size} * conv_u8s8_run_taps(layer) + 4) *
+  return (size_t{conv_u8s8_runs(layer)} * conv_u8s8_run_taps(layer) + 4) *
          conv_weight_pitch(layer.rows);
 }
 
@@ -96,6 +102,7 @@ __attribute__((always_inline)) inline ConvWindows<Input, Weight> conv_pixels(
   const size_t channels = layer.in_shape.channels;
   ConvWindows<Input, Weight> p;
   p.pitch = conv_weight_pitch(layer.rows);
+  p.out_stride = layer.rows;
   p.pixel_stride = layer.stride * channels;
   p.count = count;
   p.runs = ky1 > ky0 ? static_cast<uint32_t>(ky1 - ky0) : 0;
@@ -168,9 +175,10 @@ inline bool conv_u8s8_direct(const KernelSet& kernels) {
   return kernels.conv_u8s8_i32 != nullptr;
 }
 
-// Writes conv_u8s8_i32's lines for the layer into `lines` (64-byte aligned): for each kernel
-// row, its k * channels taps in groups of 4 (ConvWindows), zeros up to conv_u8s8_run_taps;
-// then the bias, zeros after the channels. Out of line: it calls no kernel.
+// Writes conv_u8s8_i32's lines for the layer (a convolution, or a dense layer: one run) into
+// `lines` (64-byte aligned): for each run (kernel row), its taps in groups of 4
+// (ConvWindows), zeros up to conv_u8s8_run_taps; then the bias, zeros after the channels.
+// Out of line: it calls no kernel.
 void transpose_conv_weights_i8(const Layer& layer, int8_t* lines);
 
 // acc (out_shape, NHWC) = the exact int32 sums, bias included, of the int8 convolution of
@@ -184,7 +192,7 @@ __attribute__((always_inline)) inline void conv2d_u8s8_direct(const KernelSet& k
                                                               int8_t* part, int32_t* acc) {
   const uint32_t pitch = conv_weight_pitch(layer.rows), run_taps = conv_u8s8_run_taps(layer);
   const int32_t* bias = reinterpret_cast<const int32_t*>(
-      part + size_t{layer.kernel_size} * run_taps * pitch);
+      part + size_t{layer.kernel_size} * run_taps * pitch);  // a convolution: kernel_size runs
   if (conv_u8s8_in_groups_of_4(layer)) {
     conv2d_direct(kernels.conv_u8s8_i32, layer, x, static_cast<const int8_t*>(part), bias, acc);
     return;
@@ -204,6 +212,7 @@ __attribute__((always_inline)) inline void conv2d_u8s8_direct(const KernelSet& k
     p.wt = part;
     p.wt_run_stride = size_t{run_taps} * pitch;
     p.pitch = pitch;
+    p.out_stride = layer.rows;
     kernels.conv_u8s8_i32(p, bias, layer.rows, acc + size_t{oy} * out_w * layer.rows);
   }
 }

@@ -121,9 +121,51 @@ void dense_u8_f32_images(const KernelSet& kernels, const DenseLayer& layer,
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
+// Layer l's dense lines in this call's scratch (dense_lines.h), or null.
+inline const int8_t* lines_of(const Model& model, uint32_t l, const Scratch& scratch) {
+#if SOFTEDGE_DENSE_LINES
+  return detail::dense_lines_of(model, l, scratch.dense_lines());
+#else
+  (void)model, (void)l, (void)scratch;
+  return nullptr;
+#endif
+}
+
+#if SOFTEDGE_DENSE_LINES
+// A dense layer on its lines: a 1x1 convolution whose pixels are the images. Out of line: the
+// windows stay out of dense_u8s8_images' frame (the stack bound).
+__attribute__((noinline)) void dense_lines_images(const KernelSet& kernels, const int8_t* lines,
+                                                  uint32_t in, uint32_t out, const uint8_t* x,
+                                                  size_t x_stride, uint32_t count, int32_t* acc,
+                                                  size_t acc_stride) {
+  ConvPixelsU8 p;
+  p.x = x;
+  p.pixel_stride = x_stride;
+  p.count = count;
+  p.runs = 1;
+  p.run_length = in;
+  p.x_run_stride = 0;
+  p.wt = lines;
+  p.wt_run_stride = 0;
+  p.pitch = conv_weight_pitch(out);
+  p.out_stride = acc_stride;
+  kernels.conv_u8s8_i32(p, reinterpret_cast<const int32_t*>(lines + size_t{in} * p.pitch), out,
+                        acc);
+}
+#endif
+
+// `lines`: the layer's dense lines, or null.
 void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32_t in,
                        uint32_t out, const uint8_t* x, size_t x_stride, uint32_t count,
-                       int32_t* acc, size_t acc_stride) {
+                       int32_t* acc, size_t acc_stride, const int8_t* lines) {
+#if SOFTEDGE_DENSE_LINES
+  if (lines != nullptr) {
+    dense_lines_images(kernels, lines, in, out, x, x_stride, count, acc, acc_stride);
+    return;
+  }
+#else
+  (void)lines;
+#endif
 #if SOFTEDGE_BATCH_TILES
   if (count > 1 && kernels.dense_u8s8_i32_batch != nullptr) {
     kernels.dense_u8s8_i32_batch(x, x_stride, count, layer.weights_i8, layer.bias_i32, in, out,
@@ -379,7 +421,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
       case LayerMode::kInt8FloatOutput: {
         dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride);
+                          stride, lines_of(model, l, scratch));
         const float* scales = layer.scales;
         for (uint32_t n = 0; n < images_in(count); ++n) {
           float* values = output + n * stride;
@@ -393,7 +435,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
       case LayerMode::kInt8Uint8Output: {
         dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride);
+                          stride, lines_of(model, l, scratch));
         const int32_t* requant = layer.requant;
         uint8_t* activations = reinterpret_cast<uint8_t*>(output);
         for (uint32_t n = 0; n < images_in(count); ++n) {
@@ -579,6 +621,18 @@ SOFTEDGE_TILE_STEP Status infer_one_at_a_time(const Model& model, const uint8_t*
 // a block of weight rows stay in L1 together while the block passes over them.
 constexpr uint32_t kMaxTileImages = 16;
 
+// Bytes of the dense lines part a call of image_count images has, if the set runs them.
+size_t dense_lines_part(const Model& model, size_t image_count, const KernelSet* kernels) {
+#if SOFTEDGE_DENSE_LINES
+  if (image_count >= detail::kDenseLinesMinImages &&
+      (kernels == nullptr || detail::set_runs_dense_lines(*kernels))) {
+    return detail::dense_lines_bytes(model);
+  }
+#endif
+  (void)model, (void)image_count, (void)kernels;
+  return 0;
+}
+
 // The largest tile, up to kMaxTileImages and image_count, whose scratch fits `size` bytes.
 // Out of line, like conv_bytes: a leaf kept out of infer_batch_u8's frame (the stack bound).
 __attribute__((noinline)) uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
@@ -590,6 +644,17 @@ __attribute__((noinline)) uint32_t tile_images(const Model& model, size_t image_
     --images;
   }
   return images;
+}
+
+// The dense lines part of a call in tiles of `tile` images: its bytes if the call has enough
+// images, the set runs the lines and the scratch holds them too, else 0 (none). Out of line,
+// like tile_images.
+__attribute__((noinline)) size_t lines_in_scratch(const Model& model, size_t image_count,
+                                                  size_t size, uint32_t tile) {
+  const size_t lines = dense_lines_part(model, image_count, &active_kernels());
+  const detail::ScratchLayout with_lines =
+      detail::scratch_layout(model, tile, detail::conv_part_bytes(model), lines);
+  return detail::scratch_bytes_for(with_lines) <= size ? lines : 0;
 }
 
 // When only top classes are asked for: softmax's top class (the first of equal maxima) and
@@ -624,15 +689,20 @@ SOFTEDGE_TILE_STEP Status finish_tile(const Model& model, const KernelSet& kerne
   return Status::kOk;
 }
 
-// infer_batch_u8 in tiles of `tile` (>= 2) images; the scratch fits them (tile_images).
+// infer_batch_u8 in tiles of `tile` (>= 2) images; the scratch fits them (tile_images), and
+// the dense lines first if it holds them too.
 SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
                                       size_t image_count, float* probabilities,
                                       uint32_t* top_classes, void* scratch, size_t scratch_size,
                                       uint32_t tile) {
+  const size_t lines = lines_in_scratch(model, image_count, scratch_size, tile);
   Scratch view;
-  if (!detail::make_scratch(scratch, scratch_size, model, &view, tile)) {
+  if (!detail::make_scratch(scratch, scratch_size, model, &view, tile, lines)) {
     return Status::kScratchTooSmall;  // a null buffer (tile_images() checked the size)
   }
+#if SOFTEDGE_DENSE_LINES
+  if (lines > 0) detail::write_dense_lines(model, view.dense_lines());
+#endif
   const KernelSet& kernels = active_kernels();
   for (size_t start = 0; start < image_count; start += tile) {
     const uint32_t count =
@@ -660,7 +730,12 @@ size_t scratch_bytes(const Model& model) {
 size_t batch_scratch_bytes(const Model& model, size_t images) {
 #if SOFTEDGE_BATCH_TILES
   const uint32_t tile = images < kMaxTileImages ? static_cast<uint32_t>(images) : kMaxTileImages;
-  if (tile > 1) return detail::scratch_bytes_for(detail::scratch_layout(model, tile));
+  if (tile > 1) {
+    // The dense lines of every set that could run them: the same size on every CPU.
+    const size_t lines = dense_lines_part(model, images, nullptr);
+    return detail::scratch_bytes_for(
+        detail::scratch_layout(model, tile, detail::conv_part_bytes(model), lines));
+  }
 #endif
   (void)images;
   return scratch_bytes(model);

@@ -27,7 +27,7 @@ namespace {
 template <uint32_t V, uint32_t P>
 __attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const uint8_t* x,
                                                   const int8_t* wt, const int32_t* bias,
-                                                  uint32_t channels, uint32_t stride,
+                                                  uint32_t channels, size_t stride,
                                                   int32_t* acc) {
   const int8x16_t ones = vdupq_n_s8(1);
   int32x4_t sums[P][V], weight_sums[V];
@@ -76,7 +76,7 @@ __attribute__((noinline)) void conv_block_dotprod(const ConvPixelsU8& p, const u
 // Every pixel of the call for one block of V vectors of 4 channels (conv_pixel_blocks.h).
 template <uint32_t V, uint32_t P>
 inline void conv_channels_dotprod(const ConvPixelsU8& p, const int8_t* wt, const int32_t* bias,
-                                  uint32_t channels, uint32_t stride, int32_t* acc) {
+                                  uint32_t channels, size_t stride, int32_t* acc) {
   for_pixel_blocks<P>(p.count, 0, [&](auto pixels, uint32_t n) {
     conv_block_dotprod<V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias,
                                                    channels, stride, acc + n * stride);
@@ -89,10 +89,12 @@ void conv_u8s8_dotprod(const ConvPixelsU8& p, const int32_t* bias, uint32_t chan
   // V weights, V weight sums, the ones and a broadcast within 32 registers.
   uint32_t o = 0;
   for (; o + 8 < channels; o += 16) {
-    conv_channels_dotprod<4, 5>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_dotprod<4, 5>(p, p.wt + 4 * o, bias + o, channels - o, p.out_stride,
+                                 acc + o);
   }
   for (; o < channels; o += 4) {
-    conv_channels_dotprod<1, 8>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_dotprod<1, 8>(p, p.wt + 4 * o, bias + o, channels - o, p.out_stride,
+                                 acc + o);
   }
 }
 

@@ -48,7 +48,7 @@ inline void conv_tap_neon_i8(int32x4_t (&sums)[P][4], int8x16_t weights,
 template <uint32_t P>
 __attribute__((noinline)) void conv_block_neon_i8(const ConvPixelsU8& p, const uint8_t* x,
                                                   const int8_t* wt, const int32_t* bias,
-                                                  uint32_t channels, uint32_t stride,
+                                                  uint32_t channels, size_t stride,
                                                   int32_t* acc) {
   int32x4_t sums[P][4];
 #pragma GCC unroll 4
@@ -92,8 +92,8 @@ void conv_u8s8_neon(const ConvPixelsU8& p, const int32_t* bias, uint32_t channel
     const int8_t* wt = p.wt + 4 * o;
     for_pixel_blocks<kConvNeonPixels>(p.count, 0, [&](auto pixels, uint32_t n) {
       conv_block_neon_i8<decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias + o,
-                                                  channels - o, channels,
-                                                  acc + o + n * channels);
+                                                  channels - o, p.out_stride,
+                                                  acc + o + n * p.out_stride);
     });
   }
 }

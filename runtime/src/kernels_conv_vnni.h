@@ -21,7 +21,7 @@ namespace {
 
 template <uint32_t V, uint32_t P>
 inline void conv_block_vnni(const ConvPixelsU8& p, const uint8_t* x, const int8_t* wt,
-                            const int32_t* bias, uint32_t channels, uint32_t stride,
+                            const int32_t* bias, uint32_t channels, size_t stride,
                             int32_t* acc) {
   __m512i sums[P][V];
 #pragma GCC unroll 2
@@ -64,7 +64,7 @@ inline void conv_block_vnni(const ConvPixelsU8& p, const uint8_t* x, const int8_
 // 8 pixels, 16 accumulators, 2 weights and a broadcast of the 32 registers.
 template <uint32_t V>
 inline void conv_channels_vnni(const ConvPixelsU8& p, const int8_t* wt, const int32_t* bias,
-                               uint32_t channels, uint32_t stride, int32_t* acc) {
+                               uint32_t channels, size_t stride, int32_t* acc) {
   for_pixel_blocks<8>(p.count, 0, [&](auto pixels, uint32_t n) {
     conv_block_vnni<V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias, channels,
                                                 stride, acc + n * stride);
@@ -76,10 +76,10 @@ void conv_u8s8_vnni(const ConvPixelsU8& p, const int32_t* bias, uint32_t channel
   // Blocks of 32 channels, then one of 16 (each vector's 16 channels x 4 bytes = 64 bytes).
   uint32_t o = 0;
   for (; o + 16 < channels; o += 32) {
-    conv_channels_vnni<2>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_vnni<2>(p, p.wt + 4 * o, bias + o, channels - o, p.out_stride, acc + o);
   }
   if (o < channels) {
-    conv_channels_vnni<1>(p, p.wt + 4 * o, bias + o, channels - o, channels, acc + o);
+    conv_channels_vnni<1>(p, p.wt + 4 * o, bias + o, channels - o, p.out_stride, acc + o);
   }
 }
 

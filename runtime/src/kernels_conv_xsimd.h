@@ -44,7 +44,7 @@ constexpr uint32_t conv_pixels_per_block(uint32_t vectors) {
 template <class Arch, uint32_t V, uint32_t P>
 __attribute__((noinline)) void conv_block(const ConvPixels& p, const float* x, const float* wt,
                                           const float* bias, uint32_t channels,
-                                          uint32_t y_stride, float* y) {
+                                          size_t y_stride, float* y) {
   using batch = xsimd::batch<float, Arch>;
   constexpr uint32_t kLanes = batch::size;
   batch acc[P][V];
@@ -87,7 +87,7 @@ __attribute__((noinline)) void conv_block(const ConvPixels& p, const float* x, c
 // Every pixel of the call for one block of V channel vectors (conv_pixel_blocks.h).
 template <class Arch, uint32_t V>
 inline void conv_channel_block(const ConvPixels& p, const float* wt, const float* bias,
-                               uint32_t channels, uint32_t y_stride, float* y) {
+                               uint32_t channels, size_t y_stride, float* y) {
   for_pixel_blocks<conv_pixels_per_block(V)>(p.count, 0, [&](auto pixels, uint32_t n) {
     conv_block<Arch, V, decltype(pixels)::value>(p, p.x + n * p.pixel_stride, wt, bias, channels,
                                                  y_stride, y + n * y_stride);
@@ -103,13 +103,13 @@ void conv_f32_xsimd(const ConvPixels& p, const float* bias, uint32_t channels, f
     // 4 vectors at a time (2 on SSE2 and armv7: 16 registers), then 2, then 1; the pitch
     // (a multiple of 16 floats) holds every vector a block loads.
     if (vectors >= 4 && kConvRegisters == 32) {
-      conv_channel_block<Arch, 4>(p, p.wt + o, bias + o, channels - o, channels, y + o);
+      conv_channel_block<Arch, 4>(p, p.wt + o, bias + o, channels - o, p.out_stride, y + o);
       o += 4 * kLanes;
     } else if (vectors >= 2) {
-      conv_channel_block<Arch, 2>(p, p.wt + o, bias + o, channels - o, channels, y + o);
+      conv_channel_block<Arch, 2>(p, p.wt + o, bias + o, channels - o, p.out_stride, y + o);
       o += 2 * kLanes;
     } else {
-      conv_channel_block<Arch, 1>(p, p.wt + o, bias + o, channels - o, channels, y + o);
+      conv_channel_block<Arch, 1>(p, p.wt + o, bias + o, channels - o, p.out_stride, y + o);
       o += kLanes;
     }
   }

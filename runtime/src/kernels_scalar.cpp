@@ -55,7 +55,7 @@ void pixels_to_f32_scalar(const uint8_t* pixels, uint32_t n, float scale, float 
 // Each pixel's outputs start as the bias and take the window's inputs in order (runs, then
 // along a run), every channel at once: the order every set's conv_f32 keeps per channel.
 void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, float* y) {
-  for (uint32_t n = 0; n < p.count; ++n, y += channels) {
+  for (uint32_t n = 0; n < p.count; ++n, y += p.out_stride) {
     for (uint32_t o = 0; o < channels; ++o) y[o] = bias[o];
     for (uint32_t r = 0; r < p.runs; ++r) {
       const float* x = p.x + n * p.pixel_stride + r * p.x_run_stride;
@@ -72,7 +72,7 @@ void conv_f32_scalar(const ConvPixels& p, const float* bias, uint32_t channels, 
 // The same order as conv_f32_scalar, in groups of 4 inputs (exact: the order cannot matter).
 void conv_u8s8_i32_scalar(const ConvPixelsU8& p, const int32_t* bias, uint32_t channels,
                           int32_t* acc) {
-  for (uint32_t n = 0; n < p.count; ++n, acc += channels) {
+  for (uint32_t n = 0; n < p.count; ++n, acc += p.out_stride) {
     for (uint32_t o = 0; o < channels; ++o) acc[o] = bias[o];
     for (uint32_t r = 0; r < p.runs; ++r) {
       const uint8_t* x = p.x + n * p.pixel_stride + r * p.x_run_stride;

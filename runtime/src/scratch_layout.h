@@ -19,6 +19,7 @@
 // accumulators `stride` elements apart (max_width rounded up to 64 bytes of 4-byte elements;
 // uint8 activations use the first `stride` bytes of each). Convolution and pooling layers
 // run one image at a time, so the convolution part is there once. One image is the layout above.
+// A call of many images may end with one more part: [dense lines: dense_lines.h].
 #ifndef SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 #define SOFTEDGE_RUNTIME_SCRATCH_LAYOUT_H
 
@@ -26,6 +27,7 @@
 #include <stdint.h>
 
 #include "conv2d.h"
+#include "dense_lines.h"
 #include "layer_modes.h"
 #include "softedge/model.h"
 
@@ -54,6 +56,9 @@ struct ScratchLayout {
   size_t activations[2];
   size_t accumulators;
   size_t remapped_pixels;  // the convolution part, if any, ends here (no field: smaller frames)
+#if SOFTEDGE_DENSE_LINES
+  size_t dense_lines;  // up to end: empty unless the call writes them
+#endif
   size_t end;
 };
 
@@ -87,11 +92,12 @@ inline size_t conv_part_bytes(const Model& model) {
 #endif
 }
 
-// The layout for `images` images; `conv` = conv_part_bytes(model). Always inline: the
-// size-first builds' one out-of-line copy stays the two-argument form below (8 KB budget).
+// The layout for `images` images; `conv` = conv_part_bytes(model), `lines` the bytes of the
+// dense lines part (0, or dense_lines_bytes(model)). Always inline: the size-first builds'
+// one out-of-line copy stays the two-argument form below (8 KB budget).
 __attribute__((always_inline)) inline ScratchLayout scratch_layout(const Model& model,
-                                                                   uint32_t images,
-                                                                   size_t conv) {
+                                                                   uint32_t images, size_t conv,
+                                                                   size_t lines = 0) {
   ScratchLayout layout;
   layout.images = images;
   layout.stride = scratch_part_bytes(static_cast<size_t>(model.max_width) * 4) / 4;
@@ -104,6 +110,12 @@ __attribute__((always_inline)) inline ScratchLayout scratch_layout(const Model& 
   layout.remapped_pixels = layout.accumulators + width_bytes + conv;
   layout.end =
       layout.remapped_pixels + (model.input_lut != nullptr ? scratch_part_bytes(inputs) : 0);
+#if SOFTEDGE_DENSE_LINES
+  layout.dense_lines = layout.end;
+  layout.end += lines;
+#else
+  (void)lines;
+#endif
   return layout;
 }
 
@@ -123,6 +135,12 @@ struct Scratch {
   }
   int32_t* accumulators() const { return reinterpret_cast<int32_t*>(base + layout.accumulators); }
   uint8_t* remapped_pixels() const { return base + layout.remapped_pixels; }
+#if SOFTEDGE_DENSE_LINES
+  // The dense lines part, or null if the call has none.
+  uint8_t* dense_lines() const {
+    return layout.end > layout.dense_lines ? base + layout.dense_lines : nullptr;
+  }
+#endif
 #if SOFTEDGE_LAYER_KIND_CONV2D
   // Right after the accumulators, which are as long as either activation part.
   uint8_t* conv() const {
@@ -137,8 +155,14 @@ inline size_t scratch_bytes_for(const ScratchLayout& layout) {
 
 // False when the buffer is null or smaller than the layout needs (*scratch is then unusable).
 inline bool make_scratch(void* buffer, size_t size, const Model& model, Scratch* scratch,
-                         uint32_t images = 1) {
-  scratch->layout = scratch_layout(model, images);  // in place: no copy of the layout
+                         uint32_t images = 1, size_t lines = 0) {
+  // In place: no copy of the layout.
+#if SOFTEDGE_DENSE_LINES
+  scratch->layout = scratch_layout(model, images, conv_part_bytes(model), lines);
+#else
+  (void)lines;
+  scratch->layout = scratch_layout(model, images);
+#endif
   if (buffer == nullptr || size < scratch_bytes_for(scratch->layout)) return false;
   const uintptr_t address = reinterpret_cast<uintptr_t>(buffer);
   const size_t skip = (kScratchAlignment - address % kScratchAlignment) % kScratchAlignment;

@@ -86,7 +86,8 @@ TEST_CASE("scratch_bytes keeps the documented figures (docs/RUNTIME.md)" *
   CHECK(softedge::scratch_bytes(with_table.model) == 4223);
   fixtures::LoadedModel mlp(mlp_with_table());
   CHECK(softedge::scratch_bytes(mlp.model) == 7103);
-  // Tiles of 16 images (the most infer_batch_u8 uses: more images ask for no more).
+  // Tiles of 16 images (the most infer_batch_u8 uses: more images ask for no more, a float
+  // model having no dense lines: test_dense_lines.cpp).
   CHECK(softedge::batch_scratch_bytes(plain.model, 16) == 53311);
   CHECK(softedge::batch_scratch_bytes(plain.model, 10000) == 53311);
   CHECK(softedge::batch_scratch_bytes(mlp.model, 16) == 111935);

@@ -46,7 +46,9 @@ uint32_t cpu_features();
 // r's input j meets the line at wt + r * wt_run_stride + j * pitch. int8 lines come in groups
 // of 4 taps, channel o's 4 bytes together (the dot-product instructions' layout): input j meets
 // byte wt[r * wt_run_stride + (j / 4) * 4 * pitch + 4 * o + j % 4]. runs or run_length may be
-// 0 (the window lies in the padding).
+// 0 (the window lies in the padding). Pixel n's outputs start out_stride elements after pixel
+// n - 1's: the channels, in a convolution's NHWC rows; more, for a dense layer run over a batch
+// of images as a 1x1 convolution (inference's dense lines).
 template <typename Input, typename Weight>
 struct ConvWindows {
   const Input* x;
@@ -54,10 +56,11 @@ struct ConvWindows {
   uint32_t count;
   uint32_t runs;
   uint32_t run_length;
+  uint32_t pitch;  // here, not after wt_run_stride: no padding (64 bytes, on the stack bound)
   size_t x_run_stride;
   const Weight* wt;  // 64-byte aligned
   size_t wt_run_stride;
-  uint32_t pitch;
+  size_t out_stride;  // >= the channels
 };
 using ConvPixels = ConvWindows<float, float>;
 using ConvPixelsU8 = ConvWindows<uint8_t, int8_t>;

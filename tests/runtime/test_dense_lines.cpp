@@ -1,0 +1,222 @@
+// Dense layers of a large batch on lines (runtime/src/dense_lines.h): every direct int8
+// kernel, given a dense layer's transposed lines and an output stride, gives the dense
+// kernel's bits per image; infer_batch_u8 (x86 builds) writes the lines of the layers that use
+// them where the set runs them, and gives the bits of one image at a time, with them and with a
+// scratch too small for them.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../../runtime/src/scratch_layout.h"  // internal to the runtime: tested here directly
+#include "kernel_fixtures.h"
+#include "layer_mode_skip.h"
+#include "model_fixtures.h"
+#include "softedge/inference.h"
+#include "softedge/kernels.h"
+
+#if SOFTEDGE_INT8_CONV
+namespace host = softedge::host;
+namespace fmt = softedge::format;
+using softedge::Status;
+
+namespace {
+
+const softedge::KernelSet& scalar() { return softedge::kernel_at(0); }
+
+// `bytes` bytes from the first 64-byte boundary of a buffer it owns.
+class AlignedBytes {
+ public:
+  explicit AlignedBytes(size_t bytes) : storage_(bytes + 63, 0) {}
+  uint8_t* data() {
+    const uintptr_t address = reinterpret_cast<uintptr_t>(storage_.data());
+    return storage_.data() + (64 - address % 64) % 64;
+  }
+
+ private:
+  std::vector<uint8_t> storage_;
+};
+
+// An int8 dense layer with reproducible weights and biases: uint8 outputs (ReLU, requantized
+// by 2^-shift and a multiplier in [0.5, 1)) or, with shift < 0, float outputs.
+host::DenseLayerSpec int8_layer(uint32_t in, uint32_t out, uint32_t seed, int32_t shift) {
+  host::DenseLayerSpec layer;
+  layer.in_features = in;
+  layer.out_features = out;
+  layer.weight_type = fmt::DType::kInt8;
+  fixtures::Values values(seed);
+  for (uint32_t i = 0; i < in * out; ++i) {
+    layer.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
+  }
+  for (uint32_t o = 0; o < out; ++o) {
+    layer.bias_i32.push_back(static_cast<int32_t>(values.next() * 20000.0f));
+    if (shift < 0) {
+      layer.scales.push_back(1e-5f * (1.0f + 0.1f * static_cast<float>(o)));
+      continue;
+    }
+    layer.activation = fmt::Activation::kRelu;
+    layer.output_scale = 0.05f;
+    layer.requant.push_back((1 << 30) + static_cast<int32_t>((values.next() + 1.0f) * 5e8f));
+    layer.requant.push_back(shift);
+  }
+  return layer;
+}
+
+}  // namespace
+
+TEST_CASE("every direct int8 kernel runs a dense layer on its lines: the dense kernel's bits") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    if (kernels.conv_u8s8_i32 == nullptr) {
+      MESSAGE("kernel set " << std::string(kernels.name) << ": no direct int8 kernel");
+      return;
+    }
+    INFO("kernel " << std::string(kernels.name));
+    uint32_t seed = 1;
+    for (uint32_t in : {4u, 64u, 132u, 784u}) {
+      for (uint32_t out : {1u, 15u, 16u, 17u, 32u, 33u, 48u, 50u}) {
+        for (uint32_t count : {1u, 3u, 8u, 9u, 16u}) {
+          INFO("in " << in << " out " << out << " count " << count);
+          const host::DenseLayerSpec spec = int8_layer(in, out, seed++, 10);
+          softedge::Layer layer{};
+          layer.kind = fmt::LayerKind::kDense;
+          layer.mode = fmt::LayerMode::kInt8Uint8Output;
+          layer.in_features = layer.row_length = in;
+          layer.out_features = layer.rows = out;
+          layer.weights_i8 = spec.weights_i8.data();
+          layer.bias_i32 = spec.bias_i32.data();
+          AlignedBytes lines(softedge::detail::conv_u8s8_lines_bytes(layer));
+          int8_t* lines_i8 = reinterpret_cast<int8_t*>(lines.data());
+          softedge::detail::transpose_conv_weights_i8(layer, lines_i8);
+          const std::vector<uint8_t> x = fixtures::pixels(size_t{in + 5} * count, seed++);
+          softedge::ConvPixelsU8 p{};
+          p.x = x.data();
+          p.pixel_stride = in + 5;
+          p.count = count;
+          p.runs = 1;
+          p.run_length = in;
+          p.wt = lines_i8;
+          p.pitch = softedge::conv_weight_pitch(out);
+          p.out_stride = out + 3;  // a gap after each image's outputs: untouched
+          const int32_t* bias =
+              reinterpret_cast<const int32_t*>(lines.data() + size_t{in} * p.pitch);
+          std::vector<int32_t> got(p.out_stride * count, 0x5A5A5A5A);
+          kernels.conv_u8s8_i32(p, bias, out, got.data());
+          for (uint32_t n = 0; n < count; ++n) {
+            std::vector<int32_t> expected(out);
+            scalar().dense_u8s8_i32(x.data() + n * p.pixel_stride, layer.weights_i8,
+                                    layer.bias_i32, in, out, expected.data());
+            for (uint32_t o = 0; o < out; ++o) CHECK(got[n * p.out_stride + o] == expected[o]);
+            for (uint32_t o = out; o < p.out_stride; ++o) {
+              CHECK(got[n * p.out_stride + o] == 0x5A5A5A5A);
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+#if SOFTEDGE_DENSE_LINES
+namespace {
+
+// 784 -> 48 -> 30 (both on lines) -> 18 (30 inputs: not whole groups of 4) -> 10 (fewer than
+// 16 outputs), int8 throughout, the last with float outputs.
+host::ModelSpec lines_spec() {
+  host::ModelSpec spec = fixtures::mnist_linear_spec();
+  spec.layers = {int8_layer(784, 48, 41, 12), int8_layer(48, 30, 42, 10),
+                 int8_layer(30, 18, 43, 9), int8_layer(18, 10, 44, -1)};
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("the dense lines part holds the lines of the layers that use them, in order" *
+          fixtures::needs_every_layer_mode()) {
+  fixtures::LoadedModel f(lines_spec());
+  REQUIRE(f.status == Status::kOk);
+  const softedge::Model& m = f.model;
+  const bool uses[] = {true, true, false, false};
+  size_t bytes = 0;
+  for (uint32_t l = 0; l < 4; ++l) {
+    INFO("layer " << l);
+    CHECK(softedge::detail::uses_dense_lines(m.layers[l]) == uses[l]);
+    // The lines (in taps of `pitch` bytes, then the bias) at the layer's offset.
+    const size_t lines = (size_t{m.layers[l].in_features} + 4) *
+                         softedge::conv_weight_pitch(m.layers[l].out_features);
+    const uint8_t* part = reinterpret_cast<const uint8_t*>(uintptr_t{4096});
+    const int8_t* at = softedge::detail::dense_lines_of(m, l, part);
+    if (!uses[l]) {
+      CHECK(at == nullptr);
+      continue;
+    }
+    CHECK(reinterpret_cast<const uint8_t*>(at) == part + bytes);
+    bytes += (lines + 63) / 64 * 64;
+  }
+  CHECK(softedge::detail::dense_lines_bytes(m) == bytes);
+  CHECK(softedge::detail::dense_lines_of(m, 0, nullptr) == nullptr);  // a call without lines
+  // Only a call with enough images asks for them, and then once, not per image of a tile.
+  const size_t many = softedge::detail::kDenseLinesMinImages;
+  const size_t fewer = softedge::batch_scratch_bytes(m, many - 1);
+  CHECK(fewer == softedge::batch_scratch_bytes(m, 16));
+  CHECK(softedge::batch_scratch_bytes(m, many) == fewer + bytes);
+  CHECK(softedge::batch_scratch_bytes(m, 100000) == fewer + bytes);
+}
+
+TEST_CASE("infer_batch_u8 on dense lines equals one image at a time, on every set" *
+          fixtures::needs_every_layer_mode()) {
+  host::ModelSpec with_table = lines_spec();
+  with_table.input_lut.resize(256);
+  for (int p = 0; p < 256; ++p) with_table.input_lut[p] = static_cast<uint8_t>(255 - p);
+  const size_t images = softedge::detail::kDenseLinesMinImages + 21;  // and a partial tile
+  const std::vector<uint8_t> pixels = fixtures::pixels(784 * images, 17);
+  for (const host::ModelSpec& spec : {lines_spec(), with_table}) {
+    INFO("table " << !spec.input_lut.empty());
+    fixtures::LoadedModel f(spec);
+    REQUIRE(f.status == Status::kOk);
+    const softedge::Model& m = f.model;
+    const size_t with_lines = softedge::batch_scratch_bytes(m, images);
+    const size_t without = softedge::batch_scratch_bytes(m, 16);
+    REQUIRE(with_lines > without);
+    const softedge::detail::ScratchLayout layout = softedge::detail::scratch_layout(
+        m, 16, softedge::detail::conv_part_bytes(m), softedge::detail::dense_lines_bytes(m));
+    AlignedBytes expected_lines(softedge::detail::conv_u8s8_lines_bytes(m.layers[0]));
+    softedge::detail::transpose_conv_weights_i8(m.layers[0],
+                                                reinterpret_cast<int8_t*>(expected_lines.data()));
+    fixtures::with_each_runnable_active([&](const softedge::KernelSet& kernels) {
+      std::vector<float> expected(images * 10);
+      std::vector<uint32_t> expected_classes(images);
+      std::vector<uint8_t> one(softedge::scratch_bytes(m));
+      REQUIRE(softedge::infer_batch_u8(m, pixels.data(), images, expected.data(),
+                                       expected_classes.data(), one.data(),
+                                       one.size()) == Status::kOk);
+      for (size_t size : {with_lines, without}) {
+        INFO("scratch " << size << " bytes");
+        AlignedBytes scratch(size + 64);
+        uint8_t* base = scratch.data();
+        std::fill(base, base + size + 64, uint8_t{0xCD});
+        std::vector<float> got(images * 10, -1.0f);
+        std::vector<uint32_t> classes(images, 99);
+        REQUIRE(softedge::infer_batch_u8(m, pixels.data(), images, got.data(), classes.data(),
+                                         base, size) == Status::kOk);
+        CHECK(got == expected);  // int8 logits: the same bits
+        CHECK(classes == expected_classes);
+        for (size_t i = size; i < size + 64; ++i) CHECK(base[i] == 0xCD);
+        // The lines were written where the layout puts them if this set runs them; else the
+        // part was left as it was.
+        if (size == with_lines) {
+          const uint8_t* lines = base + layout.dense_lines;
+          const size_t bytes = softedge::detail::conv_u8s8_lines_bytes(m.layers[0]);
+          if (softedge::detail::set_runs_dense_lines(kernels)) {
+            CHECK(std::equal(lines, lines + bytes, expected_lines.data()));
+          } else {
+            CHECK(std::all_of(lines, lines + bytes, [](uint8_t b) { return b == 0xCD; }));
+          }
+        }
+      }
+    });
+  }
+}
+#endif
+#endif
