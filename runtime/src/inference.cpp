@@ -83,12 +83,56 @@ inline uint32_t images_in(uint32_t count) { return count; }
 inline uint32_t images_in(uint32_t) { return 1; }
 #endif
 
-// A layer's dense kernel over `count` images: the set's batch kernel for a tile (if it has
-// one), else its single-image kernel per image.
+// Layer l's dense lines in this call's scratch (dense_lines.h), or null.
+inline const void* lines_of(const Model& model, const KernelSet& kernels, uint32_t l,
+                            const Scratch& scratch) {
+#if SOFTEDGE_DENSE_LINES
+  return detail::dense_lines_of(model, l, scratch.dense_lines(), kernels);
+#else
+  (void)model, (void)kernels, (void)l, (void)scratch;
+  return nullptr;
+#endif
+}
+
+// A layer's dense kernel over `count` images: on its dense lines if the call has them, else
+// the set's batch kernel for a tile (if it has one), else its single-image kernel per image.
 #if SOFTEDGE_LAYER_MODE_FLOAT32
+#if SOFTEDGE_DENSE_LINES
+// A float dense layer on its lines (transpose_conv_weights: the bias is the last line), as
+// dense_lines_images below.
+__attribute__((noinline)) void dense_f32_lines_images(const KernelSet& kernels,
+                                                      const float* lines, uint32_t in,
+                                                      uint32_t out, const float* x,
+                                                      size_t x_stride, uint32_t count, float* y,
+                                                      size_t y_stride) {
+  ConvPixels p;
+  p.x = x;
+  p.pixel_stride = x_stride;
+  p.count = count;
+  p.runs = 1;
+  p.run_length = in;
+  p.x_run_stride = 0;
+  p.wt = lines;
+  p.wt_run_stride = 0;
+  p.pitch = conv_weight_pitch(out);
+  p.out_stride = y_stride;
+  kernels.conv_f32(p, lines + size_t{in} * p.pitch, out, y);
+}
+#endif
+
+// `lines`: the layer's dense lines, or null.
 void dense_f32_images(const KernelSet& kernels, const DenseLayer& layer, uint32_t in,
                       uint32_t out, const float* x, size_t x_stride, uint32_t count, float* y,
-                      size_t y_stride) {
+                      size_t y_stride, const void* lines) {
+#if SOFTEDGE_DENSE_LINES
+  if (lines != nullptr) {
+    dense_f32_lines_images(kernels, static_cast<const float*>(lines), in, out, x, x_stride,
+                           count, y, y_stride);
+    return;
+  }
+#else
+  (void)lines;
+#endif
 #if SOFTEDGE_BATCH_TILES
   if (count > 1 && kernels.dense_f32_batch != nullptr) {
     kernels.dense_f32_batch(x, x_stride, count, layer.weights, layer.bias, in, out, y, y_stride);
@@ -121,19 +165,9 @@ void dense_u8_f32_images(const KernelSet& kernels, const DenseLayer& layer,
 #endif
 
 #if SOFTEDGE_LAYER_MODE_INT8
-// Layer l's dense lines in this call's scratch (dense_lines.h), or null.
-inline const int8_t* lines_of(const Model& model, uint32_t l, const Scratch& scratch) {
 #if SOFTEDGE_DENSE_LINES
-  return detail::dense_lines_of(model, l, scratch.dense_lines());
-#else
-  (void)model, (void)l, (void)scratch;
-  return nullptr;
-#endif
-}
-
-#if SOFTEDGE_DENSE_LINES
-// A dense layer on its lines: a 1x1 convolution whose pixels are the images. Out of line: the
-// windows stay out of dense_u8s8_images' frame (the stack bound).
+// An int8 dense layer on its lines: a 1x1 convolution whose pixels are the images. Out of line:
+// the windows stay out of dense_u8s8_images' frame (the stack bound).
 __attribute__((noinline)) void dense_lines_images(const KernelSet& kernels, const int8_t* lines,
                                                   uint32_t in, uint32_t out, const uint8_t* x,
                                                   size_t x_stride, uint32_t count, int32_t* acc,
@@ -157,10 +191,11 @@ __attribute__((noinline)) void dense_lines_images(const KernelSet& kernels, cons
 // `lines`: the layer's dense lines, or null.
 void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32_t in,
                        uint32_t out, const uint8_t* x, size_t x_stride, uint32_t count,
-                       int32_t* acc, size_t acc_stride, const int8_t* lines) {
+                       int32_t* acc, size_t acc_stride, const void* lines) {
 #if SOFTEDGE_DENSE_LINES
   if (lines != nullptr) {
-    dense_lines_images(kernels, lines, in, out, x, x_stride, count, acc, acc_stride);
+    dense_lines_images(kernels, static_cast<const int8_t*>(lines), in, out, x, x_stride, count,
+                       acc, acc_stride);
     return;
   }
 #else
@@ -412,7 +447,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #if SOFTEDGE_LAYER_MODE_FLOAT32
       case LayerMode::kFloat32:
         dense_f32_images(kernels, layer, in, out, static_cast<const float*>(x), x_stride, count, output,
-                         stride);
+                         stride, lines_of(model, kernels, l, scratch));
         for (uint32_t n = 0; n < images_in(count); ++n) {
           apply_activation(kernels, activation, out, output + n * stride);
         }
@@ -421,7 +456,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
       case LayerMode::kInt8FloatOutput: {
         dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride, lines_of(model, l, scratch));
+                          stride, lines_of(model, kernels, l, scratch));
         const float* scales = layer.scales;
         for (uint32_t n = 0; n < images_in(count); ++n) {
           float* values = output + n * stride;
@@ -435,7 +470,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
       case LayerMode::kInt8Uint8Output: {
         dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride, lines_of(model, l, scratch));
+                          stride, lines_of(model, kernels, l, scratch));
         const int32_t* requant = layer.requant;
         uint8_t* activations = reinterpret_cast<uint8_t*>(output);
         for (uint32_t n = 0; n < images_in(count); ++n) {
@@ -524,8 +559,10 @@ LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uin
   const DenseLayer& first = model.layers[0];
   if (first.mode == LayerMode::kFloat32) {
 #if SOFTEDGE_FUSED_PIXEL_LAYER
-    // Only a dense layer 0 can be fused: a convolution or pooling layer reads the features.
-    if (model.input_bias == 0.0f && first.kind == format::LayerKind::kDense) {
+    // Only a dense layer 0 can be fused: a convolution or pooling layer reads the features,
+    // as a dense one on lines does (the direct kernels take floats).
+    if (model.input_bias == 0.0f && first.kind == format::LayerKind::kDense &&
+        lines_of(model, kernels, 0, scratch) == nullptr) {
       float* output = scratch.activations(0);
       const size_t stride = scratch.layout.stride;
       dense_u8_f32_images(kernels, first, pixels, size, count, model.input_scale, output,
@@ -621,23 +658,38 @@ SOFTEDGE_TILE_STEP Status infer_one_at_a_time(const Model& model, const uint8_t*
 // a block of weight rows stay in L1 together while the block passes over them.
 constexpr uint32_t kMaxTileImages = 16;
 
-// Bytes of the dense lines part a call of image_count images has, if the set runs them.
+// Bytes of the dense lines part a call of image_count images has on `kernels` (null: the most
+// of any set).
 size_t dense_lines_part(const Model& model, size_t image_count, const KernelSet* kernels) {
 #if SOFTEDGE_DENSE_LINES
-  if (image_count >= detail::kDenseLinesMinImages &&
-      (kernels == nullptr || detail::set_runs_dense_lines(*kernels))) {
-    return detail::dense_lines_bytes(model);
+  if (image_count >= detail::kDenseLinesMinImages) {
+    return detail::dense_lines_bytes(model, kernels);
   }
 #endif
   (void)model, (void)image_count, (void)kernels;
   return 0;
 }
 
-// The largest tile, up to kMaxTileImages and image_count, whose scratch fits `size` bytes.
-// Out of line, like conv_bytes: a leaf kept out of infer_batch_u8's frame (the stack bound).
+// The largest tile of a call: kMaxTileImages, or 15 where float layers run on lines. The
+// direct float kernel takes 5 images at a time on every x86 set (conv_pixels_per_block), and
+// a 16th image would pass over all of a layer's lines alone (784 -> 256 on lines: 3.7 us per
+// image in tiles of 16, 2.8 in tiles of 15). At most image_count.
+uint32_t max_tile_images(const Model& model, size_t image_count, const KernelSet* kernels) {
+  uint32_t most = kMaxTileImages;
+#if SOFTEDGE_DENSE_LINES
+  if (image_count >= detail::kDenseLinesMinImages &&
+      detail::has_float_dense_lines(model, kernels)) {
+    most = 15;
+  }
+#endif
+  (void)model, (void)kernels;
+  return image_count < most ? static_cast<uint32_t>(image_count) : most;
+}
+
+// The largest tile, up to max_tile_images, whose scratch fits `size` bytes. Out of line, like
+// conv_bytes: a leaf kept out of infer_batch_u8's frame (the stack bound).
 __attribute__((noinline)) uint32_t tile_images(const Model& model, size_t image_count, size_t size) {
-  uint32_t images = image_count < kMaxTileImages ? static_cast<uint32_t>(image_count)
-                                                 : kMaxTileImages;
+  uint32_t images = max_tile_images(model, image_count, &active_kernels());
   const size_t conv = detail::conv_part_bytes(model);  // once, not per try
   while (images > 1 &&
          detail::scratch_bytes_for(detail::scratch_layout(model, images, conv)) > size) {
@@ -701,7 +753,7 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
     return Status::kScratchTooSmall;  // a null buffer (tile_images() checked the size)
   }
 #if SOFTEDGE_DENSE_LINES
-  if (lines > 0) detail::write_dense_lines(model, view.dense_lines());
+  if (lines > 0) detail::write_dense_lines(model, active_kernels(), view.dense_lines());
 #endif
   const KernelSet& kernels = active_kernels();
   for (size_t start = 0; start < image_count; start += tile) {
@@ -729,7 +781,7 @@ size_t scratch_bytes(const Model& model) {
 
 size_t batch_scratch_bytes(const Model& model, size_t images) {
 #if SOFTEDGE_BATCH_TILES
-  const uint32_t tile = images < kMaxTileImages ? static_cast<uint32_t>(images) : kMaxTileImages;
+  const uint32_t tile = max_tile_images(model, images, nullptr);
   if (tile > 1) {
     // The dense lines of every set that could run them: the same size on every CPU.
     const size_t lines = dense_lines_part(model, images, nullptr);
