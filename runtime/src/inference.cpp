@@ -233,11 +233,11 @@ __attribute__((noinline)) void scale_channels(const int32_t* sums, const float* 
 inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
                                 const int32_t* requant, uint32_t size, uint32_t channels,
                                 uint8_t* values) {
+  if (kernels.requantize_u8 != nullptr) {  // every pixel at once
+    kernels.requantize_u8(sums, channels, requant, channels, size / channels, values, channels);
+    return;
+  }
   for (uint32_t i = 0; i < size; i += channels) {
-    if (kernels.requantize_u8 != nullptr) {
-      kernels.requantize_u8(sums + i, requant, channels, values + i);
-      continue;
-    }
     for (uint32_t o = 0; o < channels; ++o) {
       values[i + o] = requantize(sums[i + o], requant + 2 * o);
     }
@@ -473,15 +473,15 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
                           stride, lines_of(model, kernels, l, scratch));
         const int32_t* requant = layer.requant;
         uint8_t* activations = reinterpret_cast<uint8_t*>(output);
+#if SOFTEDGE_BATCH_TILES
+        if (kernels.requantize_u8 != nullptr) {  // the whole tile at once
+          kernels.requantize_u8(acc, stride, requant, out, count, activations, stride);
+          break;
+        }
+#endif
         for (uint32_t n = 0; n < images_in(count); ++n) {
           const int32_t* sums = acc + n * stride;
           uint8_t* values = activations + n * stride;
-#if SOFTEDGE_BATCH_TILES
-          if (kernels.requantize_u8 != nullptr) {
-            kernels.requantize_u8(sums, requant, out, values);
-            continue;
-          }
-#endif
           for (uint32_t o = 0; o < out; ++o) values[o] = requantize(sums[o], requant + 2 * o);
         }
         break;

@@ -107,10 +107,12 @@ struct KernelSet {
   void (*dense_u8s8_i32_batch)(const uint8_t* x, size_t x_stride, uint32_t count,
                                const int8_t* weights, const int32_t* bias, uint32_t in,
                                uint32_t out, int32_t* acc, size_t acc_stride);
-  // out[o] = an int8 layer's uint8 output from its sums: (acc[o] * requant[2o]) /
-  // 2^(31 + requant[2o + 1]), rounded, clamped to [0, 255] (format.h), for o < n: the same
-  // bits on every set. Optional: null means inference's scalar loop.
-  void (*requantize_u8)(const int32_t* acc, const int32_t* requant, uint32_t n, uint8_t* out);
+  // An int8 layer's uint8 outputs from its sums, for `count` images: out[m * out_stride + o]
+  // = (acc[m * acc_stride + o] * requant[2o]) / 2^(31 + requant[2o + 1]), rounded, clamped to
+  // [0, 255] (format.h), for o < n and m < count: the same bits on every set. Optional: null
+  // means inference's scalar loop.
+  void (*requantize_u8)(const int32_t* acc, size_t acc_stride, const int32_t* requant,
+                        uint32_t n, uint32_t count, uint8_t* out, size_t out_stride);
   // A float convolution, direct: for n < p.count and o < channels,
   // y[n * channels + o] = bias[o] + the sum over r < p.runs, j < p.run_length of
   //   p.x[n * p.pixel_stride + r * p.x_run_stride + j] *
