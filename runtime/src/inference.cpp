@@ -234,13 +234,37 @@ inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
                                 const int32_t* requant, uint32_t size, uint32_t channels,
                                 uint8_t* values) {
   if (kernels.requantize_u8 != nullptr) {  // every pixel at once
-    kernels.requantize_u8(sums, channels, requant, channels, size / channels, values, channels);
+    kernels.requantize_u8(sums, requant, channels, size / channels, channels, values);
     return;
   }
   for (uint32_t i = 0; i < size; i += channels) {
     for (uint32_t o = 0; o < channels; ++o) {
       values[i + o] = requantize(sums[i + o], requant + 2 * o);
     }
+  }
+}
+#endif
+
+#if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
+// Dense layer l's uint8 outputs for `count` images from their sums in the accumulators, into
+// activations l, stride elements apart: the set's kernel for the whole tile, or format.h's
+// rule in a loop. Out of line where
+// there are tiles: its frame beside the dense kernels', not in run_layers' (the stack bound).
+SOFTEDGE_TILE_STEP void requantize_images(const KernelSet& kernels, const DenseLayer& layer,
+                                          uint32_t count, const Scratch& scratch, uint32_t l) {
+  const uint32_t out = layer.out_features;
+  const size_t stride = scratch.layout.stride;
+  const int32_t* acc = scratch.accumulators();
+  uint8_t* values = reinterpret_cast<uint8_t*>(scratch.activations(l));
+#if SOFTEDGE_BATCH_TILES
+  if (kernels.requantize_u8 != nullptr) {
+    kernels.requantize_u8(acc, layer.requant, out, count, stride, values);
+    return;
+  }
+#endif
+  (void)kernels;
+  for (uint32_t n = 0; n < images_in(count); ++n, acc += stride, values += stride) {
+    for (uint32_t o = 0; o < out; ++o) values[o] = requantize(acc[o], layer.requant + 2 * o);
   }
 }
 #endif
@@ -471,19 +495,7 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
       case LayerMode::kInt8Uint8Output: {
         dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
                           stride, lines_of(model, kernels, l, scratch));
-        const int32_t* requant = layer.requant;
-        uint8_t* activations = reinterpret_cast<uint8_t*>(output);
-#if SOFTEDGE_BATCH_TILES
-        if (kernels.requantize_u8 != nullptr) {  // the whole tile at once
-          kernels.requantize_u8(acc, stride, requant, out, count, activations, stride);
-          break;
-        }
-#endif
-        for (uint32_t n = 0; n < images_in(count); ++n) {
-          const int32_t* sums = acc + n * stride;
-          uint8_t* values = activations + n * stride;
-          for (uint32_t o = 0; o < out; ++o) values[o] = requantize(sums[o], requant + 2 * o);
-        }
+        requantize_images(kernels, layer, count, scratch, l);
         break;
       }
 #endif

@@ -54,14 +54,14 @@ inline void requantize16(const RequantBlock& b, __mmask16 mask, const int32_t* a
   _mm_mask_storeu_epi8(out, mask, _mm512_cvtepi32_epi8(both));
 }
 
-void requantize_u8_avx512(const int32_t* acc, size_t acc_stride, const int32_t* requant,
-                          uint32_t n, uint32_t count, uint8_t* out, size_t out_stride) {
+void requantize_u8_avx512(const int32_t* acc, const int32_t* requant, uint32_t n,
+                          uint32_t count, size_t stride, uint8_t* out) {
   for (uint32_t o = 0; o < n; o += 16) {
     const __mmask16 mask =
         n - o >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (n - o)) - 1u);
     const RequantBlock block = requant_block(mask, requant + 2 * o);
     for (uint32_t m = 0; m < count; ++m) {
-      requantize16(block, mask, acc + m * acc_stride + o, out + m * out_stride + o);
+      requantize16(block, mask, acc + m * stride + o, out + m * stride + o);
     }
   }
 }

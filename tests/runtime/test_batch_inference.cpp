@@ -103,7 +103,7 @@ TEST_CASE("every requantize_u8 kernel equals format.h's definition, bit for bit"
         requant.push_back(o < 5 ? (o % 2 ? 31 : -30) : static_cast<int32_t>(o % 62) - 30);
       }
       std::vector<uint8_t> got(n + 1, 0xA5);
-      kernels.requantize_u8(acc.data(), n, requant.data(), n, 1, got.data(), n);
+      kernels.requantize_u8(acc.data(), requant.data(), n, 1, n, got.data());
       for (uint32_t o = 0; o < n; ++o) {
         CHECK(got[o] == reference_requantize(acc[o], requant[2 * o], requant[2 * o + 1]));
       }
@@ -111,14 +111,13 @@ TEST_CASE("every requantize_u8 kernel equals format.h's definition, bit for bit"
       // Several images at once, `stride` apart: image m's sums are the ones above, rotated by
       // m (each meets other pairs); the gap after each image's outputs stays untouched.
       for (uint32_t count : {2u, 5u}) {
-        const size_t acc_stride = n + 3, out_stride = n + 5;
-        std::vector<int32_t> sums(acc_stride * count, 0);
+        const size_t stride = n + 3, out_stride = stride;
+        std::vector<int32_t> sums(stride * count, 0);
         for (uint32_t m = 0; m < count; ++m) {
-          for (uint32_t o = 0; o < n; ++o) sums[m * acc_stride + o] = acc[(o + m) % n];
+          for (uint32_t o = 0; o < n; ++o) sums[m * stride + o] = acc[(o + m) % n];
         }
         std::vector<uint8_t> outputs(out_stride * count, 0xA5);
-        kernels.requantize_u8(sums.data(), acc_stride, requant.data(), n, count, outputs.data(),
-                              out_stride);
+        kernels.requantize_u8(sums.data(), requant.data(), n, count, stride, outputs.data());
         for (uint32_t m = 0; m < count; ++m) {
           INFO("image " << m << " of " << count);
           for (uint32_t o = 0; o < n; ++o) {

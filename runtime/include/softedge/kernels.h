@@ -107,21 +107,22 @@ struct KernelSet {
   void (*dense_u8s8_i32_batch)(const uint8_t* x, size_t x_stride, uint32_t count,
                                const int8_t* weights, const int32_t* bias, uint32_t in,
                                uint32_t out, int32_t* acc, size_t acc_stride);
-  // An int8 layer's uint8 outputs from its sums, for `count` images: out[m * out_stride + o]
-  // = (acc[m * acc_stride + o] * requant[2o]) / 2^(31 + requant[2o + 1]), rounded, clamped to
-  // [0, 255] (format.h), for o < n and m < count: the same bits on every set. Optional: null
-  // means inference's scalar loop.
-  void (*requantize_u8)(const int32_t* acc, size_t acc_stride, const int32_t* requant,
-                        uint32_t n, uint32_t count, uint8_t* out, size_t out_stride);
+  // An int8 layer's uint8 outputs from its sums, for `count` images: out[m * stride + o] =
+  // (acc[m * stride + o] * requant[2o]) / 2^(31 + requant[2o + 1]), rounded, clamped to
+  // [0, 255] (format.h), for o < n and m < count: the same bits on every set. (One stride for
+  // both: six arguments, all in registers, keep the caller's frame small: the stack bound.)
+  // Optional: null means inference's scalar loop.
+  void (*requantize_u8)(const int32_t* acc, const int32_t* requant, uint32_t n, uint32_t count,
+                        size_t stride, uint8_t* out);
   // A float convolution, direct: for n < p.count and o < channels,
-  // y[n * channels + o] = bias[o] + the sum over r < p.runs, j < p.run_length of
+  // y[n * p.out_stride + o] = bias[o] + the sum over r < p.runs, j < p.run_length of
   //   p.x[n * p.pixel_stride + r * p.x_run_stride + j] *
   //   p.wt[r * p.wt_run_stride + j * p.pitch + o].
   // bias holds p.pitch floats (64-byte aligned, zeros after the channels). Each input is
   // broadcast against a line of weights: no horizontal sums, however short the window.
   void (*conv_f32)(const ConvPixels& p, const float* bias, uint32_t channels, float* y);
   // An int8 convolution, direct (optional: null means im2col and the dense int8 kernels): for
-  // n < p.count and o < channels, acc[n * channels + o] = bias[o] + the sum over r, j of
+  // n < p.count and o < channels, acc[n * p.out_stride + o] = bias[o] + the sum over r, j of
   // p.x[n * p.pixel_stride + r * p.x_run_stride + j] times its weight (ConvWindows), exactly.
   // p.run_length is a multiple of 4. bias holds p.pitch int32 (64-byte aligned, zeros after
   // the channels).
