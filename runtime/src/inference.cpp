@@ -215,6 +215,30 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
 }
 #endif
 
+#if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
+// Dense layer l's uint8 outputs for `count` images from their sums in the accumulators, into
+// activations l, stride elements apart: the set's kernel for the whole tile, or format.h's
+// rule in a loop. Out of line where there are tiles: its frame beside the dense kernels', not
+// in run_layers' (the stack bound).
+SOFTEDGE_TILE_STEP void requantize_images(const KernelSet& kernels, const DenseLayer& layer,
+                                          uint32_t count, const Scratch& scratch, uint32_t l) {
+  const uint32_t out = layer.out_features;
+  const size_t stride = scratch.layout.stride;
+  const int32_t* acc = scratch.accumulators();
+  uint8_t* values = reinterpret_cast<uint8_t*>(scratch.activations(l));
+#if SOFTEDGE_BATCH_TILES
+  if (kernels.requantize_u8 != nullptr) {
+    kernels.requantize_u8(acc, layer.requant, out, count, stride, values);
+    return;
+  }
+#endif
+  (void)kernels;
+  for (uint32_t n = 0; n < images_in(count); ++n, acc += stride, values += stride) {
+    for (uint32_t o = 0; o < out; ++o) values[o] = requantize(acc[o], layer.requant + 2 * o);
+  }
+}
+#endif
+
 #if SOFTEDGE_LAYER_KIND_CONV2D
 // What follows an int8 convolution's sums, per output channel (the fastest index of NHWC):
 // float outputs sums[i] * scales[i % channels], one multiply each as for a dense layer, or
@@ -241,30 +265,6 @@ inline void requantize_channels(const KernelSet& kernels, const int32_t* sums,
     for (uint32_t o = 0; o < channels; ++o) {
       values[i + o] = requantize(sums[i + o], requant + 2 * o);
     }
-  }
-}
-#endif
-
-#if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
-// Dense layer l's uint8 outputs for `count` images from their sums in the accumulators, into
-// activations l, stride elements apart: the set's kernel for the whole tile, or format.h's
-// rule in a loop. Out of line where
-// there are tiles: its frame beside the dense kernels', not in run_layers' (the stack bound).
-SOFTEDGE_TILE_STEP void requantize_images(const KernelSet& kernels, const DenseLayer& layer,
-                                          uint32_t count, const Scratch& scratch, uint32_t l) {
-  const uint32_t out = layer.out_features;
-  const size_t stride = scratch.layout.stride;
-  const int32_t* acc = scratch.accumulators();
-  uint8_t* values = reinterpret_cast<uint8_t*>(scratch.activations(l));
-#if SOFTEDGE_BATCH_TILES
-  if (kernels.requantize_u8 != nullptr) {
-    kernels.requantize_u8(acc, layer.requant, out, count, stride, values);
-    return;
-  }
-#endif
-  (void)kernels;
-  for (uint32_t n = 0; n < images_in(count); ++n, acc += stride, values += stride) {
-    for (uint32_t o = 0; o < out; ++o) values[o] = requantize(acc[o], layer.requant + 2 * o);
   }
 }
 #endif
