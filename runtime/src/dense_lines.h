@@ -37,6 +37,32 @@
 #define SOFTEDGE_DENSE_LINES 0
 #endif
 
+namespace softedge {
+namespace detail {
+
+// The windows of a dense layer on its lines over `count` images: one run of in_features taps
+// per image (x_stride apart), outputs out_stride apart.
+template <typename Input, typename Weight>
+__attribute__((always_inline)) inline ConvWindows<Input, Weight> dense_windows(
+    const Input* x, size_t x_stride, uint32_t count, const Weight* lines, uint32_t in,
+    uint32_t out, size_t out_stride) {
+  ConvWindows<Input, Weight> p;
+  p.x = x;
+  p.pixel_stride = x_stride;
+  p.count = count;
+  p.runs = 1;
+  p.run_length = in;
+  p.pitch = conv_weight_pitch(out);
+  p.x_run_stride = 0;
+  p.wt = lines;
+  p.wt_run_stride = 0;
+  p.out_stride = out_stride;
+  return p;
+}
+
+}  // namespace detail
+}  // namespace softedge
+
 #if SOFTEDGE_DENSE_LINES
 namespace softedge {
 namespace detail {

@@ -98,24 +98,15 @@ inline const void* lines_of(const Model& model, const KernelSet& kernels, uint32
 // the set's batch kernel for a tile (if it has one), else its single-image kernel per image.
 #if SOFTEDGE_LAYER_MODE_FLOAT32
 #if SOFTEDGE_DENSE_LINES
-// A float dense layer on its lines (transpose_conv_weights: the bias is the last line), as
-// dense_lines_images below.
+// A float dense layer on its lines (transpose_conv_weights: the bias is the last line): a 1x1
+// convolution whose pixels are the images. Out of line: the windows stay out of the caller's
+// frame (the stack bound).
 __attribute__((noinline)) void dense_f32_lines_images(const KernelSet& kernels,
                                                       const float* lines, uint32_t in,
                                                       uint32_t out, const float* x,
                                                       size_t x_stride, uint32_t count, float* y,
                                                       size_t y_stride) {
-  ConvPixels p;
-  p.x = x;
-  p.pixel_stride = x_stride;
-  p.count = count;
-  p.runs = 1;
-  p.run_length = in;
-  p.x_run_stride = 0;
-  p.wt = lines;
-  p.wt_run_stride = 0;
-  p.pitch = conv_weight_pitch(out);
-  p.out_stride = y_stride;
+  const ConvPixels p = detail::dense_windows(x, x_stride, count, lines, in, out, y_stride);
   kernels.conv_f32(p, lines + size_t{in} * p.pitch, out, y);
 }
 #endif
@@ -166,23 +157,14 @@ void dense_u8_f32_images(const KernelSet& kernels, const DenseLayer& layer,
 
 #if SOFTEDGE_LAYER_MODE_INT8
 #if SOFTEDGE_DENSE_LINES
-// An int8 dense layer on its lines: a 1x1 convolution whose pixels are the images. Out of line:
-// the windows stay out of dense_u8s8_images' frame (the stack bound).
-__attribute__((noinline)) void dense_lines_images(const KernelSet& kernels, const int8_t* lines,
-                                                  uint32_t in, uint32_t out, const uint8_t* x,
-                                                  size_t x_stride, uint32_t count, int32_t* acc,
-                                                  size_t acc_stride) {
-  ConvPixelsU8 p;
-  p.x = x;
-  p.pixel_stride = x_stride;
-  p.count = count;
-  p.runs = 1;
-  p.run_length = in;
-  p.x_run_stride = 0;
-  p.wt = lines;
-  p.wt_run_stride = 0;
-  p.pitch = conv_weight_pitch(out);
-  p.out_stride = acc_stride;
+// An int8 dense layer on its lines (transpose_conv_weights_i8: the bias after them), as
+// dense_f32_lines_images.
+__attribute__((noinline)) void dense_u8s8_lines_images(const KernelSet& kernels,
+                                                       const int8_t* lines, uint32_t in,
+                                                       uint32_t out, const uint8_t* x,
+                                                       size_t x_stride, uint32_t count,
+                                                       int32_t* acc, size_t acc_stride) {
+  const ConvPixelsU8 p = detail::dense_windows(x, x_stride, count, lines, in, out, acc_stride);
   kernels.conv_u8s8_i32(p, reinterpret_cast<const int32_t*>(lines + size_t{in} * p.pitch), out,
                         acc);
 }
@@ -194,8 +176,8 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
                        int32_t* acc, size_t acc_stride, const void* lines) {
 #if SOFTEDGE_DENSE_LINES
   if (lines != nullptr) {
-    dense_lines_images(kernels, static_cast<const int8_t*>(lines), in, out, x, x_stride, count,
-                       acc, acc_stride);
+    dense_u8s8_lines_images(kernels, static_cast<const int8_t*>(lines), in, out, x, x_stride,
+                            count, acc, acc_stride);
     return;
   }
 #else

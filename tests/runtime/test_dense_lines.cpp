@@ -27,6 +27,20 @@ namespace {
 
 const softedge::KernelSet& scalar() { return softedge::kernel_at(0); }
 
+// A dense layer's view of a spec's weights, as the loader would give it (float or int8).
+softedge::Layer dense_view(const host::DenseLayerSpec& spec, fmt::LayerMode mode) {
+  softedge::Layer layer{};
+  layer.kind = fmt::LayerKind::kDense;
+  layer.mode = mode;
+  layer.in_features = layer.row_length = spec.in_features;
+  layer.out_features = layer.rows = spec.out_features;
+  layer.weights = spec.weights.data();
+  layer.bias = spec.bias.data();
+  layer.weights_i8 = spec.weights_i8.data();
+  layer.bias_i32 = spec.bias_i32.data();
+  return layer;
+}
+
 // `bytes` bytes from the first 64-byte boundary of a buffer it owns.
 class AlignedBytes {
  public:
@@ -86,26 +100,14 @@ TEST_CASE("every direct int8 kernel runs a dense layer on its lines: the dense k
         for (uint32_t count : {1u, 3u, 8u, 9u, 16u}) {
           INFO("in " << in << " out " << out << " count " << count);
           const host::DenseLayerSpec spec = int8_layer(in, out, seed++, 10);
-          softedge::Layer layer{};
-          layer.kind = fmt::LayerKind::kDense;
-          layer.mode = fmt::LayerMode::kInt8Uint8Output;
-          layer.in_features = layer.row_length = in;
-          layer.out_features = layer.rows = out;
-          layer.weights_i8 = spec.weights_i8.data();
-          layer.bias_i32 = spec.bias_i32.data();
+          const softedge::Layer layer = dense_view(spec, fmt::LayerMode::kInt8Uint8Output);
           AlignedBytes lines(softedge::detail::conv_u8s8_lines_bytes(layer));
           int8_t* lines_i8 = reinterpret_cast<int8_t*>(lines.data());
           softedge::detail::transpose_conv_weights_i8(layer, lines_i8);
           const std::vector<uint8_t> x = fixtures::pixels(size_t{in + 5} * count, seed++);
-          softedge::ConvPixelsU8 p{};
-          p.x = x.data();
-          p.pixel_stride = in + 5;
-          p.count = count;
-          p.runs = 1;
-          p.run_length = in;
-          p.wt = lines_i8;
-          p.pitch = softedge::conv_weight_pitch(out);
-          p.out_stride = out + 3;  // a gap after each image's outputs: untouched
+          // A gap after each image's outputs: untouched.
+          const softedge::ConvPixelsU8 p = softedge::detail::dense_windows(
+              x.data(), in + 5, count, static_cast<const int8_t*>(lines_i8), in, out, out + 3);
           const int32_t* bias =
               reinterpret_cast<const int32_t*>(lines.data() + size_t{in} * p.pitch);
           std::vector<int32_t> got(p.out_stride * count, 0x5A5A5A5A);
@@ -138,28 +140,17 @@ TEST_CASE("every direct float kernel runs a dense layer on its lines, within rou
         for (uint32_t count : {1u, 4u, 5u, 6u, 15u}) {
           INFO("in " << in << " out " << out << " count " << count);
           const host::DenseLayerSpec spec = fixtures::dense_layer(in, out, seed++, 0.5f);
-          softedge::Layer layer{};
-          layer.kind = fmt::LayerKind::kDense;
-          layer.mode = fmt::LayerMode::kFloat32;
-          layer.in_features = layer.row_length = in;
-          layer.out_features = layer.rows = out;
-          layer.weights = spec.weights.data();
-          layer.bias = spec.bias.data();
+          const softedge::Layer layer = dense_view(spec, fmt::LayerMode::kFloat32);
           AlignedBytes lines(softedge::detail::conv_f32_lines_floats(layer) * sizeof(float));
           float* wt = reinterpret_cast<float*>(lines.data());
           softedge::detail::transpose_conv_weights(layer, wt);
           fixtures::Values values(seed++);
           std::vector<float> x(size_t{in + 3} * count);
           for (float& v : x) v = values.next();
-          softedge::ConvPixels p{};
-          p.x = x.data();
-          p.pixel_stride = in + 3;
-          p.count = count;
-          p.runs = 1;
-          p.run_length = in;
-          p.wt = wt;
-          p.pitch = softedge::conv_weight_pitch(out);
-          p.out_stride = out + 3;  // a gap after each image's outputs: untouched
+          // A gap after each image's outputs: untouched.
+          const softedge::ConvPixels p = softedge::detail::dense_windows(
+              static_cast<const float*>(x.data()), in + 3, count, static_cast<const float*>(wt),
+              in, out, out + 3);
           std::vector<float> got(p.out_stride * count, -7.0f);
           kernels.conv_f32(p, wt + size_t{in} * p.pitch, out, got.data());
           for (uint32_t n = 0; n < count; ++n) {

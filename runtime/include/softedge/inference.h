@@ -39,6 +39,8 @@ size_t scratch_bytes(const Model& model);
 // time on x86), for calls of up to `images` images; scratch_bytes(model) for one image.
 // Convolution and pooling layers run the tile's images one at a time (one patch part).
 // Tens of KB for a 784-input model; embedded callers that do not batch keep scratch_bytes().
+// On x86, for 256 images or more, it also holds the dense layers' weights transposed once per
+// call (docs/RUNTIME.md, "Batch"): 200 KB more for a 784 -> 256 int8 layer, 800 KB float.
 size_t batch_scratch_bytes(const Model& model, size_t images);
 
 // One image of raw pixels (model.input_size bytes, the model applies its own preprocessing).

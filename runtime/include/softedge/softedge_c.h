@@ -82,7 +82,8 @@ softedge_status softedge_load(const uint8_t *data, size_t size, softedge_model *
 size_t softedge_scratch_bytes(const softedge_model *model);
 
 /* Bytes of scratch with which softedge_infer_batch_u8 runs tiles of up to 16 images at once
- * (faster), for calls of up to `images` images; 0 for an empty model. */
+ * (faster), for calls of up to `images` images; 0 for an empty model. On x86, from 256
+ * images on, it also holds the dense layers' weights transposed once per call. */
 size_t softedge_batch_scratch_bytes(const softedge_model *model, size_t images);
 
 /* One image of raw pixels: `pixel_count` must equal softedge_input_size() and
