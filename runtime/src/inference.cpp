@@ -747,6 +747,8 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
     return Status::kScratchTooSmall;  // a null buffer (tile_images() checked the size)
   }
 #if SOFTEDGE_DENSE_LINES
+  // active_kernels() again below, not one reference kept across this call: 16 bytes more of
+  // this frame would pass the stack bound.
   if (lines > 0) detail::write_dense_lines(model, active_kernels(), view.dense_lines());
 #endif
   const KernelSet& kernels = active_kernels();
