@@ -42,15 +42,20 @@ TEST_CASE("the SGD step follows the cross-entropy gradient (finite differences)"
   Rng rng(7);
   DenseParams params = init_linear(in, out, 0.5f, rng);
   for (float& b : params.bias) b = static_cast<float>(rng.next_normal() * 0.5);
-  std::vector<float> x(size_t{rows} * in);
-  for (float& v : x) v = static_cast<float>(rng.next_unit());
+  // Pixels and a scale, as the trainer passes them: the features are pixel * scale.
+  const float scale = 1.0f / 255.0f;
+  std::vector<uint8_t> pixels(size_t{rows} * in);
+  for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.next_below(256));
+  std::vector<float> x(pixels.size());
+  for (size_t k = 0; k < pixels.size(); ++k) x[k] = pixels[k] * scale;
   const std::vector<uint8_t> labels = {0, 3, 1, 1, 2, 3};
 
   const std::vector<double> w0(params.weights.begin(), params.weights.end());
   const std::vector<double> b0(params.bias.begin(), params.bias.end());
   const float lr = 0.5f;
   std::vector<float> workspace;
-  const BatchResult before = sgd_step(params, x.data(), labels.data(), rows, lr, workspace);
+  const BatchResult before =
+      sgd_step(params, pixels.data(), scale, labels.data(), rows, lr, workspace);
   CHECK(before.loss_sum / rows ==
         doctest::Approx(mean_loss(w0, b0, x, labels, in, out)).epsilon(1e-5));
 
@@ -188,19 +193,20 @@ TEST_CASE("the lesson's SGD step and loop give the same model with a team of thr
   const uint32_t rows = 100;
   Rng rng(11);
   const DenseParams start = init_linear(host::kImagePixels, host::kNumClasses, 0.05f, rng);
-  std::vector<float> x(size_t{rows} * host::kImagePixels);
-  for (float& v : x) v = static_cast<float>(rng.next_unit());
+  std::vector<uint8_t> pixels(size_t{rows} * host::kImagePixels);
+  for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng.next_below(256));
   std::vector<uint8_t> labels(rows);
   for (uint32_t r = 0; r < rows; ++r) labels[r] = static_cast<uint8_t>(rng.next_below(10));
 
   DenseParams alone = start;
   std::vector<float> workspace;
-  const BatchResult expected = sgd_step(alone, x.data(), labels.data(), rows, 0.1f, workspace);
+  const BatchResult expected =
+      sgd_step(alone, pixels.data(), kPixelScale, labels.data(), rows, 0.1f, workspace);
   for (uint32_t threads : {2u, 3u}) {
     ThreadPool pool(threads);
     DenseParams shared = start;
-    const BatchResult result =
-        sgd_step(shared, x.data(), labels.data(), rows, 0.1f, workspace, &pool);
+    const BatchResult result = sgd_step(shared, pixels.data(), kPixelScale, labels.data(), rows,
+                                        0.1f, workspace, &pool);
     CHECK(shared.weights == alone.weights);
     CHECK(shared.bias == alone.bias);
     CHECK(result.loss_sum == expected.loss_sum);

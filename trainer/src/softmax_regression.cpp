@@ -1,9 +1,15 @@
-// The lesson's model and its gradient step. The forward pass runs through the runtime's
-// dispatched dense kernel (the code that ships); the weight update is an xsimd kernel
-// built for the desktop's own ISA (SOFTEDGE_TRAINER_ARCH).
+// The lesson's model and its gradient step, on raw pixels (feature = pixel * scale). The
+// forward pass runs through the runtime's dispatched pixel kernel (the code that ships: a
+// float model with a zero input bias runs its first layer on the pixels); the weight update
+// is an xsimd kernel built for the desktop's own ISA (SOFTEDGE_TRAINER_ARCH). A batch of
+// pixels is a quarter of the bytes of its features and needs no conversion pass.
 #include "softedge/train/softmax_regression.h"
 
 #include <xsimd/xsimd.hpp>
+
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -23,15 +29,31 @@ constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
 constexpr uint32_t kRowsPerUnit = 32;
 constexpr uint32_t kColumnsPerUnit = 8 * kLanes;  // whole vectors: the scalar tail stays last
 
-// weights[o][i] += sum_r coefficients[r][o] * features[r][i] for o < out and the `cols` columns
-// i < cols (rows of `weights` and `features` are `in` apart): a GEMM (coefficients^T x features)
+// kLanes pixels from `pixels`, as floats (xsimd's widest batch is the widest vector
+// -march enables).
+inline batch load_pixels(const uint8_t* pixels) {
+#if defined(__AVX512F__)
+  return _mm512_cvtepi32_ps(
+      _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pixels))));
+#elif defined(__AVX2__)
+  return _mm256_cvtepi32_ps(
+      _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(pixels))));
+#else
+  alignas(64) float values[kLanes];
+  for (uint32_t l = 0; l < kLanes; ++l) values[l] = pixels[l];
+  return batch::load_aligned(values);
+#endif
+}
+
+// weights[o][i] += sum_r coefficients[r][o] * pixels[r][i] for o < out and the `cols` columns
+// i < cols (rows of `weights` and `pixels` are `in` apart): a GEMM (coefficients^T x pixels)
 // accumulated straight into the weights. Each 'lanes'-wide column chunk of up to kRows weight
-// rows stays in registers while all feature rows stream past it.
+// rows stays in registers while all pixel rows stream past it.
 constexpr uint32_t kRows = 10;
 
 template <uint32_t ROWS>
 void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
-                     const float* coefficients, const float* features, uint32_t rows) {
+                     const float* coefficients, const uint8_t* pixels, uint32_t rows) {
   uint32_t i = 0;
   for (; i + kLanes <= cols; i += kLanes) {
     batch acc[ROWS];
@@ -39,7 +61,7 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
       acc[o] = batch::load_unaligned(weights + static_cast<size_t>(o) * in + i);
     }
     for (uint32_t r = 0; r < rows; ++r) {
-      const batch x = batch::load_unaligned(features + static_cast<size_t>(r) * in + i);
+      const batch x = load_pixels(pixels + static_cast<size_t>(r) * in + i);
       const float* c = coefficients + static_cast<size_t>(r) * out;
       for (uint32_t o = 0; o < ROWS; ++o) acc[o] = xsimd::fma(batch(c[o]), x, acc[o]);
     }
@@ -52,7 +74,7 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
       float sum = weights[static_cast<size_t>(o) * in + i];
       for (uint32_t r = 0; r < rows; ++r) {
         sum += coefficients[static_cast<size_t>(r) * out + o] *
-               features[static_cast<size_t>(r) * in + i];
+               static_cast<float>(pixels[static_cast<size_t>(r) * in + i]);
       }
       weights[static_cast<size_t>(o) * in + i] = sum;
     }
@@ -60,15 +82,15 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
 }
 
 void accumulate_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
-                         const float* coefficients, const float* features, uint32_t rows) {
+                         const float* coefficients, const uint8_t* pixels, uint32_t rows) {
   uint32_t o = 0;
   for (; o + kRows <= out; o += kRows) {
     accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, cols, out,
-                           coefficients + o, features, rows);
+                           coefficients + o, pixels, rows);
   }
   for (; o < out; ++o) {
     accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, cols, out, coefficients + o,
-                       features, rows);
+                       pixels, rows);
   }
 }
 
@@ -84,19 +106,24 @@ DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stdde
   return params;
 }
 
-void linear_forward(const DenseParams& params, const float* features, uint32_t rows,
-                    float* logits) {
+void linear_forward(const DenseParams& params, const uint8_t* pixels, float scale,
+                    uint32_t rows, float* logits) {
   const KernelSet& kernels = active_kernels();
+  const uint32_t in = params.in_features, out = params.out_features;
+  if (kernels.dense_u8_f32_batch != nullptr) {
+    kernels.dense_u8_f32_batch(pixels, in, rows, scale, params.weights.data(),
+                               params.bias.data(), in, out, logits, out);
+    return;
+  }
   for (uint32_t r = 0; r < rows; ++r) {
-    kernels.dense_f32(features + size_t{r} * params.in_features, params.weights.data(),
-                      params.bias.data(), params.in_features, params.out_features,
-                      logits + size_t{r} * params.out_features);
+    kernels.dense_u8_f32(pixels + size_t{r} * in, scale, params.weights.data(),
+                         params.bias.data(), in, out, logits + size_t{r} * out);
   }
 }
 
-BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* labels,
-                     uint32_t rows, float learning_rate, std::vector<float>& workspace,
-                     ThreadPool* team) {
+BatchResult sgd_step(DenseParams& params, const uint8_t* pixels, float scale,
+                     const uint8_t* labels, uint32_t rows, float learning_rate,
+                     std::vector<float>& workspace, ThreadPool* team) {
   const uint32_t classes = params.out_features;
   const uint32_t in = params.in_features;
   workspace.resize(2 * size_t{rows} * classes);
@@ -104,8 +131,8 @@ BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* 
   float* probabilities = logits + size_t{rows} * classes;
   parallel_for(team, (rows + kRowsPerUnit - 1) / kRowsPerUnit, [&](uint32_t unit) {
     const uint32_t first = unit * kRowsPerUnit;
-    linear_forward(params, features + size_t{first} * in, std::min(kRowsPerUnit, rows - first),
-                   logits + size_t{first} * classes);
+    linear_forward(params, pixels + size_t{first} * in, scale,
+                   std::min(kRowsPerUnit, rows - first), logits + size_t{first} * classes);
   });
   SoftmaxOutputs outputs;
   outputs.probabilities = probabilities;
@@ -113,21 +140,23 @@ BatchResult sgd_step(DenseParams& params, const float* features, const uint8_t* 
       softmax_cross_entropy<double>(logits, labels, rows, classes, 0.0f, outputs);
 
   // d loss / d logits = (p - onehot) / rows; the step is -lr times that. The forward pass
-  // is complete, so the weights can be updated in place.
+  // is complete, so the parameters can be updated in place: the bias by the coefficients,
+  // the weights by the coefficients times the scale (feature = pixel * scale) times pixels.
   const float step = -learning_rate / static_cast<float>(rows);
   float* coefficients = probabilities;
   for (uint32_t r = 0; r < rows; ++r) {
     float* row = coefficients + size_t{r} * classes;
     row[labels[r]] -= 1.0f;
-    for (uint32_t c = 0; c < classes; ++c) row[c] *= step;
-  }
-  for (uint32_t r = 0; r < rows; ++r) {
-    for (uint32_t c = 0; c < classes; ++c) params.bias[c] += coefficients[size_t{r} * classes + c];
+    for (uint32_t c = 0; c < classes; ++c) {
+      row[c] *= step;
+      params.bias[c] += row[c];
+      row[c] *= scale;
+    }
   }
   parallel_for(team, (in + kColumnsPerUnit - 1) / kColumnsPerUnit, [&](uint32_t unit) {
     const uint32_t first = unit * kColumnsPerUnit;
     accumulate_gradient(params.weights.data() + first, in, std::min(kColumnsPerUnit, in - first),
-                        classes, coefficients, features + first, rows);
+                        classes, coefficients, pixels + first, rows);
   });
   return result;
 }

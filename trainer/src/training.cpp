@@ -1,19 +1,19 @@
 #include "softedge/train/training.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 #include <string>
 
 #include "softedge/host/evaluation.h"
-#include "softedge/kernels.h"
 #include "softedge/model.h"
 
 namespace softedge {
 namespace train {
 namespace {
 
-// Gathers the rows `order[first, first + rows)` of the split as scaled features, a unit of
+// Gathers the pixels of rows `order[first, first + rows)` of the split, a unit of
 // kGatherRows rows at a time (shared by the team, if any).
 // Rows are scattered over 47 MB: ask for a row's cache lines this many rows ahead, or each
 // row waits for memory in turn.
@@ -28,12 +28,10 @@ void prefetch_row(const host::Split& split, uint32_t index) {
 }
 
 void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, size_t first,
-                  uint32_t rows, AlignedVector<float>& features, std::vector<uint8_t>& labels,
+                  uint32_t rows, std::vector<uint8_t>& pixels, std::vector<uint8_t>& labels,
                   ThreadPool* team) {
-  features.resize(size_t{rows} * host::kImagePixels);
+  pixels.resize(size_t{rows} * host::kImagePixels);
   labels.resize(rows);
-  // The runtime's own preprocessing kernel: features match what the device computes.
-  const KernelSet& kernels = active_kernels();
   parallel_for(team, (rows + kGatherRows - 1) / kGatherRows, [&](uint32_t unit) {
     const uint32_t begin = unit * kGatherRows;
     const uint32_t end = std::min(rows, begin + kGatherRows);
@@ -43,9 +41,8 @@ void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, 
     for (uint32_t r = begin; r < end; ++r) {
       if (r + kPrefetchRows < end) prefetch_row(split, order[first + r + kPrefetchRows]);
       const uint32_t index = order[first + r];
-      kernels.pixels_to_f32(&split.pixels[size_t{index} * host::kImagePixels],
-                            host::kImagePixels, kPixelScale, 0.0f,
-                            &features[size_t{r} * host::kImagePixels]);
+      std::memcpy(&pixels[size_t{r} * host::kImagePixels],
+                  &split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels);
       labels[r] = split.labels[index];
     }
   });
@@ -67,7 +64,7 @@ TrainResult train_softmax_regression(
 
   std::vector<uint32_t> order(train.count);
   std::iota(order.begin(), order.end(), 0u);
-  AlignedVector<float> features;
+  std::vector<uint8_t> pixels;
   std::vector<float> workspace;
   std::vector<uint8_t> labels;
   for (uint32_t epoch = 1; epoch <= config.epochs; ++epoch) {
@@ -77,9 +74,9 @@ TrainResult train_softmax_regression(
     for (size_t first = 0; first < train.count; first += config.batch_size) {
       const uint32_t rows =
           static_cast<uint32_t>(std::min<size_t>(config.batch_size, train.count - first));
-      gather_batch(train, order, first, rows, features, labels, team);
-      const BatchResult batch = sgd_step(result.params, features.data(), labels.data(), rows,
-                                         config.learning_rate, workspace, team);
+      gather_batch(train, order, first, rows, pixels, labels, team);
+      const BatchResult batch = sgd_step(result.params, pixels.data(), kPixelScale, labels.data(),
+                                         rows, config.learning_rate, workspace, team);
       loss_sum += batch.loss_sum;
       correct += batch.correct;
     }
