@@ -53,9 +53,11 @@ TEST_CASE("the SGD step follows the cross-entropy gradient (finite differences)"
   const std::vector<double> w0(params.weights.begin(), params.weights.end());
   const std::vector<double> b0(params.bias.begin(), params.bias.end());
   const float lr = 0.5f;
-  std::vector<float> workspace;
+  std::vector<const uint8_t*> images(rows);
+  for (uint32_t r = 0; r < rows; ++r) images[r] = &pixels[size_t{r} * in];
+  SgdWorkspace workspace;
   const BatchResult before =
-      sgd_step(params, pixels.data(), scale, labels.data(), rows, lr, workspace);
+      sgd_step(params, images.data(), scale, labels.data(), rows, lr, workspace);
   CHECK(before.loss_sum / rows ==
         doctest::Approx(mean_loss(w0, b0, x, labels, in, out)).epsilon(1e-5));
 
@@ -198,14 +200,18 @@ TEST_CASE("the lesson's SGD step and loop give the same model with a team of thr
   std::vector<uint8_t> labels(rows);
   for (uint32_t r = 0; r < rows; ++r) labels[r] = static_cast<uint8_t>(rng.next_below(10));
 
+  // The rows in a scrambled order, as an epoch's shuffle gives them.
+  std::vector<const uint8_t*> images(rows);
+  for (uint32_t r = 0; r < rows; ++r) images[r] = &pixels[size_t{(r * 37) % rows} * host::kImagePixels];
+
   DenseParams alone = start;
-  std::vector<float> workspace;
+  SgdWorkspace workspace;
   const BatchResult expected =
-      sgd_step(alone, pixels.data(), kPixelScale, labels.data(), rows, 0.1f, workspace);
+      sgd_step(alone, images.data(), kPixelScale, labels.data(), rows, 0.1f, workspace);
   for (uint32_t threads : {2u, 3u}) {
     ThreadPool pool(threads);
     DenseParams shared = start;
-    const BatchResult result = sgd_step(shared, pixels.data(), kPixelScale, labels.data(), rows,
+    const BatchResult result = sgd_step(shared, images.data(), kPixelScale, labels.data(), rows,
                                         0.1f, workspace, &pool);
     CHECK(shared.weights == alone.weights);
     CHECK(shared.bias == alone.bias);

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "softedge/kernels.h"
 
@@ -23,11 +24,20 @@ namespace {
 using batch = xsimd::batch<float>;
 constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
 
-// With a team, a step is cut into units of rows (the forward pass) and of weight columns (the
-// update) that do not depend on the thread count: every logit and every weight is computed by
-// one thread in the same order, so the model is the same for any number of threads.
-constexpr uint32_t kRowsPerUnit = 32;
-constexpr uint32_t kColumnsPerUnit = 8 * kLanes;  // whole vectors: the scalar tail stays last
+// The batch's rows, copied together: each is 13 cache lines somewhere in the data set, so
+// ask for them this many rows ahead, or each row waits for memory in turn.
+constexpr uint32_t kPrefetchRows = 8;
+
+void gather_rows(const uint8_t* const* images, uint32_t count, uint32_t in, uint8_t* pixels) {
+  for (uint32_t r = 0; r < count; ++r) {
+    if (r + kPrefetchRows < count) {
+      for (uint32_t offset = 0; offset < in; offset += 64) {
+        __builtin_prefetch(images[r + kPrefetchRows] + offset);
+      }
+    }
+    std::memcpy(pixels + size_t{r} * in, images[r], in);
+  }
+}
 
 // kLanes pixels from `pixels`, as floats (xsimd's widest batch is the widest vector
 // -march enables).
@@ -121,43 +131,67 @@ void linear_forward(const DenseParams& params, const uint8_t* pixels, float scal
   }
 }
 
-BatchResult sgd_step(DenseParams& params, const uint8_t* pixels, float scale,
+BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float scale,
                      const uint8_t* labels, uint32_t rows, float learning_rate,
-                     std::vector<float>& workspace, ThreadPool* team) {
+                     SgdWorkspace& workspace, ThreadPool* team) {
   const uint32_t classes = params.out_features;
   const uint32_t in = params.in_features;
-  workspace.resize(2 * size_t{rows} * classes);
-  float* logits = workspace.data();
-  float* probabilities = logits + size_t{rows} * classes;
-  parallel_for(team, (rows + kRowsPerUnit - 1) / kRowsPerUnit, [&](uint32_t unit) {
-    const uint32_t first = unit * kRowsPerUnit;
-    linear_forward(params, pixels + size_t{first} * in, scale,
-                   std::min(kRowsPerUnit, rows - first), logits + size_t{first} * classes);
-  });
-  SoftmaxOutputs outputs;
-  outputs.probabilities = probabilities;
-  const BatchResult result =
-      softmax_cross_entropy<double>(logits, labels, rows, classes, 0.0f, outputs);
-
-  // d loss / d logits = (p - onehot) / rows; the step is -lr times that. The forward pass
-  // is complete, so the parameters can be updated in place: the bias by the coefficients,
-  // the weights by the coefficients times the scale (feature = pixel * scale) times pixels.
+  const size_t gradient_size = size_t{in} * classes + classes;  // weights, then bias
+  workspace.pixels.resize(size_t{rows} * in);
+  workspace.floats.resize(2 * size_t{rows} * classes + kStepParts * gradient_size);
+  uint8_t* pixels = workspace.pixels.data();
+  float* logits = workspace.floats.data();
+  float* coefficients = logits + size_t{rows} * classes;
+  float* gradients = coefficients + size_t{rows} * classes;
+  BatchResult results[kStepParts];
+  // d loss / d logits = (p - onehot) / rows; the step is -lr times that: the bias moves by the
+  // coefficients, the weights by the coefficients times the scale times the pixels.
   const float step = -learning_rate / static_cast<float>(rows);
-  float* coefficients = probabilities;
-  for (uint32_t r = 0; r < rows; ++r) {
-    float* row = coefficients + size_t{r} * classes;
-    row[labels[r]] -= 1.0f;
-    for (uint32_t c = 0; c < classes; ++c) {
-      row[c] *= step;
-      params.bias[c] += row[c];
-      row[c] *= scale;
+  parallel_for(team, kStepParts, [&](uint32_t part) {
+    const uint32_t first = static_cast<uint32_t>(uint64_t{rows} * part / kStepParts);
+    const uint32_t count = static_cast<uint32_t>(uint64_t{rows} * (part + 1) / kStepParts) - first;
+    float* gradient = gradients + part * gradient_size;
+    std::fill(gradient, gradient + gradient_size, 0.0f);
+    if (count == 0) return;
+    uint8_t* part_pixels = pixels + size_t{first} * in;
+    gather_rows(images + first, count, in, part_pixels);
+    float* part_logits = logits + size_t{first} * classes;
+    linear_forward(params, part_pixels, scale, count, part_logits);
+    SoftmaxOutputs outputs;
+    outputs.probabilities = coefficients + size_t{first} * classes;
+    results[part] = softmax_cross_entropy<double>(part_logits, labels + first, count, classes,
+                                                  0.0f, outputs);
+    float* bias = gradient + size_t{in} * classes;
+    for (uint32_t r = 0; r < count; ++r) {
+      float* row = outputs.probabilities + size_t{r} * classes;
+      row[labels[first + r]] -= 1.0f;
+      for (uint32_t c = 0; c < classes; ++c) {
+        row[c] *= step;
+        bias[c] += row[c];
+        row[c] *= scale;
+      }
     }
-  }
-  parallel_for(team, (in + kColumnsPerUnit - 1) / kColumnsPerUnit, [&](uint32_t unit) {
-    const uint32_t first = unit * kColumnsPerUnit;
-    accumulate_gradient(params.weights.data() + first, in, std::min(kColumnsPerUnit, in - first),
-                        classes, coefficients, pixels + first, rows);
+    accumulate_gradient(gradient, in, in, classes, outputs.probabilities, part_pixels, count);
   });
+  // The parts' steps added in order: the same bits for any team.
+  float* weights = params.weights.data();
+  for (size_t k = 0; k < size_t{in} * classes; ++k) {
+    float sum = gradients[k];
+    for (uint32_t part = 1; part < kStepParts; ++part) sum += gradients[part * gradient_size + k];
+    weights[k] += sum;
+  }
+  for (uint32_t c = 0; c < classes; ++c) {
+    float sum = gradients[size_t{in} * classes + c];
+    for (uint32_t part = 1; part < kStepParts; ++part) {
+      sum += gradients[part * gradient_size + size_t{in} * classes + c];
+    }
+    params.bias[c] += sum;
+  }
+  BatchResult result;
+  for (const BatchResult& part : results) {
+    result.loss_sum += part.loss_sum;
+    result.correct += part.correct;
+  }
   return result;
 }
 

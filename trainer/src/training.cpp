@@ -1,7 +1,6 @@
 #include "softedge/train/training.h"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -11,44 +10,6 @@
 
 namespace softedge {
 namespace train {
-namespace {
-
-// Gathers the pixels of rows `order[first, first + rows)` of the split, a unit of
-// kGatherRows rows at a time (shared by the team, if any).
-// Rows are scattered over 47 MB: ask for a row's cache lines this many rows ahead, or each
-// row waits for memory in turn.
-constexpr uint32_t kPrefetchRows = 8;
-constexpr uint32_t kGatherRows = 32;
-
-void prefetch_row(const host::Split& split, uint32_t index) {
-  const uint8_t* row = &split.pixels[size_t{index} * host::kImagePixels];
-  for (uint32_t offset = 0; offset < host::kImagePixels; offset += 64) {
-    __builtin_prefetch(row + offset);
-  }
-}
-
-void gather_batch(const host::Split& split, const std::vector<uint32_t>& order, size_t first,
-                  uint32_t rows, std::vector<uint8_t>& pixels, std::vector<uint8_t>& labels,
-                  ThreadPool* team) {
-  pixels.resize(size_t{rows} * host::kImagePixels);
-  labels.resize(rows);
-  parallel_for(team, (rows + kGatherRows - 1) / kGatherRows, [&](uint32_t unit) {
-    const uint32_t begin = unit * kGatherRows;
-    const uint32_t end = std::min(rows, begin + kGatherRows);
-    for (uint32_t r = begin; r < end && r < begin + kPrefetchRows; ++r) {
-      prefetch_row(split, order[first + r]);
-    }
-    for (uint32_t r = begin; r < end; ++r) {
-      if (r + kPrefetchRows < end) prefetch_row(split, order[first + r + kPrefetchRows]);
-      const uint32_t index = order[first + r];
-      std::memcpy(&pixels[size_t{r} * host::kImagePixels],
-                  &split.pixels[size_t{index} * host::kImagePixels], host::kImagePixels);
-      labels[r] = split.labels[index];
-    }
-  });
-}
-
-}  // namespace
 
 TrainResult train_softmax_regression(
     const host::Split& train, const host::Split* test, const TrainConfig& config,
@@ -64,9 +25,9 @@ TrainResult train_softmax_regression(
 
   std::vector<uint32_t> order(train.count);
   std::iota(order.begin(), order.end(), 0u);
-  std::vector<uint8_t> pixels;
-  std::vector<float> workspace;
+  std::vector<const uint8_t*> images;
   std::vector<uint8_t> labels;
+  SgdWorkspace workspace;
   for (uint32_t epoch = 1; epoch <= config.epochs; ++epoch) {
     rng.shuffle(order);
     double loss_sum = 0.0;
@@ -74,8 +35,13 @@ TrainResult train_softmax_regression(
     for (size_t first = 0; first < train.count; first += config.batch_size) {
       const uint32_t rows =
           static_cast<uint32_t>(std::min<size_t>(config.batch_size, train.count - first));
-      gather_batch(train, order, first, rows, pixels, labels, team);
-      const BatchResult batch = sgd_step(result.params, pixels.data(), kPixelScale, labels.data(),
+      images.resize(rows);
+      labels.resize(rows);
+      for (uint32_t r = 0; r < rows; ++r) {
+        images[r] = &train.pixels[size_t{order[first + r]} * host::kImagePixels];
+        labels[r] = train.labels[order[first + r]];
+      }
+      const BatchResult batch = sgd_step(result.params, images.data(), kPixelScale, labels.data(),
                                          rows, config.learning_rate, workspace, team);
       loss_sum += batch.loss_sum;
       correct += batch.correct;

@@ -17,15 +17,26 @@ namespace train {
 // W ~ N(0, stddev^2), b = 0, as the lesson initializes.
 DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stddev, Rng& rng);
 
-// One minibatch SGD step on `rows` images of raw pixels (rows x in bytes; feature = pixel *
-// scale) with mean cross-entropy loss: W -= lr * mean_i (p_i - y_i) x_i^T,
+// What sgd_step() reuses from call to call, to avoid allocation.
+struct SgdWorkspace {
+  std::vector<uint8_t> pixels;  // the batch's rows, gathered
+  std::vector<float> floats;    // logits, coefficients, the parts' gradients
+};
+
+// The parts a step's batch is cut into: consecutive rows, the same for any thread count.
+constexpr uint32_t kStepParts = 2;
+
+// One minibatch SGD step on `rows` images, image r's raw pixels at images[r] (in bytes each;
+// feature = pixel * scale), with mean cross-entropy loss: W -= lr * mean_i (p_i - y_i) x_i^T,
 // b -= lr * mean_i (p_i - y_i). Returns the batch's loss and accuracy measured before the
 // step (as the lesson accumulates them).
-// `workspace` is reused between calls to avoid allocation. With a team (thread_pool.h), the
-// forward pass and the weight update are shared; the result is the same for any team.
-BatchResult sgd_step(DenseParams& params, const uint8_t* pixels, float scale,
+// Each of the kStepParts parts of the batch is one unit of work: its rows' gather, forward
+// pass, softmax and gradient (so a thread of the team reads the rows it copied, from its own
+// core's cache); the parts' gradients are then added in order. So the result is the same for
+// any team (thread_pool.h) or none.
+BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float scale,
                      const uint8_t* labels, uint32_t rows, float learning_rate,
-                     std::vector<float>& workspace, ThreadPool* team = nullptr);
+                     SgdWorkspace& workspace, ThreadPool* team = nullptr);
 
 // Logits for `rows` images of raw pixels through the runtime's active pixel kernel.
 void linear_forward(const DenseParams& params, const uint8_t* pixels, float scale,

@@ -23,7 +23,7 @@ struct TrainConfig {
   float learning_rate = 0.1f;
   float init_stddev = 0.01f;
   uint64_t seed = 0;
-  uint32_t threads = 1;  // the same model for any number (softmax_regression.h)
+  uint32_t threads = 2;  // the same model for any number (softmax_regression.h)
 };
 
 struct TrainResult {
