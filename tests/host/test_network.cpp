@@ -14,6 +14,7 @@
 
 #include "softedge/host/dataset.h"
 #include "softedge/train/adamw.h"
+#include "softedge/train/narrow_layer.h"
 #include "softedge/train/feature_map.h"
 #include "softedge/train/input_transform.h"
 #include "softedge/train/model_spec.h"
@@ -189,6 +190,12 @@ TEST_CASE("network: the backward pass matches finite differences (two hidden lay
 
 TEST_CASE("network: the backward pass matches finite differences (no hidden layer)") {
   gradient_check({9, 4}, 0.0f, 3);
+}
+
+TEST_CASE("network: finite differences with layers on the GEMM and on the narrow products") {
+  // Layer 0 is wider than the narrow products take (the GEMM's); layer 1, a hidden layer
+  // with a ReLU, and layer 2 are theirs.
+  gradient_check({6, kNarrowLayerOutputs + 4, kNarrowLayerOutputs, 4}, 0.0f, 4);
 }
 
 TEST_CASE("network: gradients are bit-identical with 1 and 2 threads") {

@@ -9,6 +9,7 @@
 
 #include "softedge/format.h"
 #include "softedge/train/gemm.h"
+#include "softedge/train/narrow_layer.h"
 
 namespace softedge {
 namespace train {
@@ -30,6 +31,11 @@ void column_sums(const float* m, uint32_t rows, uint32_t cols, float* out) {
   }
 }
 
+// y = max(y, 0): the ReLU (a narrow hidden layer; the GEMM applies it to the others).
+void relu_forward(float* y, size_t count) {
+  for (size_t i = 0; i < count; ++i) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+}
+
 // delta *= (activation > 0): the ReLU's derivative (0 at 0).
 void relu_backward(const float* activation, size_t count, float* delta) {
   const batch zero(0.0f);
@@ -41,6 +47,15 @@ void relu_backward(const float* activation, size_t count, float* delta) {
   }
   for (; i < count; ++i) delta[i] = activation[i] > 0.0f ? delta[i] : 0.0f;
 }
+
+// to[c * rows + r] = from[r * cols + c]: a rows x cols matrix transposed.
+void transpose(const float* from, uint32_t rows, uint32_t cols, float* to) {
+  for (uint32_t r = 0; r < rows; ++r) {
+    for (uint32_t c = 0; c < cols; ++c) to[size_t{c} * rows + r] = from[size_t{r} * cols + c];
+  }
+}
+
+bool narrow(const NetworkLayer& layer) { return layer.out <= kNarrowLayerOutputs; }
 
 }  // namespace
 
@@ -108,6 +123,15 @@ void Network::forward(uint32_t rows, ThreadPool* team) {
   for (size_t l = 0; l < layers_.size(); ++l) {
     const NetworkLayer& layer = layers_[l];
     const bool hidden = l + 1 < layers_.size();
+    if (narrow(layer)) {
+      narrow_.resize(layer.wt.size());
+      transpose(layer.wt.data(), layer.in, layer.out, narrow_.data());
+      float* y = activations_[l + 1].data();
+      narrow_forward(narrow_.data(), layer.bias.data(), layer.in, layer.out,
+                     activations_[l].data(), rows, y);
+      if (hidden) relu_forward(y, size_t{rows} * layer.out);
+      continue;
+    }
     gemm_ab(rows, layer.out, layer.in, activations_[l].data(), layer.in, layer.wt.data(),
             layer.out, layer.bias.data(), activations_[l + 1].data(), layer.out,
             hidden ? format::Activation::kRelu : format::Activation::kNone, team);
@@ -130,8 +154,15 @@ void Network::backward(uint32_t rows, ThreadPool* team) {
       layer.grad_wt.resize(layer.wt.size());
       layer.grad_bias.resize(layer.out);
     }
-    gemm_atb(layer.in, layer.out, rows, input, layer.in, delta_.data(), layer.out,
-             layer.grad_wt.data(), layer.out, false, team);
+    if (narrow(layer)) {
+      narrow_.assign(layer.wt.size(), 0.0f);
+      accumulate_weight_gradient(narrow_.data(), layer.in, layer.in, layer.out, delta_.data(),
+                                 input, rows);
+      transpose(narrow_.data(), layer.out, layer.in, layer.grad_wt.data());
+    } else {
+      gemm_atb(layer.in, layer.out, rows, input, layer.in, delta_.data(), layer.out,
+               layer.grad_wt.data(), layer.out, false, team);
+    }
     column_sums(delta_.data(), rows, layer.out, layer.grad_bias.data());
     if (l == 0) break;
     gemm_abt(rows, layer.in, layer.out, delta_.data(), layer.out, layer.wt.data(), layer.out,

@@ -1,28 +1,19 @@
 // The lesson's model and its gradient step, on raw pixels (feature = pixel * scale). The
 // forward pass runs through the runtime's dispatched pixel kernel (the code that ships: a
 // float model with a zero input bias runs its first layer on the pixels); the weight update
-// is an xsimd kernel built for the desktop's own ISA (SOFTEDGE_TRAINER_ARCH). A batch of
+// is an xsimd kernel built for the desktop's own ISA (both in narrow_layer.h). A batch of
 // pixels is a quarter of the bytes of its features and needs no conversion pass.
 #include "softedge/train/softmax_regression.h"
-
-#include <xsimd/xsimd.hpp>
-
-#if defined(__AVX2__) || defined(__AVX512F__)
-#include <immintrin.h>
-#endif
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "softedge/kernels.h"
+#include "softedge/train/narrow_layer.h"
 
 namespace softedge {
 namespace train {
 namespace {
-
-using batch = xsimd::batch<float>;
-constexpr uint32_t kLanes = static_cast<uint32_t>(batch::size);
 
 // The batch's rows, copied together: each is 13 cache lines somewhere in the data set, so
 // ask for them this many rows ahead, or each row waits for memory in turn.
@@ -36,71 +27,6 @@ void gather_rows(const uint8_t* const* images, uint32_t count, uint32_t in, uint
       }
     }
     std::memcpy(pixels + size_t{r} * in, images[r], in);
-  }
-}
-
-// kLanes pixels from `pixels`, as floats (xsimd's widest batch is the widest vector
-// -march enables).
-inline batch load_pixels(const uint8_t* pixels) {
-#if defined(__AVX512F__)
-  return _mm512_cvtepi32_ps(
-      _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pixels))));
-#elif defined(__AVX2__)
-  return _mm256_cvtepi32_ps(
-      _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(pixels))));
-#else
-  alignas(64) float values[kLanes];
-  for (uint32_t l = 0; l < kLanes; ++l) values[l] = pixels[l];
-  return batch::load_aligned(values);
-#endif
-}
-
-// weights[o][i] += sum_r coefficients[r][o] * pixels[r][i] for o < out and the `cols` columns
-// i < cols (rows of `weights` and `pixels` are `in` apart): a GEMM (coefficients^T x pixels)
-// accumulated straight into the weights. Each 'lanes'-wide column chunk of up to kRows weight
-// rows stays in registers while all pixel rows stream past it.
-constexpr uint32_t kRows = 10;
-
-template <uint32_t ROWS>
-void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
-                     const float* coefficients, const uint8_t* pixels, uint32_t rows) {
-  uint32_t i = 0;
-  for (; i + kLanes <= cols; i += kLanes) {
-    batch acc[ROWS];
-    for (uint32_t o = 0; o < ROWS; ++o) {
-      acc[o] = batch::load_unaligned(weights + static_cast<size_t>(o) * in + i);
-    }
-    for (uint32_t r = 0; r < rows; ++r) {
-      const batch x = load_pixels(pixels + static_cast<size_t>(r) * in + i);
-      const float* c = coefficients + static_cast<size_t>(r) * out;
-      for (uint32_t o = 0; o < ROWS; ++o) acc[o] = xsimd::fma(batch(c[o]), x, acc[o]);
-    }
-    for (uint32_t o = 0; o < ROWS; ++o) {
-      acc[o].store_unaligned(weights + static_cast<size_t>(o) * in + i);
-    }
-  }
-  for (; i < cols; ++i) {
-    for (uint32_t o = 0; o < ROWS; ++o) {
-      float sum = weights[static_cast<size_t>(o) * in + i];
-      for (uint32_t r = 0; r < rows; ++r) {
-        sum += coefficients[static_cast<size_t>(r) * out + o] *
-               static_cast<float>(pixels[static_cast<size_t>(r) * in + i]);
-      }
-      weights[static_cast<size_t>(o) * in + i] = sum;
-    }
-  }
-}
-
-void accumulate_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
-                         const float* coefficients, const uint8_t* pixels, uint32_t rows) {
-  uint32_t o = 0;
-  for (; o + kRows <= out; o += kRows) {
-    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, cols, out,
-                           coefficients + o, pixels, rows);
-  }
-  for (; o < out; ++o) {
-    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, cols, out, coefficients + o,
-                       pixels, rows);
   }
 }
 
@@ -118,17 +44,8 @@ DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stdde
 
 void linear_forward(const DenseParams& params, const uint8_t* pixels, float scale,
                     uint32_t rows, float* logits) {
-  const KernelSet& kernels = active_kernels();
-  const uint32_t in = params.in_features, out = params.out_features;
-  if (kernels.dense_u8_f32_batch != nullptr) {
-    kernels.dense_u8_f32_batch(pixels, in, rows, scale, params.weights.data(),
-                               params.bias.data(), in, out, logits, out);
-    return;
-  }
-  for (uint32_t r = 0; r < rows; ++r) {
-    kernels.dense_u8_f32(pixels + size_t{r} * in, scale, params.weights.data(),
-                         params.bias.data(), in, out, logits + size_t{r} * out);
-  }
+  narrow_forward(params.weights.data(), params.bias.data(), params.in_features,
+                 params.out_features, pixels, scale, rows, logits);
 }
 
 BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float scale,
@@ -171,7 +88,8 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
         row[c] *= scale;
       }
     }
-    accumulate_gradient(gradient, in, in, classes, outputs.probabilities, part_pixels, count);
+    accumulate_weight_gradient(gradient, in, in, classes, outputs.probabilities, part_pixels,
+                               count);
   });
   // The parts' steps added in order: the same bits for any team.
   float* weights = params.weights.data();

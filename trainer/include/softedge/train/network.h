@@ -6,6 +6,9 @@
 //   forward       Z = X · Wᵀ + b             gemm_ab   (X: rows x in, Wᵀ: in x out)
 //   weight grad   dWᵀ = Xᵀ · dZ              gemm_atb  (dZ: rows x out)
 //   input grad    dX = dZ · (Wᵀ)ᵀ            gemm_abt  (only for layers after the first)
+// A layer with few outputs (the last; the only one of a linear model) runs its forward pass and
+// weight gradient on narrow_layer.h's products instead, whose vector lanes run along the
+// inputs: a GEMM tile of 16 output lanes would leave 6 of them idle for 10 classes.
 // DenseParams (out x in, the runtime's layout) go in and come out through the converters below.
 #ifndef SOFTEDGE_TRAIN_NETWORK_H
 #define SOFTEDGE_TRAIN_NETWORK_H
@@ -67,6 +70,9 @@ class Network {
   std::vector<NetworkLayer> layers_;
   std::vector<AlignedVector<float>> activations_;  // [0] input, [l + 1] output of layer l
   AlignedVector<float> delta_, delta_previous_;
+  // A layer of at most kNarrowLayerOutputs outputs (narrow_layer.h) runs on its weights or
+  // their gradient in the runtime's layout (out x in): this buffer, transposed each time.
+  AlignedVector<float> narrow_;
   uint32_t capacity_ = 0;
 };
 
