@@ -198,6 +198,57 @@ TEST_CASE("network: finite differences with layers on the GEMM and on the narrow
   gradient_check({6, kNarrowLayerOutputs + 4, kNarrowLayerOutputs, 4}, 0.0f, 4);
 }
 
+TEST_CASE("network: a linear model's step in parts gives forward, loss and backward's gradients") {
+  Rng rng(9);
+  const DenseParams layer = random_layer(37, 10, 0.3, rng);  // 37: a partial vector of inputs
+  for (uint32_t rows : {1u, 2u, 45u}) {
+    std::vector<float> x(size_t{rows} * layer.in_features);
+    for (float& v : x) v = static_cast<float>(rng.next_normal());
+    std::vector<uint8_t> labels(rows);
+    for (uint8_t& label : labels) label = static_cast<uint8_t>(rng.next_below(10));
+
+    Network whole(network_layers({layer}));
+    REQUIRE(whole.steps_in_parts());
+    whole.reserve(rows);
+    std::copy(x.begin(), x.end(), whole.input());
+    whole.forward(rows, nullptr);
+    const BatchResult expected = whole.loss(labels.data(), rows, 0.1f, true);
+    whole.backward(rows, nullptr);
+
+    std::vector<std::vector<float>> weights, biases;
+    for (uint32_t threads : {1u, 2u, 3u}) {
+      ThreadPool pool(threads);
+      Network parts(network_layers({layer}));
+      parts.reserve(rows);
+      std::vector<uint32_t> filled(rows, 0);
+      const BatchResult result = parts.step_in_parts(
+          [&](uint32_t first, uint32_t count, float* to) {
+            for (uint32_t r = first; r < first + count; ++r) ++filled[r];
+            std::copy(x.begin() + size_t{first} * layer.in_features,
+                      x.begin() + size_t{first + count} * layer.in_features, to);
+          },
+          labels.data(), rows, 0.1f, team_of(pool));
+      CHECK(std::all_of(filled.begin(), filled.end(), [](uint32_t n) { return n == 1; }));
+      CHECK(result.correct == expected.correct);
+      CHECK(result.loss_sum == doctest::Approx(expected.loss_sum).epsilon(1e-6));
+      const NetworkLayer& got = parts.layers()[0];
+      const NetworkLayer& want = whole.layers()[0];
+      for (size_t k = 0; k < want.grad_wt.size(); ++k) {
+        REQUIRE_MESSAGE(close(got.grad_wt[k], want.grad_wt[k], 1e-5, 1e-6), "weight " << k);
+      }
+      for (uint32_t o = 0; o < want.out; ++o) {
+        CHECK(close(got.grad_bias[o], want.grad_bias[o], 1e-5, 1e-6));
+      }
+      weights.emplace_back(got.grad_wt.begin(), got.grad_wt.end());
+      biases.emplace_back(got.grad_bias.begin(), got.grad_bias.end());
+    }
+    CHECK(weights[0] == weights[1]);  // the same bits for any team
+    CHECK(weights[0] == weights[2]);
+    CHECK(biases[0] == biases[1]);
+    CHECK(biases[0] == biases[2]);
+  }
+}
+
 TEST_CASE("network: gradients are bit-identical with 1 and 2 threads") {
   Rng rng(5);
   const std::vector<DenseParams> layers = {random_layer(784, 256, 0.05, rng),

@@ -46,7 +46,8 @@ BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, ui
   constexpr uint32_t kLanes = Block::kLanes;
   const double off_target = static_cast<double>(label_smoothing) / classes;
   const double on_target = 1.0 - label_smoothing + off_target;
-  const float inv_rows = 1.0f / static_cast<float>(rows);
+  const float inv_rows =
+      1.0f / static_cast<float>(outputs.mean_rows != 0 ? outputs.mean_rows : rows);
   BatchResult result;
   for (uint32_t first = 0; first < rows; first += kLanes) {
     const Block block{logits + size_t{first} * classes, std::min(kLanes, rows - first), classes};

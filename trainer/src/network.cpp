@@ -68,11 +68,7 @@ NetworkLayer network_layer(const DenseParams& params) {
   layer.in = in;
   layer.out = out;
   layer.wt.resize(size_t{in} * out);
-  for (uint32_t o = 0; o < out; ++o) {
-    for (uint32_t i = 0; i < in; ++i) {
-      layer.wt[size_t{i} * out + o] = params.weights[size_t{o} * in + i];
-    }
-  }
+  transpose(params.weights.data(), out, in, layer.wt.data());
   layer.bias.assign(params.bias.begin(), params.bias.end());
   return layer;
 }
@@ -80,7 +76,11 @@ NetworkLayer network_layer(const DenseParams& params) {
 std::vector<NetworkLayer> network_layers(const std::vector<DenseParams>& params) {
   std::vector<NetworkLayer> layers;
   layers.reserve(params.size());
-  for (const DenseParams& p : params) layers.push_back(network_layer(p));
+  for (const DenseParams& p : params) {
+    layers.push_back(network_layer(p));
+    NetworkLayer& layer = layers.back();
+    if (narrow(layer)) std::copy(p.weights.begin(), p.weights.end(), layer.wt.begin());
+  }
   return layers;
 }
 
@@ -89,9 +89,18 @@ DenseParams dense_params(uint32_t in, uint32_t out, const float* wt, const float
   params.in_features = in;
   params.out_features = out;
   params.weights.resize(size_t{in} * out);
-  for (uint32_t o = 0; o < out; ++o) {
-    for (uint32_t i = 0; i < in; ++i) params.weights[size_t{o} * in + i] = wt[size_t{i} * out + o];
-  }
+  transpose(wt, in, out, params.weights.data());
+  params.bias.assign(bias, bias + out);
+  return params;
+}
+
+DenseParams network_dense_params(uint32_t in, uint32_t out, const float* weights,
+                                 const float* bias) {
+  if (out > kNarrowLayerOutputs) return dense_params(in, out, weights, bias);
+  DenseParams params;
+  params.in_features = in;
+  params.out_features = out;
+  params.weights.assign(weights, weights + size_t{in} * out);
   params.bias.assign(bias, bias + out);
   return params;
 }
@@ -124,10 +133,8 @@ void Network::forward(uint32_t rows, ThreadPool* team) {
     const NetworkLayer& layer = layers_[l];
     const bool hidden = l + 1 < layers_.size();
     if (narrow(layer)) {
-      narrow_.resize(layer.wt.size());
-      transpose(layer.wt.data(), layer.in, layer.out, narrow_.data());
       float* y = activations_[l + 1].data();
-      narrow_forward(narrow_.data(), layer.bias.data(), layer.in, layer.out,
+      narrow_forward(layer.wt.data(), layer.bias.data(), layer.in, layer.out,
                      activations_[l].data(), rows, y);
       if (hidden) relu_forward(y, size_t{rows} * layer.out);
       continue;
@@ -155,21 +162,74 @@ void Network::backward(uint32_t rows, ThreadPool* team) {
       layer.grad_bias.resize(layer.out);
     }
     if (narrow(layer)) {
-      narrow_.assign(layer.wt.size(), 0.0f);
-      accumulate_weight_gradient(narrow_.data(), layer.in, layer.in, layer.out, delta_.data(),
-                                 input, rows);
-      transpose(narrow_.data(), layer.out, layer.in, layer.grad_wt.data());
+      std::fill(layer.grad_wt.begin(), layer.grad_wt.end(), 0.0f);
+      accumulate_weight_gradient(layer.grad_wt.data(), layer.in, layer.in, layer.out,
+                                 delta_.data(), input, rows);
     } else {
       gemm_atb(layer.in, layer.out, rows, input, layer.in, delta_.data(), layer.out,
                layer.grad_wt.data(), layer.out, false, team);
     }
     column_sums(delta_.data(), rows, layer.out, layer.grad_bias.data());
     if (l == 0) break;
-    gemm_abt(rows, layer.in, layer.out, delta_.data(), layer.out, layer.wt.data(), layer.out,
-             nullptr, delta_previous_.data(), layer.in, format::Activation::kNone, team);
+    // dX = dZ . W: W is layer.wt for a narrow layer, its transpose for the others.
+    if (narrow(layer)) {
+      gemm_ab(rows, layer.in, layer.out, delta_.data(), layer.out, layer.wt.data(), layer.in,
+              nullptr, delta_previous_.data(), layer.in, format::Activation::kNone, team);
+    } else {
+      gemm_abt(rows, layer.in, layer.out, delta_.data(), layer.out, layer.wt.data(), layer.out,
+               nullptr, delta_previous_.data(), layer.in, format::Activation::kNone, team);
+    }
     relu_backward(input, size_t{rows} * layer.in, delta_previous_.data());
     std::swap(delta_, delta_previous_);
   }
+}
+
+BatchResult Network::step_in_parts(const std::function<void(uint32_t, uint32_t, float*)>& fill,
+                                   const uint8_t* labels, uint32_t rows, float label_smoothing,
+                                   ThreadPool* team) {
+  NetworkLayer& layer = layers_[0];
+  const uint32_t in = layer.in, out = layer.out;
+  const size_t weights = size_t{in} * out;
+  const size_t gradient_size = weights + out;
+  part_gradients_.resize(kStepParts * gradient_size);
+  BatchResult results[kStepParts];
+  parallel_for(team, kStepParts, [&](uint32_t part) {
+    const uint32_t first = static_cast<uint32_t>(uint64_t{rows} * part / kStepParts);
+    const uint32_t count = static_cast<uint32_t>(uint64_t{rows} * (part + 1) / kStepParts) - first;
+    float* gradient = part_gradients_.data() + part * gradient_size;
+    std::fill(gradient, gradient + gradient_size, 0.0f);
+    if (count == 0) return;
+    float* x = activations_[0].data() + size_t{first} * in;
+    fill(first, count, x);
+    float* z = activations_[1].data() + size_t{first} * out;
+    narrow_forward(layer.wt.data(), layer.bias.data(), in, out, x, count, z);
+    SoftmaxOutputs outputs;
+    outputs.mean_gradient = delta_.data() + size_t{first} * out;
+    outputs.mean_rows = rows;
+    results[part] =
+        softmax_cross_entropy<float>(z, labels + first, count, out, label_smoothing, outputs);
+    accumulate_weight_gradient(gradient, in, in, out, outputs.mean_gradient, x, count);
+    column_sums(outputs.mean_gradient, count, out, gradient + weights);
+  });
+  layer.grad_wt.resize(weights);
+  layer.grad_bias.resize(out);
+  const float* sums = part_gradients_.data();
+  for (size_t k = 0; k < weights; ++k) {
+    float sum = sums[k];
+    for (uint32_t part = 1; part < kStepParts; ++part) sum += sums[part * gradient_size + k];
+    layer.grad_wt[k] = sum;
+  }
+  for (uint32_t o = 0; o < out; ++o) {
+    float sum = sums[weights + o];
+    for (uint32_t part = 1; part < kStepParts; ++part) sum += sums[part * gradient_size + weights + o];
+    layer.grad_bias[o] = sum;
+  }
+  BatchResult result;
+  for (const BatchResult& part : results) {
+    result.loss_sum += part.loss_sum;
+    result.correct += part.correct;
+  }
+  return result;
 }
 
 }  // namespace train

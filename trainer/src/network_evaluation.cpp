@@ -89,7 +89,8 @@ double network_loss_and_gradient(const std::vector<DenseParams>& layers, const f
     gradient->clear();
     for (const NetworkLayer& layer : net.layers()) {
       gradient->push_back(
-          dense_params(layer.in, layer.out, layer.grad_wt.data(), layer.grad_bias.data()));
+          network_dense_params(layer.in, layer.out, layer.grad_wt.data(),
+                               layer.grad_bias.data()));
     }
   }
   return result.loss_sum / rows;

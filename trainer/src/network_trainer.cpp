@@ -70,9 +70,11 @@ void check_config(const host::Split& train, const host::Split* test,
   }
 }
 
-// A second thread pays from about 2^21 multiply-adds per step (784-32-10 and up); softmax
-// regression (10^6) trains faster on one. The results are the same either way.
+// A second thread pays from about 2^21 multiply-adds per step (784-32-10 and up), and for
+// softmax regression (10^6), which trains in parts (Network::step_in_parts()). The results
+// are the same either way.
 uint32_t team_size(const NetworkConfig& config) {
+  if (config.hidden.empty()) return std::max(1u, config.threads);
   uint64_t step_work = 0;
   for (size_t l = 0, in = host::kImagePixels; l <= config.hidden.size(); ++l) {
     const uint64_t out = l < config.hidden.size() ? config.hidden[l] : host::kNumClasses;
@@ -83,7 +85,7 @@ uint32_t team_size(const NetworkConfig& config) {
 }
 
 // He initialization (N(0, 2/in)) for ReLU layers; N(0, 1/in) for the output layer; b = 0. The
-// weights are drawn in the transposed layout the network trains in.
+// weights are drawn in the layout the network trains in (network.h).
 std::vector<NetworkLayer> initial_layers(const NetworkConfig& config, Rng& rng) {
   std::vector<uint32_t> widths = {host::kImagePixels};
   widths.insert(widths.end(), config.hidden.begin(), config.hidden.end());
@@ -141,6 +143,14 @@ class Optimizer {
   std::optional<SgdMomentum> sgd_;
 };
 
+// The optimizer's step on the gradients of the last batch, at the schedule's point.
+void take_step(const StepContext& run, Optimizer& optimizer, Network& net) {
+  const OneCyclePoint schedule = one_cycle(optimizer.steps(), run.total_steps,
+                                           run.config.max_lr, run.config.warmup_fraction);
+  optimizer.step(net.layers(), schedule, run.team);
+  if (run.on_step) run.on_step(optimizer.steps(), run.total_steps);
+}
+
 // One pass over the training rows in minibatches; the loss and accuracy of the batches as
 // they were before their steps.
 BatchResult train_epoch(const StepContext& run, Network& net, Optimizer& optimizer,
@@ -150,6 +160,19 @@ BatchResult train_epoch(const StepContext& run, Network& net, Optimizer& optimiz
   BatchResult epoch;
   for (uint32_t first = 0; first < train_rows; first += batch_size) {
     const uint32_t rows = std::min(batch_size, train_rows - first);
+    if (net.steps_in_parts()) {
+      for (uint32_t r = 0; r < rows; ++r) labels[r] = run.train.labels[run.order[first + r]];
+      const BatchResult batch = net.step_in_parts(
+          [&](uint32_t part_first, uint32_t count, float* x) {
+            run.features.gather(run.train, run.order.data() + first + part_first, 0, count, x,
+                                nullptr);
+          },
+          labels.data(), rows, run.config.label_smoothing, run.team);
+      epoch.loss_sum += batch.loss_sum;
+      epoch.correct += batch.correct;
+      take_step(run, optimizer, net);
+      continue;
+    }
     {
       PHASE(0);
       run.features.gather(run.train, run.order.data() + first, 0, rows, net.input(), run.team);
@@ -171,10 +194,7 @@ BatchResult train_epoch(const StepContext& run, Network& net, Optimizer& optimiz
       net.backward(rows, run.team);
     }
     PHASE(4);
-    const OneCyclePoint schedule = one_cycle(optimizer.steps(), run.total_steps,
-                                             run.config.max_lr, run.config.warmup_fraction);
-    optimizer.step(net.layers(), schedule, run.team);
-    if (run.on_step) run.on_step(optimizer.steps(), run.total_steps);
+    take_step(run, optimizer, net);
   }
   return epoch;
 }
@@ -200,7 +220,8 @@ class KeptEpoch {
     std::vector<DenseParams> params;
     for (size_t l = 0; l < net.layers().size(); ++l) {
       const NetworkLayer& layer = net.layers()[l];
-      params.push_back(dense_params(layer.in, layer.out, wt_[l].data(), bias_[l].data()));
+      params.push_back(
+          network_dense_params(layer.in, layer.out, wt_[l].data(), bias_[l].data()));
     }
     return params;
   }

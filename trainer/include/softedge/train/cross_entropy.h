@@ -18,6 +18,7 @@ struct BatchResult {
 struct SoftmaxOutputs {
   float* probabilities = nullptr;  // softmax of each row: exp(z - max) / sum, in Real
   float* mean_gradient = nullptr;  // d(mean loss)/d(logits) = (p - t) / rows
+  uint32_t mean_rows = 0;          // the rows of that mean (0: the call's; more: a part's)
 };
 
 // Rows of `logits` (rows x classes) against `labels`, with targets

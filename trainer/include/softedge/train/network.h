@@ -6,19 +6,23 @@
 //   forward       Z = X · Wᵀ + b             gemm_ab   (X: rows x in, Wᵀ: in x out)
 //   weight grad   dWᵀ = Xᵀ · dZ              gemm_atb  (dZ: rows x out)
 //   input grad    dX = dZ · (Wᵀ)ᵀ            gemm_abt  (only for layers after the first)
-// A layer with few outputs (the last; the only one of a linear model) runs its forward pass and
-// weight gradient on narrow_layer.h's products instead, whose vector lanes run along the
-// inputs: a GEMM tile of 16 output lanes would leave 6 of them idle for 10 classes.
+// A layer of at most kNarrowLayerOutputs outputs (the last; the only one of a linear model)
+// keeps W itself (out x in, the runtime's layout) and runs its forward pass and weight gradient
+// on narrow_layer.h's products instead, whose vector lanes run along the inputs (a GEMM tile
+// of 16 output lanes would leave 6 of them idle for 10 classes); its input gradient is
+// gemm_ab(dZ, W).
 // DenseParams (out x in, the runtime's layout) go in and come out through the converters below.
 #ifndef SOFTEDGE_TRAIN_NETWORK_H
 #define SOFTEDGE_TRAIN_NETWORK_H
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "softedge/train/aligned_vector.h"
 #include "softedge/train/cross_entropy.h"
 #include "softedge/train/dense_params.h"
+#include "softedge/train/narrow_layer.h"
 #include "softedge/train/thread_pool.h"
 
 namespace softedge {
@@ -27,16 +31,21 @@ namespace train {
 struct NetworkLayer {
   uint32_t in = 0;
   uint32_t out = 0;
-  AlignedVector<float> wt;  // in x out
+  AlignedVector<float> wt;  // in x out; out x in for a narrow layer (see above)
   AlignedVector<float> bias;
   AlignedVector<float> grad_wt, grad_bias;  // of the last backward()
 };
 
-// `params` transposed; throws std::invalid_argument when its sizes do not match its shape.
+// `params` transposed (in x out, as the CNN trainer keeps every layer); throws
+// std::invalid_argument when its sizes do not match its shape.
 NetworkLayer network_layer(const DenseParams& params);
+// Each layer as Network keeps it: transposed, or as it is when narrow (see above).
 std::vector<NetworkLayer> network_layers(const std::vector<DenseParams>& params);
 // Transposed weights (in x out) and a bias back to the runtime's layout.
 DenseParams dense_params(uint32_t in, uint32_t out, const float* wt, const float* bias);
+// A Network layer's weights as it keeps them (see above) and its bias, in the runtime's layout.
+DenseParams network_dense_params(uint32_t in, uint32_t out, const float* weights,
+                                 const float* bias);
 
 // ReLU after every layer but the last. Every call is deterministic whatever `team` is (null: the
 // calling thread alone).
@@ -66,13 +75,25 @@ class Network {
   // Gradients of every layer (into grad_wt, grad_bias) from what loss() left.
   void backward(uint32_t rows, ThreadPool* team);
 
+  // Whether the network is one layer of at most kNarrowLayerOutputs outputs (a linear model),
+  // which trains in parts.
+  bool steps_in_parts() const {
+    return layers_.size() == 1 && layers_[0].out <= kNarrowLayerOutputs;
+  }
+  // For such a network, forward(), loss() with the gradient and backward() in one: each of
+  // kStepParts parts of the batch (narrow_layer.h) is one unit of work, which calls
+  // fill(first, count, x) to put the batch's rows [first, first + count) at x (as input()
+  // takes them), then runs them forward and differentiates. The parts' gradients are added in
+  // order: the same bits for any team.
+  BatchResult step_in_parts(const std::function<void(uint32_t, uint32_t, float*)>& fill,
+                            const uint8_t* labels, uint32_t rows, float label_smoothing,
+                            ThreadPool* team);
+
  private:
   std::vector<NetworkLayer> layers_;
   std::vector<AlignedVector<float>> activations_;  // [0] input, [l + 1] output of layer l
   AlignedVector<float> delta_, delta_previous_;
-  // A layer of at most kNarrowLayerOutputs outputs (narrow_layer.h) runs on its weights or
-  // their gradient in the runtime's layout (out x in): this buffer, transposed each time.
-  AlignedVector<float> narrow_;
+  AlignedVector<float> part_gradients_;  // step_in_parts(): each part's weights, then bias
   uint32_t capacity_ = 0;
 };
 

@@ -8,6 +8,7 @@
 
 #include "softedge/train/cross_entropy.h"
 #include "softedge/train/dense_params.h"
+#include "softedge/train/narrow_layer.h"
 #include "softedge/train/rng.h"
 #include "softedge/train/thread_pool.h"
 
@@ -22,9 +23,6 @@ struct SgdWorkspace {
   std::vector<uint8_t> pixels;  // the batch's rows, gathered
   std::vector<float> floats;    // logits, coefficients, the parts' gradients
 };
-
-// The parts a step's batch is cut into: consecutive rows, the same for any thread count.
-constexpr uint32_t kStepParts = 2;
 
 // One minibatch SGD step on `rows` images, image r's raw pixels at images[r] (in bytes each;
 // feature = pixel * scale), with mean cross-entropy loss: W -= lr * mean_i (p_i - y_i) x_i^T,
