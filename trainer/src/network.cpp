@@ -10,6 +10,7 @@
 #include "softedge/format.h"
 #include "softedge/train/gemm.h"
 #include "softedge/train/narrow_layer.h"
+#include "softedge/train/step_parts.h"
 
 namespace softedge {
 namespace train {
@@ -194,8 +195,7 @@ BatchResult Network::step_in_parts(const std::function<void(uint32_t, uint32_t, 
   part_gradients_.resize(kStepParts * gradient_size);
   BatchResult results[kStepParts];
   parallel_for(team, kStepParts, [&](uint32_t part) {
-    const uint32_t first = static_cast<uint32_t>(uint64_t{rows} * part / kStepParts);
-    const uint32_t count = static_cast<uint32_t>(uint64_t{rows} * (part + 1) / kStepParts) - first;
+    const auto [first, count] = step_part(rows, part);
     float* gradient = part_gradients_.data() + part * gradient_size;
     std::fill(gradient, gradient + gradient_size, 0.0f);
     if (count == 0) return;
@@ -213,23 +213,12 @@ BatchResult Network::step_in_parts(const std::function<void(uint32_t, uint32_t, 
   });
   layer.grad_wt.resize(weights);
   layer.grad_bias.resize(out);
-  const float* sums = part_gradients_.data();
-  for (size_t k = 0; k < weights; ++k) {
-    float sum = sums[k];
-    for (uint32_t part = 1; part < kStepParts; ++part) sum += sums[part * gradient_size + k];
-    layer.grad_wt[k] = sum;
-  }
+  const float* parts = part_gradients_.data();
+  for (size_t k = 0; k < weights; ++k) layer.grad_wt[k] = sum_of_parts(parts, gradient_size, k);
   for (uint32_t o = 0; o < out; ++o) {
-    float sum = sums[weights + o];
-    for (uint32_t part = 1; part < kStepParts; ++part) sum += sums[part * gradient_size + weights + o];
-    layer.grad_bias[o] = sum;
+    layer.grad_bias[o] = sum_of_parts(parts, gradient_size, weights + o);
   }
-  BatchResult result;
-  for (const BatchResult& part : results) {
-    result.loss_sum += part.loss_sum;
-    result.correct += part.correct;
-  }
-  return result;
+  return sum_of_parts(results);
 }
 
 }  // namespace train

@@ -65,8 +65,7 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
   // coefficients, the weights by the coefficients times the scale times the pixels.
   const float step = -learning_rate / static_cast<float>(rows);
   parallel_for(team, kStepParts, [&](uint32_t part) {
-    const uint32_t first = static_cast<uint32_t>(uint64_t{rows} * part / kStepParts);
-    const uint32_t count = static_cast<uint32_t>(uint64_t{rows} * (part + 1) / kStepParts) - first;
+    const auto [first, count] = step_part(rows, part);
     float* gradient = gradients + part * gradient_size;
     std::fill(gradient, gradient + gradient_size, 0.0f);
     if (count == 0) return;
@@ -91,26 +90,14 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
     accumulate_weight_gradient(gradient, in, in, classes, outputs.probabilities, part_pixels,
                                count);
   });
-  // The parts' steps added in order: the same bits for any team.
-  float* weights = params.weights.data();
-  for (size_t k = 0; k < size_t{in} * classes; ++k) {
-    float sum = gradients[k];
-    for (uint32_t part = 1; part < kStepParts; ++part) sum += gradients[part * gradient_size + k];
-    weights[k] += sum;
+  const size_t weights = size_t{in} * classes;
+  for (size_t k = 0; k < weights; ++k) {
+    params.weights[k] += sum_of_parts(gradients, gradient_size, k);
   }
   for (uint32_t c = 0; c < classes; ++c) {
-    float sum = gradients[size_t{in} * classes + c];
-    for (uint32_t part = 1; part < kStepParts; ++part) {
-      sum += gradients[part * gradient_size + size_t{in} * classes + c];
-    }
-    params.bias[c] += sum;
+    params.bias[c] += sum_of_parts(gradients, gradient_size, weights + c);
   }
-  BatchResult result;
-  for (const BatchResult& part : results) {
-    result.loss_sum += part.loss_sum;
-    result.correct += part.correct;
-  }
-  return result;
+  return sum_of_parts(results);
 }
 
 }  // namespace train

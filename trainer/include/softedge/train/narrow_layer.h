@@ -14,13 +14,6 @@ namespace train {
 // Outputs up to which Network runs a layer through these products.
 constexpr uint32_t kNarrowLayerOutputs = 16;
 
-// The parts a training step's batch is cut into when its model is one narrow layer (the
-// lesson's step, a linear network's): consecutive rows, the same for any thread count. Each
-// part's rows are gathered, run forward and differentiated by one thread, which so finds them
-// in its own core's cache (2 threads were no faster than 1 while the phases were shared out
-// separately: the rows moved between the cores at each phase).
-constexpr uint32_t kStepParts = 2;
-
 // y[r * out + o] = bias[o] + sum_i weights[o * in + i] * x[r * in + i] for r < rows: the
 // runtime's active batched kernel (each row gets what the single-row kernel gives it).
 void narrow_forward(const float* weights, const float* bias, uint32_t in, uint32_t out,

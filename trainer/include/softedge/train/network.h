@@ -81,7 +81,7 @@ class Network {
     return layers_.size() == 1 && layers_[0].out <= kNarrowLayerOutputs;
   }
   // For such a network, forward(), loss() with the gradient and backward() in one: each of
-  // kStepParts parts of the batch (narrow_layer.h) is one unit of work, which calls
+  // the batch's parts (step_parts.h) is one unit of work, which calls
   // fill(first, count, x) to put the batch's rows [first, first + count) at x (as input()
   // takes them), then runs them forward and differentiates. The parts' gradients are added in
   // order: the same bits for any team.

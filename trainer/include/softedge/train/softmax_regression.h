@@ -8,7 +8,7 @@
 
 #include "softedge/train/cross_entropy.h"
 #include "softedge/train/dense_params.h"
-#include "softedge/train/narrow_layer.h"
+#include "softedge/train/step_parts.h"
 #include "softedge/train/rng.h"
 #include "softedge/train/thread_pool.h"
 
@@ -28,10 +28,9 @@ struct SgdWorkspace {
 // feature = pixel * scale), with mean cross-entropy loss: W -= lr * mean_i (p_i - y_i) x_i^T,
 // b -= lr * mean_i (p_i - y_i). Returns the batch's loss and accuracy measured before the
 // step (as the lesson accumulates them).
-// Each of the kStepParts parts of the batch is one unit of work: its rows' gather, forward
-// pass, softmax and gradient (so a thread of the team reads the rows it copied, from its own
-// core's cache); the parts' gradients are then added in order. So the result is the same for
-// any team (thread_pool.h) or none.
+// The batch is taken in parts (step_parts.h): each part's gather, forward pass, softmax and
+// gradient are one unit of work, and the result is the same for any team (thread_pool.h) or
+// none.
 BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float scale,
                      const uint8_t* labels, uint32_t rows, float learning_rate,
                      SgdWorkspace& workspace, ThreadPool* team = nullptr);
