@@ -7,18 +7,61 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 namespace softedge {
 namespace train {
 
 namespace {
 
+// One lane of plain Real with the operations below, for targets whose vectors do not hold Real.
+template <class Real>
+struct OneLane {
+  static constexpr size_t size = 1;
+  Real value;
+  OneLane(Real v = 0) : value(v) {}  // NOLINT: converts like a batch's broadcast
+  static OneLane load_aligned(const Real* p) { return OneLane(*p); }
+  void store_aligned(Real* p) const { *p = value; }
+  OneLane operator-(OneLane other) const { return OneLane(value - other.value); }
+  OneLane& operator+=(OneLane other) {
+    value += other.value;
+    return *this;
+  }
+};
+template <class Real>
+OneLane<Real> lanes_max(OneLane<Real> a, OneLane<Real> b) {
+  return OneLane<Real>(std::max(a.value, b.value));
+}
+template <class Real>
+OneLane<Real> lanes_exp(OneLane<Real> a) {
+  return OneLane<Real>(std::exp(a.value));
+}
+template <class Batch>
+Batch lanes_max(Batch a, Batch b) {
+  return xsimd::max(a, b);
+}
+template <class Batch>
+Batch lanes_exp(Batch a) {
+  return xsimd::exp(a);
+}
+
+#if defined(__arm__) && !defined(__aarch64__)
+constexpr bool kDoubleVectors = false;  // 32-bit NEON has no vectors of double
+#else
+constexpr bool kDoubleVectors = true;
+#endif
+
+// xsimd's widest batch of Real, or one lane where the target has no vector of it.
+template <class Real>
+using LanesOf = std::conditional_t<std::is_same<Real, double>::value && !kDoubleVectors,
+                                   OneLane<Real>, xsimd::batch<Real>>;
+
 // Up to a vector of rows at a time, each row in one lane, so that the exponentials of a class
 // are one vector call for all of them (libm's one call per logit was a tenth of the lesson's
 // training time; xsimd's polynomial is within an ulp or two of it).
 template <class Real>
 struct RowBlock {
-  using Lanes = xsimd::batch<Real>;
+  using Lanes = LanesOf<Real>;
   static constexpr uint32_t kLanes = static_cast<uint32_t>(Lanes::size);
 
   const float* logits;  // the block's first row
@@ -52,7 +95,7 @@ BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, ui
   for (uint32_t first = 0; first < rows; first += kLanes) {
     const Block block{logits + size_t{first} * classes, std::min(kLanes, rows - first), classes};
     Lanes max_logit = block.column(0);
-    for (uint32_t c = 1; c < classes; ++c) max_logit = xsimd::max(max_logit, block.column(c));
+    for (uint32_t c = 1; c < classes; ++c) max_logit = lanes_max(max_logit, block.column(c));
     // exp(z_c - max), kept in the gradient's row when a gradient is wanted, else in the
     // probabilities' row: both follow from it and the sum without a second exp.
     float* p_block = outputs.probabilities != nullptr
@@ -63,7 +106,7 @@ BatchResult softmax_cross_entropy(const float* logits, const uint8_t* labels, ui
                          : p_block;
     Lanes sum(Real{0});
     for (uint32_t c = 0; c < classes; ++c) {
-      const Lanes exp_c = xsimd::exp(block.column(c) - max_logit);
+      const Lanes exp_c = lanes_exp(block.column(c) - max_logit);
       sum += exp_c;
       if (e_block != nullptr) {
         alignas(64) Real values[kLanes];
