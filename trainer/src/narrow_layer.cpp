@@ -48,10 +48,10 @@ struct PixelRows {
 constexpr uint32_t kRows = 10;
 
 template <uint32_t ROWS, class Rows>
-void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+void accumulate_rows(float* weights, uint32_t in, uint32_t out,
                      const float* coefficients, Rows x, uint32_t rows) {
   uint32_t i = 0;
-  for (; i + kLanes <= cols; i += kLanes) {
+  for (; i + kLanes <= in; i += kLanes) {
     batch acc[ROWS];
     for (uint32_t o = 0; o < ROWS; ++o) {
       acc[o] = batch::load_unaligned(weights + static_cast<size_t>(o) * in + i);
@@ -65,7 +65,7 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
       acc[o].store_unaligned(weights + static_cast<size_t>(o) * in + i);
     }
   }
-  for (; i < cols; ++i) {
+  for (; i < in; ++i) {
     for (uint32_t o = 0; o < ROWS; ++o) {
       float sum = weights[static_cast<size_t>(o) * in + i];
       for (uint32_t r = 0; r < rows; ++r) {
@@ -77,15 +77,15 @@ void accumulate_rows(float* weights, uint32_t in, uint32_t cols, uint32_t out,
 }
 
 template <class Rows>
-void accumulate(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+void accumulate(float* weights, uint32_t in, uint32_t out,
                 const float* coefficients, Rows x, uint32_t rows) {
   uint32_t o = 0;
   for (; o + kRows <= out; o += kRows) {
-    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, cols, out,
+    accumulate_rows<kRows>(weights + static_cast<size_t>(o) * in, in, out,
                            coefficients + o, x, rows);
   }
   for (; o < out; ++o) {
-    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, cols, out, coefficients + o,
+    accumulate_rows<1>(weights + static_cast<size_t>(o) * in, in, out, coefficients + o,
                        x, rows);
   }
 }
@@ -117,15 +117,15 @@ void narrow_forward(const float* weights, const float* bias, uint32_t in, uint32
   }
 }
 
-void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t out,
                                 const float* coefficients, const float* x, uint32_t rows) {
-  accumulate(weights, in, cols, out, coefficients, FloatRows{x}, rows);
+  accumulate(weights, in, out, coefficients, FloatRows{x}, rows);
 }
 
-void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t out,
                                 const float* coefficients, const uint8_t* pixels,
                                 uint32_t rows) {
-  accumulate(weights, in, cols, out, coefficients, PixelRows{pixels}, rows);
+  accumulate(weights, in, out, coefficients, PixelRows{pixels}, rows);
 }
 
 }  // namespace train

@@ -164,8 +164,8 @@ void Network::backward(uint32_t rows, ThreadPool* team) {
     }
     if (narrow(layer)) {
       std::fill(layer.grad_wt.begin(), layer.grad_wt.end(), 0.0f);
-      accumulate_weight_gradient(layer.grad_wt.data(), layer.in, layer.in, layer.out,
-                                 delta_.data(), input, rows);
+      accumulate_weight_gradient(layer.grad_wt.data(), layer.in, layer.out, delta_.data(), input,
+                                 rows);
     } else {
       gemm_atb(layer.in, layer.out, rows, input, layer.in, delta_.data(), layer.out,
                layer.grad_wt.data(), layer.out, false, team);
@@ -208,7 +208,7 @@ BatchResult Network::step_in_parts(const std::function<void(uint32_t, uint32_t, 
     outputs.mean_rows = rows;
     results[part] =
         softmax_cross_entropy<float>(z, labels + first, count, out, label_smoothing, outputs);
-    accumulate_weight_gradient(gradient, in, in, out, outputs.mean_gradient, x, count);
+    accumulate_weight_gradient(gradient, in, out, outputs.mean_gradient, x, count);
     column_sums(outputs.mean_gradient, count, out, gradient + weights);
   });
   layer.grad_wt.resize(weights);

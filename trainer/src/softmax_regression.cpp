@@ -42,12 +42,6 @@ DenseParams init_linear(uint32_t in_features, uint32_t out_features, float stdde
   return params;
 }
 
-void linear_forward(const DenseParams& params, const uint8_t* pixels, float scale,
-                    uint32_t rows, float* logits) {
-  narrow_forward(params.weights.data(), params.bias.data(), params.in_features,
-                 params.out_features, pixels, scale, rows, logits);
-}
-
 BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float scale,
                      const uint8_t* labels, uint32_t rows, float learning_rate,
                      SgdWorkspace& workspace, ThreadPool* team) {
@@ -72,7 +66,8 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
     uint8_t* part_pixels = pixels + size_t{first} * in;
     gather_rows(images + first, count, in, part_pixels);
     float* part_logits = logits + size_t{first} * classes;
-    linear_forward(params, part_pixels, scale, count, part_logits);
+    narrow_forward(params.weights.data(), params.bias.data(), in, classes, part_pixels, scale,
+                   count, part_logits);
     SoftmaxOutputs outputs;
     outputs.probabilities = coefficients + size_t{first} * classes;
     results[part] = softmax_cross_entropy<double>(part_logits, labels + first, count, classes,
@@ -87,8 +82,7 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
         row[c] *= scale;
       }
     }
-    accumulate_weight_gradient(gradient, in, in, classes, outputs.probabilities, part_pixels,
-                               count);
+    accumulate_weight_gradient(gradient, in, classes, outputs.probabilities, part_pixels, count);
   });
   const size_t weights = size_t{in} * classes;
   for (size_t k = 0; k < weights; ++k) {

@@ -22,14 +22,13 @@ void narrow_forward(const float* weights, const float* bias, uint32_t in, uint32
 void narrow_forward(const float* weights, const float* bias, uint32_t in, uint32_t out,
                     const uint8_t* pixels, float scale, uint32_t rows, float* y);
 
-// weights[o * in + i] += sum_r coefficients[r * out + o] * x[r * in + i] for o < out, i < cols
-// (cols <= in): a chunk of a vector of columns of up to 10 weight rows stays in registers
-// while all the rows of x stream past it. Every weight is one chain of fused multiply-adds
-// over r = 0, 1, ..., whatever the caller splits the columns into.
-void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+// weights[o * in + i] += sum_r coefficients[r * out + o] * x[r * in + i] for o < out, i < in:
+// a vector of columns of up to 10 weight rows stays in registers while all the rows of x
+// stream past it. Every weight is one chain of fused multiply-adds over r = 0, 1, ...
+void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t out,
                                 const float* coefficients, const float* x, uint32_t rows);
 // The same on raw pixels (x = the pixel; scale the coefficients to get features' gradients).
-void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t cols, uint32_t out,
+void accumulate_weight_gradient(float* weights, uint32_t in, uint32_t out,
                                 const float* coefficients, const uint8_t* pixels,
                                 uint32_t rows);
 

@@ -35,10 +35,6 @@ BatchResult sgd_step(DenseParams& params, const uint8_t* const* images, float sc
                      const uint8_t* labels, uint32_t rows, float learning_rate,
                      SgdWorkspace& workspace, ThreadPool* team = nullptr);
 
-// Logits for `rows` images of raw pixels through the runtime's active pixel kernel.
-void linear_forward(const DenseParams& params, const uint8_t* pixels, float scale,
-                    uint32_t rows, float* logits);
-
 }  // namespace train
 }  // namespace softedge
 
