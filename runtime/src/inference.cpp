@@ -14,6 +14,7 @@
 #include "scratch_layout.h"
 #include "softedge/inference.h"
 #include "softedge/kernels.h"
+#include "weight_sums.h"
 
 namespace softedge {
 namespace {
@@ -194,6 +195,37 @@ void dense_u8s8_images(const KernelSet& kernels, const DenseLayer& layer, uint32
     kernels.dense_u8s8_i32(x + n * x_stride, layer.weights_i8, layer.bias_i32, in, out,
                            acc + n * acc_stride);
   }
+}
+
+#if SOFTEDGE_WEIGHT_SUMS
+// An int8 dense layer with its rows' weight sums (weight_sums.h), image by image (the sets that
+// take the sums have no batch int8 kernel). Inline: a frame of its own would lie under every
+// kernel's (the stack bound).
+__attribute__((always_inline)) inline void dense_u8s8_summed_images(
+    const KernelSet& kernels, const DenseLayer& layer, const int32_t* pairs, const uint8_t* x,
+    size_t x_stride, uint32_t count, int32_t* acc, size_t acc_stride) {
+  for (uint32_t n = 0; n < images_in(count); ++n) {
+    kernels.dense_u8s8_i32_summed(x + n * x_stride, layer.weights_i8, layer.bias_i32, pairs,
+                                  layer.in_features, layer.out_features, acc + n * acc_stride);
+  }
+}
+#endif
+
+// Int8 dense layer l's sums for `count` images, `stride` apart: with the rows' weight sums
+// where the Model holds them and the set takes them, else dense_u8s8_images.
+__attribute__((always_inline)) inline void int8_layer_sums(
+    const Model& model, const KernelSet& kernels, uint32_t l, const DenseLayer& layer,
+    uint32_t in, uint32_t out, const uint8_t* x, size_t x_stride, uint32_t count, int32_t* acc,
+    size_t stride, const Scratch& scratch) {
+#if SOFTEDGE_WEIGHT_SUMS
+  const int32_t* pairs = detail::weight_sums_of(model, layer);
+  if (pairs != nullptr && kernels.dense_u8s8_i32_summed != nullptr) {
+    dense_u8s8_summed_images(kernels, layer, pairs, x, x_stride, count, acc, stride);
+    return;
+  }
+#endif
+  dense_u8s8_images(kernels, layer, in, out, x, x_stride, count, acc, stride,
+                    lines_of(model, kernels, l, scratch));
 }
 #endif
 
@@ -461,8 +493,8 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
       case LayerMode::kInt8FloatOutput: {
-        dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride, lines_of(model, kernels, l, scratch));
+        int8_layer_sums(model, kernels, l, layer, in, out, static_cast<const uint8_t*>(x),
+                        x_stride, count, acc, stride, scratch);
         const float* scales = layer.scales;
         for (uint32_t n = 0; n < images_in(count); ++n) {
           float* values = output + n * stride;
@@ -475,8 +507,8 @@ SOFTEDGE_TILE_STEP const float* run_layers(const Model& model, const KernelSet& 
 #endif
 #if SOFTEDGE_LAYER_MODE_INT8_UINT8_OUTPUT
       case LayerMode::kInt8Uint8Output: {
-        dense_u8s8_images(kernels, layer, in, out, static_cast<const uint8_t*>(x), x_stride, count, acc,
-                          stride, lines_of(model, kernels, l, scratch));
+        int8_layer_sums(model, kernels, l, layer, in, out, static_cast<const uint8_t*>(x),
+                        x_stride, count, acc, stride, scratch);
         requantize_images(kernels, layer, count, scratch, l);
         break;
       }

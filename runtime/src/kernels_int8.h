@@ -1,7 +1,8 @@
 // kernels_int8.h — the shared shape of every int8 dense kernel: blocks of output rows that
 // share each load of the input, an exact scalar tail, then each block's bias. Each ISA supplies
-// Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i]. Integer sums are
-// exact in any order, so every ISA gives the reference's bits.
+// Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i] (NEON also
+// run_summed, given the rows' weight sums: weight_sums.h). Integer sums are exact in any
+// order, so every ISA gives the reference's bits.
 #ifndef SOFTEDGE_RUNTIME_KERNELS_INT8_H
 #define SOFTEDGE_RUNTIME_KERNELS_INT8_H
 
@@ -20,15 +21,11 @@ inline int32_t dot_tail(const uint8_t* x, const int8_t* w, uint32_t from, uint32
   return sum;
 }
 
-// Rows [o, o + ROWS) and their bias. A fixed count of bias adds, right after the block: the
-// compiler unrolls them into a few vector adds (a loop over all rows at the end took ~40
+// sums[r] += row_bias[r] for r < ROWS: a fixed count of adds, right after a block, which the
+// compiler unrolls into a few vector adds (a loop over all rows at the end took ~40
 // instructions for 10 rows on aarch64).
-template <template <uint32_t> class Dot, uint32_t ROWS>
-inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bias, uint32_t in,
-                      uint32_t o, int32_t* acc) {
-  int32_t* sums = acc + o;
-  const int32_t* row_bias = bias + o;
-  Dot<ROWS>::run(x, weights + static_cast<size_t>(o) * in, in, sums);
+template <uint32_t ROWS>
+__attribute__((always_inline)) inline void add_bias(int32_t* sums, const int32_t* row_bias) {
   uint32_t r = 0;
   for (; r + 4 <= ROWS; r += 4) {  // GCC's generic vectors: one 4-lane add where the ISA has it
     typedef int32_t Lanes __attribute__((vector_size(16)));
@@ -39,6 +36,14 @@ inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bi
     memcpy(sums + r, &a, sizeof a);
   }
   for (; r < ROWS; ++r) sums[r] += row_bias[r];
+}
+
+// Rows [o, o + ROWS) and their bias.
+template <template <uint32_t> class Dot, uint32_t ROWS>
+inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bias, uint32_t in,
+                      uint32_t o, int32_t* acc) {
+  Dot<ROWS>::run(x, weights + static_cast<size_t>(o) * in, in, acc + o);
+  add_bias<ROWS>(acc + o, bias + o);
 }
 
 // Rows in blocks of 10, then 4, then 1 (three instantiations per ISA: small code); a
@@ -52,6 +57,25 @@ void dense_u8s8_blocked(const uint8_t* x, const int8_t* weights, const int32_t* 
 #endif
   for (; o + 4 <= out; o += 4) dot_block<Dot, 4>(x, weights, bias, in, o, acc);
   for (; o < out; ++o) dot_block<Dot, 1>(x, weights, bias, in, o, acc);
+}
+
+// Rows [o, o + ROWS) given their weight sums (KernelSet::dense_u8s8_i32_summed), and their bias.
+template <template <uint32_t> class Dot, uint32_t ROWS>
+inline void summed_block(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                         const int32_t* pairs, uint32_t in, uint32_t o, int32_t* acc) {
+  Dot<ROWS>::run_summed(x, weights + static_cast<size_t>(o) * in, in, pairs + 2 * o, acc + o);
+  add_bias<ROWS>(acc + o, bias + o);
+}
+
+// dense_u8s8_blocked for the ISAs whose Dot<ROWS> also has run_summed(x, w, in, pairs, sums),
+// which takes the rows' weight sums (not in size-first builds: weight_sums.h).
+template <template <uint32_t> class Dot>
+void dense_u8s8_summed_blocked(const uint8_t* x, const int8_t* weights, const int32_t* bias,
+                               const int32_t* pairs, uint32_t in, uint32_t out, int32_t* acc) {
+  uint32_t o = 0;
+  for (; o + 10 <= out; o += 10) summed_block<Dot, 10>(x, weights, bias, pairs, in, o, acc);
+  for (; o + 4 <= out; o += 4) summed_block<Dot, 4>(x, weights, bias, pairs, in, o, acc);
+  for (; o < out; ++o) summed_block<Dot, 1>(x, weights, bias, pairs, in, o, acc);
 }
 
 // For cores with few registers (Cortex-M): rows two at a time through

@@ -1,7 +1,12 @@
 // NEON kernels: armv7 (-mfpu=neon-vfpv4) or aarch64, chosen at compile time.
 
-// This set's direct int8 convolution (kernels_xsimd.h takes it).
+// This set's direct int8 convolution and its dense int8 kernel given the weight sums
+// (kernels_xsimd.h takes them; not in size-first builds, which keep no sums: weight_sums.h).
 #define SOFTEDGE_CONV_U8S8 SOFTEDGE_INT8_CONV_KERNEL(::softedge::detail::conv_u8s8_neon)
+#if !defined(SOFTEDGE_SIZE_FIRST)
+#define SOFTEDGE_DENSE_U8S8_SUMMED \
+  ::softedge::detail::dense_u8s8_summed_blocked<::softedge::detail::DotNeon>
+#endif
 #if !defined(__aarch64__)
 // No vector sigmoid on armv7: GCC compiles xsimd's float comparisons lane by lane in scalar
 // code there (kernels_neon_exp.h); inference's loop of expf instead.
@@ -25,9 +30,10 @@ namespace {
 // moved into int8 by one exclusive or: the first 8 become z = x - 128, the last 8 z = 127 - x.
 // Then one widening multiply and one widening multiply-subtract, t = z_k w_k - z_{k+8} w_{k+8}
 // = x_k w_k + x_{k+8} w_{k+8} - 128 w_k - 127 w_{k+8}, lie in [-32640, 32640]: exact in int16,
-// added pairwise into int32 (sadalp). The weight terms come back from the weights summed
-// pairwise into int16 in the same step (lanes 0-3 the first 8, lanes 4-7 the last 8; at most
-// 2 * 128 per lane and step, so flushed into int32 every kFlushSteps steps). All exact.
+// added pairwise into int32 (sadalp). The weight terms come back from the model's weight sums
+// (run_summed), or from the weights summed pairwise into int16 in the same step (lanes 0-3 the
+// first 8, lanes 4-7 the last 8; at most 2 * 128 per lane and step, so flushed into int32
+// every kFlushSteps steps). All exact.
 // aarch64 takes 64 inputs per step (each row's weights in one four-register load), then 16;
 // armv7, with 16 registers, 16 inputs and blocks of at most 5 rows.
 template <uint32_t ROWS>
@@ -39,11 +45,13 @@ struct DotNeon {
 #endif
   static constexpr uint32_t kFlushSteps = 124;  // a multiple of 4: whole steps of 64
 
-  // acc + t for the 16 inputs in z and wb, and their weight sums into weight_sum.
+  // acc + t for the 16 inputs in z and wb, and (unless SUMMED) their weight sums into
+  // weight_sum.
+  template <bool SUMMED>
   static inline void step(int32x4_t& acc, int16x8_t& weight_sum, int8x16_t z, int8x16_t wb) {
     const int16x8_t t = vmull_s8(vget_low_s8(z), vget_low_s8(wb));
     acc = vpadalq_s16(acc, vmlsl_s8(t, vget_high_s8(z), vget_high_s8(wb)));
-    weight_sum = vpadalq_s8(weight_sum, wb);
+    if (!SUMMED) weight_sum = vpadalq_s8(weight_sum, wb);
   }
 
   SOFTEDGE_NEON_NO_PRESCHEDULE static void run(const uint8_t* x, const int8_t* w, uint32_t in,
@@ -52,8 +60,29 @@ struct DotNeon {
       DotNeon<kMaxRows>::run(x, w, in, sums);
       DotNeon<ROWS - kMaxRows>::run(x, w + static_cast<size_t>(kMaxRows) * in, in,
                                     sums + kMaxRows);
-      return;
+    } else {
+      dot<false>(x, w, in, nullptr, sums);
     }
+  }
+
+  // The same with the weights' share from the rows' weight sums (Model::weight_sums): 128 times
+  // the sum of the first 8 of each 16 weights and 127 times the last 8 is 128 * pairs[2r] -
+  // pairs[2r + 1].
+  SOFTEDGE_NEON_NO_PRESCHEDULE static void run_summed(const uint8_t* x, const int8_t* w,
+                                                      uint32_t in, const int32_t* pairs,
+                                                      int32_t* sums) {
+    if constexpr (ROWS > kMaxRows) {
+      DotNeon<kMaxRows>::run_summed(x, w, in, pairs, sums);
+      DotNeon<ROWS - kMaxRows>::run_summed(x, w + static_cast<size_t>(kMaxRows) * in, in,
+                                           pairs + 2 * kMaxRows, sums + kMaxRows);
+    } else {
+      dot<true>(x, w, in, pairs, sums);
+    }
+  }
+
+  template <bool SUMMED>
+  SOFTEDGE_NEON_NO_PRESCHEDULE static inline __attribute__((always_inline)) void dot(
+      const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* pairs, int32_t* sums) {
     const uint8x16_t flip = vcombine_u8(vdup_n_u8(0x80), vdup_n_u8(0x7F));
     const auto to_z = [&](uint8x16_t v) { return vreinterpretq_s8_u8(veorq_u8(v, flip)); };
     const int8_t* rows[ROWS];
@@ -68,7 +97,9 @@ struct DotNeon {
       int16x8_t weight_sum[ROWS];
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) weight_sum[r] = vdupq_n_s16(0);
-      const uint32_t steps = (in - i) / 16 < kFlushSteps ? (in - i) / 16 : kFlushSteps;
+      // Given the sums, one pass: no int16 weight sums to flush.
+      const uint32_t steps =
+          SUMMED || (in - i) / 16 < kFlushSteps ? (in - i) / 16 : kFlushSteps;
       const uint32_t end = i + steps * 16;
 #if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)
       for (const uint8_t* pixels = x + i; i + 64 <= end; i += 64, pixels += 64) {
@@ -79,10 +110,10 @@ struct DotNeon {
         for (uint32_t r = 0; r < ROWS; ++r) {
           const int8x16x4_t wb = vld1q_s8_x4(rows[r]);
           rows[r] += 64;
-          step(acc[r], weight_sum[r], z0, wb.val[0]);
-          step(acc[r], weight_sum[r], z1, wb.val[1]);
-          step(acc[r], weight_sum[r], z2, wb.val[2]);
-          step(acc[r], weight_sum[r], z3, wb.val[3]);
+          step<SUMMED>(acc[r], weight_sum[r], z0, wb.val[0]);
+          step<SUMMED>(acc[r], weight_sum[r], z1, wb.val[1]);
+          step<SUMMED>(acc[r], weight_sum[r], z2, wb.val[2]);
+          step<SUMMED>(acc[r], weight_sum[r], z3, wb.val[3]);
         }
       }
 #endif
@@ -90,18 +121,21 @@ struct DotNeon {
         const int8x16_t z = to_z(vld1q_u8(x + i));
 #pragma GCC unroll 16
         for (uint32_t r = 0; r < ROWS; ++r) {
-          step(acc[r], weight_sum[r], z, vld1q_s8(rows[r]));
+          step<SUMMED>(acc[r], weight_sum[r], z, vld1q_s8(rows[r]));
           rows[r] += 16;
         }
       }
-      // + 128 * (sum of the first 8 of each 16 weights) + 127 * (sum of the last 8).
+      if (!SUMMED) {
+        // + 128 * (sum of the first 8 of each 16 weights) + 127 * (sum of the last 8).
 #pragma GCC unroll 16
-      for (uint32_t r = 0; r < ROWS; ++r) {
-        acc[r] = vmlal_n_s16(acc[r], vget_low_s16(weight_sum[r]), 128);
-        acc[r] = vmlal_n_s16(acc[r], vget_high_s16(weight_sum[r]), 127);
+        for (uint32_t r = 0; r < ROWS; ++r) {
+          acc[r] = vmlal_n_s16(acc[r], vget_low_s16(weight_sum[r]), 128);
+          acc[r] = vmlal_n_s16(acc[r], vget_high_s16(weight_sum[r]), 127);
+        }
       }
     }
     store_row_sums<ROWS>(acc, sums);
+    if (SUMMED) add_weight_share<ROWS, true>(pairs, sums);
     if (i < in) {  // no setup of the tail loops when the rows end on a whole step
 #pragma GCC unroll 1
       for (uint32_t r = 0; r < ROWS; ++r) sums[r] += dot_tail(x, w + r * in, i, in);

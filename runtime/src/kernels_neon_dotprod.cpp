@@ -1,8 +1,13 @@
 // aarch64 dot-product kernels (armv8.2-a+dotprod: Cortex-A76, Raspberry Pi 5). Compiled with
 // that -march only; chosen at run time when the kernel reports HWCAP_ASIMDDP.
 
-// This set's direct int8 convolution (kernels_xsimd.h takes it).
+// This set's direct int8 convolution and its dense int8 kernel given the weight sums
+// (kernels_xsimd.h takes them; not in size-first builds, which keep no sums: weight_sums.h).
 #define SOFTEDGE_CONV_U8S8 SOFTEDGE_INT8_CONV_KERNEL(::softedge::detail::conv_u8s8_dotprod)
+#if !defined(SOFTEDGE_SIZE_FIRST)
+#define SOFTEDGE_DENSE_U8S8_SUMMED \
+  ::softedge::detail::dense_u8s8_summed_blocked<::softedge::detail::DotNeonDotprod>
+#endif
 
 #include <arm_neon.h>
 
@@ -17,13 +22,25 @@ namespace detail {
 namespace {
 
 // sdot multiplies int8 by int8 only, so the pixels are shifted into int8: x - 128. Then
-// sum x*w = sum (x-128)*w + 128 * sum w, and sum w comes from a second sdot against ones.
-// Both sums are exact in int32. 64 inputs per step: each row's weights come in one
-// four-register load, then steps of 16.
+// sum x*w = sum (x-128)*w + 128 * sum w, and sum w is either the model's (run_summed:
+// Model::weight_sums) or comes from a second sdot against ones (run). Both sums are exact in
+// int32. 64 inputs per step: each row's weights come in one four-register load, then steps
+// of 16.
 template <uint32_t ROWS>
 struct DotNeonDotprod {
   SOFTEDGE_NEON_NO_PRESCHEDULE static void run(const uint8_t* x, const int8_t* w, uint32_t in,
                                                int32_t* sums) {
+    dot<false>(x, w, in, nullptr, sums);
+  }
+  SOFTEDGE_NEON_NO_PRESCHEDULE static void run_summed(const uint8_t* x, const int8_t* w,
+                                                      uint32_t in, const int32_t* pairs,
+                                                      int32_t* sums) {
+    dot<true>(x, w, in, pairs, sums);
+  }
+
+  template <bool SUMMED>
+  SOFTEDGE_NEON_NO_PRESCHEDULE static inline __attribute__((always_inline)) void dot(
+      const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* pairs, int32_t* sums) {
     const uint8x16_t sign = vdupq_n_u8(0x80);
     const int8x16_t ones = vdupq_n_s8(1);
     const int8_t* rows[ROWS];
@@ -34,6 +51,9 @@ struct DotNeonDotprod {
       acc[r] = weight_sum[r] = vdupq_n_s32(0);
     }
     const auto shifted = [&](uint8x16_t v) { return vreinterpretq_s8_u8(veorq_u8(v, sign)); };
+    const auto add_weights = [&](int32x4_t& sum, int8x16_t wb) {
+      if (!SUMMED) sum = vdotq_s32(sum, ones, wb);
+    };
     uint32_t i = 0;
     for (; i + 64 <= in; i += 64) {
       const uint8x16x4_t xb = vld1q_u8_x4(x + i);
@@ -44,13 +64,13 @@ struct DotNeonDotprod {
         const int8x16x4_t wb = vld1q_s8_x4(rows[r]);
         rows[r] += 64;
         acc[r] = vdotq_s32(acc[r], x0, wb.val[0]);
-        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[0]);
+        add_weights(weight_sum[r], wb.val[0]);
         acc[r] = vdotq_s32(acc[r], x1, wb.val[1]);
-        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[1]);
+        add_weights(weight_sum[r], wb.val[1]);
         acc[r] = vdotq_s32(acc[r], x2, wb.val[2]);
-        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[2]);
+        add_weights(weight_sum[r], wb.val[2]);
         acc[r] = vdotq_s32(acc[r], x3, wb.val[3]);
-        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb.val[3]);
+        add_weights(weight_sum[r], wb.val[3]);
       }
     }
     for (; i + 16 <= in; i += 16) {
@@ -60,12 +80,19 @@ struct DotNeonDotprod {
         const int8x16_t wb = vld1q_s8(rows[r]);
         rows[r] += 16;
         acc[r] = vdotq_s32(acc[r], x0, wb);
-        weight_sum[r] = vdotq_s32(weight_sum[r], ones, wb);
+        add_weights(weight_sum[r], wb);
       }
     }
+    if (SUMMED) {
+      store_row_sums<ROWS>(acc, sums);
+      add_weight_share<ROWS, false>(pairs, sums);
+    } else {
 #pragma GCC unroll 16
-    for (uint32_t r = 0; r < ROWS; ++r) acc[r] = vaddq_s32(acc[r], vshlq_n_s32(weight_sum[r], 7));
-    store_row_sums<ROWS>(acc, sums);
+      for (uint32_t r = 0; r < ROWS; ++r) {
+        acc[r] = vaddq_s32(acc[r], vshlq_n_s32(weight_sum[r], 7));
+      }
+      store_row_sums<ROWS>(acc, sums);
+    }
     if (i < in) {  // no setup of the tail loops when the rows end on a whole step
 #pragma GCC unroll 1
       for (uint32_t r = 0; r < ROWS; ++r) sums[r] += dot_tail(x, w + r * in, i, in);

@@ -52,6 +52,7 @@ void conv_u8s8_i32_scalar(const ConvPixelsU8& p, const int32_t* bias, uint32_t c
       SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_scalar),                        \
       nullptr, /* int8 convolutions: im2col and dense_u8s8 (conv_u8s8_i32_scalar, the direct */ \
                /* kernels' reference, takes 3.6 times as long without SIMD)                   */ \
-      nullptr} /* sigmoid_f32: inference's loop of expf, the reference */
+      nullptr, /* sigmoid_f32: inference's loop of expf, the reference */                     \
+      nullptr} /* dense_u8s8_i32_summed: the pixels stay uint8 */
 
 #endif

@@ -392,6 +392,11 @@ void sigmoid_f32_xsimd(float* values, uint32_t n) {
 #if !defined(SOFTEDGE_CONV_U8S8)
 #define SOFTEDGE_CONV_U8S8 nullptr
 #endif
+// The set's int8 dense kernel given the weight sums (KernelSet::dense_u8s8_i32_summed): a
+// translation unit that has one defines SOFTEDGE_DENSE_U8S8_SUMMED before it includes this file.
+#if !defined(SOFTEDGE_DENSE_U8S8_SUMMED)
+#define SOFTEDGE_DENSE_U8S8_SUMMED nullptr
+#endif
 // The set's sigmoid: sigmoid_f32_xsimd unless the translation unit defines
 // SOFTEDGE_SIGMOID_F32 (armv7, whose xsimd comparisons are scalar code) before.
 #if !defined(SOFTEDGE_SIGMOID_F32)
@@ -428,6 +433,7 @@ void sigmoid_f32_xsimd(float* values, uint32_t n) {
       requantize,                                                                           \
       SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>),                 \
       SOFTEDGE_CONV_U8S8,                                                                   \
-      SOFTEDGE_SIGMOID_F32(arch)}
+      SOFTEDGE_SIGMOID_F32(arch),                                                           \
+      SOFTEDGE_INT8_KERNEL(SOFTEDGE_DENSE_U8S8_SUMMED)}
 
 #endif

@@ -12,6 +12,7 @@
 #include "layer_modes.h"
 #include "softedge/crc32.h"
 #include "softedge/model.h"
+#include "weight_sums.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "softedge views float tensors in place and needs a little-endian target"
@@ -397,6 +398,9 @@ Status load_checked(const uint8_t* data, size_t size, Model* model) {
     }
   }
   if (width != model->num_classes) return Status::kBadDimensions;
+#if SOFTEDGE_WEIGHT_SUMS
+  detail::keep_weight_sums(model);
+#endif
   return Status::kOk;
 }
 

@@ -1,6 +1,7 @@
 // neon_row_sums.h — the horizontal sums of ROWS int32 accumulators, stored to sums[0..ROWS),
 // reduced together by pairwise adds across rows (3 instructions per 4 rows on aarch64) rather
-// than one full reduction per row. For the NEON int8 kernels.
+// than one full reduction per row; and the weights' share added back to them. For the NEON
+// int8 kernels.
 #ifndef SOFTEDGE_RUNTIME_NEON_ROW_SUMS_H
 #define SOFTEDGE_RUNTIME_NEON_ROW_SUMS_H
 
@@ -37,6 +38,22 @@ inline void store_row_sums(const int32x4_t* acc, int32_t* sums) {
     sums[r] = vget_lane_s32(vpadd_s32(half, half), 0);
   }
 #endif
+}
+
+// sums[r] += 128 * pairs[2r] (- pairs[2r + 1] if MINUS_HIGH) for r < ROWS: the weights' share
+// of the sums that pixels shifted into int8 leave out, from the rows' weight sums
+// (KernelSet::dense_u8s8_i32_summed). Four rows a step: one load splits their pairs.
+template <uint32_t ROWS, bool MINUS_HIGH>
+inline void add_weight_share(const int32_t* pairs, int32_t* sums) {
+  uint32_t r = 0;
+#pragma GCC unroll 4
+  for (; r + 4 <= ROWS; r += 4) {
+    const int32x4x2_t pair = vld2q_s32(pairs + 2 * r);
+    int32x4_t share = vshlq_n_s32(pair.val[0], 7);
+    if (MINUS_HIGH) share = vsubq_s32(share, pair.val[1]);
+    vst1q_s32(sums + r, vaddq_s32(vld1q_s32(sums + r), share));
+  }
+  for (; r < ROWS; ++r) sums[r] += 128 * pairs[2 * r] - (MINUS_HIGH ? pairs[2 * r + 1] : 0);
 }
 
 }  // namespace

@@ -20,8 +20,9 @@ namespace fmt = softedge::format;
 
 namespace {
 
-// 6x6 pixels -> 7 (int8, ReLU, uint8 outputs) -> 3 (int8, float logits), with a lookup table.
-host::ModelSpec hidden_spec() {
+// 6x6 pixels -> 7 (int8, ReLU, uint8 outputs) -> 3 (int8, float logits), with a lookup table;
+// `hidden_rows` instead of 7 hidden outputs.
+host::ModelSpec hidden_spec(uint32_t hidden_rows = 7) {
   host::ModelSpec spec = fixtures::linear_spec(6, 6, 3);
   spec.input_lut.resize(256);
   for (int p = 0; p < 256; ++p)
@@ -29,22 +30,22 @@ host::ModelSpec hidden_spec() {
   fixtures::Values values(11);
   host::DenseLayerSpec hidden;
   hidden.in_features = 36;
-  hidden.out_features = 7;
+  hidden.out_features = hidden_rows;
   hidden.activation = fmt::Activation::kRelu;
   hidden.weight_type = fmt::DType::kInt8;
   hidden.output_scale = 0.05f;
-  for (int i = 0; i < 36 * 7; ++i)
+  for (uint32_t i = 0; i < 36 * hidden_rows; ++i)
     hidden.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
-  for (int o = 0; o < 7; ++o) {
+  for (uint32_t o = 0; o < hidden_rows; ++o) {
     hidden.bias_i32.push_back(static_cast<int32_t>(values.next() * 3000.0f));
     hidden.requant.push_back((1 << 30) + static_cast<int32_t>((values.next() + 1.0f) * 5e8f));
     hidden.requant.push_back(9 + o % 3);  // multipliers of 2^-10..2^-12: activations across 0..255
   }
   host::DenseLayerSpec last;
-  last.in_features = 7;
+  last.in_features = hidden_rows;
   last.out_features = 3;
   last.weight_type = fmt::DType::kInt8;
-  for (int i = 0; i < 7 * 3; ++i)
+  for (uint32_t i = 0; i < hidden_rows * 3; ++i)
     last.weights_i8.push_back(static_cast<int8_t>(values.next() * 127.9f));
   for (int o = 0; o < 3; ++o) {
     last.bias_i32.push_back(static_cast<int32_t>(values.next() * 1000.0f));
@@ -81,38 +82,92 @@ std::vector<float> reference_logits(const host::ModelSpec& spec,
   return logits;
 }
 
+// Row o's pair of Model::weight_sums, from its definition in model.h.
+std::vector<int32_t> weight_sum_pairs(const host::DenseLayerSpec& layer) {
+  const uint32_t in = layer.in_features;
+  std::vector<int32_t> pairs(2 * layer.out_features, 0);
+  for (uint32_t o = 0; o < layer.out_features; ++o) {
+    for (uint32_t i = 0; i < in / 16 * 16; ++i) {
+      pairs[2 * o] += layer.weights_i8[o * in + i];
+      if (i % 16 >= 8) pairs[2 * o + 1] += layer.weights_i8[o * in + i];
+    }
+  }
+  return pairs;
+}
+
+// Whether some compiled set takes the weight sums (then load() keeps them).
+bool some_set_takes_weight_sums() {
+  for (size_t k = 0; k < softedge::kernel_count(); ++k) {
+    if (softedge::kernel_at(k).dense_u8s8_i32_summed != nullptr) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+TEST_CASE("load() keeps the weight sums of the int8 dense layers that fit, where a set takes them" *
+          fixtures::needs_every_layer_mode()) {
+  // 7 + 3 rows fit the model's 32; of 33 + 3, only the last layer's.
+  for (uint32_t hidden_rows : {7u, 33u}) {
+    INFO("hidden rows " << hidden_rows);
+    const host::ModelSpec spec = hidden_spec(hidden_rows);
+    fixtures::LoadedModel m(spec);
+    REQUIRE(m.status == Status::kOk);
+    const softedge::Layer& hidden = m.model.layers[0];
+    const softedge::Layer& last = m.model.layers[1];
+    if (!some_set_takes_weight_sums()) {
+      CHECK(hidden.weight_sums_slot == 0);
+      CHECK(last.weight_sums_slot == 0);
+      continue;
+    }
+    const bool hidden_fits = hidden_rows <= softedge::kWeightSumRows;
+    CHECK(hidden.weight_sums_slot == (hidden_fits ? 1 : 0));
+    CHECK(last.weight_sums_slot == (hidden_fits ? 1 + hidden_rows : 1));
+    if (hidden_fits) {
+      const std::vector<int32_t> expected = weight_sum_pairs(spec.layers[0]);
+      CHECK(std::vector<int32_t>(m.model.weight_sums, m.model.weight_sums + expected.size()) ==
+            expected);
+    }
+    const int32_t* last_pairs = m.model.weight_sums + 2 * (last.weight_sums_slot - 1);
+    CHECK(std::vector<int32_t>(last_pairs, last_pairs + 6) == weight_sum_pairs(spec.layers[1]));
+  }
+}
 
 TEST_CASE(
     "an int8 network with a hidden layer and a lookup table gives the reference on every kernel "
     "set" * fixtures::needs_every_layer_mode()) {
-  const host::ModelSpec spec = hidden_spec();
-  fixtures::LoadedModel m(spec);
-  REQUIRE(m.status == Status::kOk);
-  CHECK(m.model.version == fmt::kVersion2);
-  REQUIRE(m.model.input_lut != nullptr);
-  CHECK(std::memcmp(m.model.input_lut, spec.input_lut.data(), 256) == 0);
-  CHECK(m.model.layers[0].output_scale == 0.05f);
-  REQUIRE(m.model.layers[0].requant != nullptr);
+  // 7 hidden rows: both layers with their weight sums where a set takes them; 33: the first
+  // layer without.
+  for (uint32_t hidden_rows : {7u, 33u}) {
+    INFO("hidden rows " << hidden_rows);
+    const host::ModelSpec spec = hidden_spec(hidden_rows);
+    fixtures::LoadedModel m(spec);
+    REQUIRE(m.status == Status::kOk);
+    CHECK(m.model.version == fmt::kVersion2);
+    REQUIRE(m.model.input_lut != nullptr);
+    CHECK(std::memcmp(m.model.input_lut, spec.input_lut.data(), 256) == 0);
+    CHECK(m.model.layers[0].output_scale == 0.05f);
+    REQUIRE(m.model.layers[0].requant != nullptr);
 
-  fixtures::Values values(2);
-  for (int image = 0; image < 20; ++image) {
-    std::vector<uint8_t> pixels(36);
-    for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
-    const std::vector<float> logits = reference_logits(spec, pixels);
-    std::vector<float> expected(3);
-    uint32_t expected_top = 0;
-    REQUIRE(softedge::force_kernel("scalar") == Status::kOk);
-    REQUIRE(softedge::softmax(logits.data(), 3, expected.data(), &expected_top));
-    fixtures::with_each_runnable_active([&](const softedge::KernelSet&) {
-      std::vector<float> probabilities(3);
-      softedge::Prediction prediction{};
-      REQUIRE(softedge::infer_u8(m.model, pixels.data(), 36, probabilities.data(), 3,
-                                 m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
-      CHECK(prediction.top_class == expected_top);
-      for (int c = 0; c < 3; ++c)
-        CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
-    });
+    fixtures::Values values(2);
+    for (int image = 0; image < 20; ++image) {
+      std::vector<uint8_t> pixels(36);
+      for (uint8_t& p : pixels) p = static_cast<uint8_t>((values.next() + 1.0f) * 127.9f);
+      const std::vector<float> logits = reference_logits(spec, pixels);
+      std::vector<float> expected(3);
+      uint32_t expected_top = 0;
+      REQUIRE(softedge::force_kernel("scalar") == Status::kOk);
+      REQUIRE(softedge::softmax(logits.data(), 3, expected.data(), &expected_top));
+      fixtures::with_each_runnable_active([&](const softedge::KernelSet&) {
+        std::vector<float> probabilities(3);
+        softedge::Prediction prediction{};
+        REQUIRE(softedge::infer_u8(m.model, pixels.data(), 36, probabilities.data(), 3,
+                                   m.scratch.data(), m.scratch.size(), &prediction) == Status::kOk);
+        CHECK(prediction.top_class == expected_top);
+        for (int c = 0; c < 3; ++c)
+          CHECK(probabilities[c] == doctest::Approx(expected[c]).epsilon(1e-5));
+      });
+    }
   }
 }
 

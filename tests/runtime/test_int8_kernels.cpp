@@ -70,8 +70,43 @@ TEST_CASE("every int8 kernel equals the scalar reference bit for bit") {
   });
 }
 
+// Row o's pair of KernelSet::dense_u8s8_i32_summed, from its definition in kernels.h.
+std::vector<int32_t> weight_sum_pairs(const std::vector<int8_t>& w, uint32_t in, uint32_t out) {
+  std::vector<int32_t> pairs(2 * out, 0);
+  for (uint32_t o = 0; o < out; ++o) {
+    for (uint32_t i = 0; i < in / 16 * 16; ++i) {
+      pairs[2 * o] += w[o * in + i];
+      if (i % 16 >= 8) pairs[2 * o + 1] += w[o * in + i];
+    }
+  }
+  return pairs;
+}
+
+std::vector<int32_t> run_summed(const softedge::KernelSet& kernels, const Int8Case& c,
+                                uint32_t in, uint32_t out) {
+  const std::vector<int32_t> pairs = weight_sum_pairs(c.w, in, out);
+  std::vector<int32_t> acc(out, 0x5A5A5A5A);
+  kernels.dense_u8s8_i32_summed(c.x.data(), c.w.data(), c.bias.data(), pairs.data(), in, out,
+                                acc.data());
+  return acc;
+}
+
+TEST_CASE("every int8 kernel given the weight sums equals the scalar reference bit for bit") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    if (kernels.dense_u8s8_i32_summed == nullptr || !int8_compiled(scalar())) return;
+    for (uint32_t in : {1u, 4u, 15u, 16u, 17u, 31u, 32u, 33u, 63u, 64u, 65u, 100u, 784u, 2000u}) {
+      for (uint32_t out : {1u, 2u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 14u, 20u, 21u, 32u}) {
+        const Int8Case c = random_case(in, out, in * 1000 + out + 7);
+        INFO("kernel " << kernels.name << " in " << in << " out " << out);
+        CHECK(run_summed(kernels, c, in, out) == run(scalar(), c, in, out));
+      }
+    }
+  });
+}
+
 // pmaddubsw adds two uint8 x int8 products into a saturating int16: 255*127*2 = 64770 and
 // 255*(-128)*2 = -65280 both overflow it. A kernel built on it would fail here.
+// With the weight sums too, where a set takes them (the shifted pixels' extremes).
 TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and all -128") {
   const uint32_t in = 784, out = 3;
   Int8Case c;
@@ -86,6 +121,9 @@ TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and
   fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
     INFO("kernel " << kernels.name);
     CHECK(run(kernels, c, in, out) == expected);
+    if (kernels.dense_u8s8_i32_summed != nullptr) {
+      CHECK(run_summed(kernels, c, in, out) == expected);
+    }
   });
 }
 

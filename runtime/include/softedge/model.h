@@ -42,6 +42,10 @@ struct Layer {
   // Which tensors below the layer has and what it outputs (format.h, LayerMode); the pointers
   // of the other modes are null.
   format::LayerMode mode;
+  // Where an int8 dense layer's weight sums are in Model::weight_sums: 0, nowhere (a zeroed
+  // Layer has none); s > 0, row o's pair at weight_sums[2 * (s - 1 + o)]. In the padding
+  // before the pointers: the struct's size is unchanged.
+  uint8_t weight_sums_slot;
   // kFloat32: y[o] = bias[o] + sum_i weights[o * in + i] * x[i] (a convolution: per output
   // position, rows x row_length over the window).
   const float* weights;  // rows x row_length, row-major
@@ -59,6 +63,9 @@ struct Layer {
 };
 // The name of the dense-only versions, kept for code written against them.
 using DenseLayer = Layer;
+
+// Rows of int8 dense layers whose weight sums a Model holds (Model::weight_sums).
+constexpr uint32_t kWeightSumRows = 32;
 
 struct Model {
   uint16_t version;
@@ -81,6 +88,12 @@ struct Model {
   uint32_t max_width;    // widest layer output, for scratch sizing
   const char* class_names;  // num_classes NUL-terminated names, back to back
   uint32_t class_names_size;
+  // Set by load() where the kernels use them (the NEON sets, which shift the pixels into int8
+  // and add the weights' share back): for each int8 dense layer, in order, whose rows still
+  // fit, a pair per row: the sum of its weights over its first in_features / 16 * 16 inputs,
+  // and the part of that sum at inputs i with i % 16 >= 8. Kept so that no call sums them
+  // again (a second multiply per 16 weights). Zeros elsewhere.
+  int32_t weight_sums[2 * kWeightSumRows];
 };
 
 Status load(const uint8_t* data, size_t size, Model* model);

@@ -59,9 +59,9 @@ typedef enum softedge_status {
   SOFTEDGE_STATUS_COUNT         /* not a status: how many there are */
 } softedge_status;
 
-/* Bytes of a softedge_model: room for the C++ softedge::Model (1040 bytes on 64-bit targets,
- * 792 on 32-bit ones; the library checks at build time that it fits). */
-#define SOFTEDGE_MODEL_STORAGE_BYTES (64 * sizeof(void *) + 536)
+/* Bytes of a softedge_model: room for the C++ softedge::Model (1296 bytes on 64-bit targets,
+ * 1048 on 32-bit ones; the library checks at build time that it fits). */
+#define SOFTEDGE_MODEL_STORAGE_BYTES (64 * sizeof(void *) + 792)
 
 /* A loaded model: a view of the caller's model bytes. Declare it anywhere (static, stack,
  * inside another struct); only the functions below read or write it. */
