@@ -32,14 +32,15 @@ struct DotNeonDotprod {
                                                int32_t* sums) {
     dot<false>(x, w, in, nullptr, sums);
   }
-  SOFTEDGE_NEON_NO_PRESCHEDULE static void run_summed(const uint8_t* x, const int8_t* w,
-                                                      uint32_t in, const int32_t* pairs,
-                                                      int32_t* sums) {
+  // Scheduled as usual: with no weight sums in registers, GCC's pre-scheduling no longer
+  // spills here, and it saves 29 instructions per 784 -> 10 inference.
+  static void run_summed(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* pairs,
+                         int32_t* sums) {
     dot<true>(x, w, in, pairs, sums);
   }
 
   template <bool SUMMED>
-  SOFTEDGE_NEON_NO_PRESCHEDULE static inline __attribute__((always_inline)) void dot(
+  static inline __attribute__((always_inline)) void dot(
       const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* pairs, int32_t* sums) {
     const uint8x16_t sign = vdupq_n_u8(0x80);
     const int8x16_t ones = vdupq_n_s8(1);
@@ -55,8 +56,9 @@ struct DotNeonDotprod {
       if (!SUMMED) sum = vdotq_s32(sum, ones, wb);
     };
     uint32_t i = 0;
-    for (; i + 64 <= in; i += 64) {
-      const uint8x16x4_t xb = vld1q_u8_x4(x + i);
+    const uint8_t* pixels = x;
+    for (; i + 64 <= in; i += 64, pixels += 64) {
+      const uint8x16x4_t xb = vld1q_u8_x4(pixels);
       const int8x16_t x0 = shifted(xb.val[0]), x1 = shifted(xb.val[1]);
       const int8x16_t x2 = shifted(xb.val[2]), x3 = shifted(xb.val[3]);
 #pragma GCC unroll 16

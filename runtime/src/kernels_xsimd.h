@@ -303,6 +303,73 @@ inline bool softmax_one_register(const float* logits, uint32_t n, float* probabi
 }
 #endif
 
+#if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)
+// 4 * (R - 1) < n <= 4 * R logits in R registers, kept there from the load to the store
+// (aarch64): the last register's missing lanes read -FLT_MAX for the max and the finiteness
+// test, then -inf for the exponentials (exp gives 0); the top class is the first lane equal
+// to the max, by vector compares. The two passes below took 315 instructions for 10 logits,
+// with a second copy of exp for the last register and a scalar search for the top class.
+template <uint32_t R>
+inline bool softmax_neon64_registers(const float* logits, uint32_t n, float* probabilities,
+                                     uint32_t* argmax) {
+  using Arch = xsimd::neon64;
+  const uint32_t tail = n - 4 * (R - 1);  // 1..4
+  float* const last = probabilities + 4 * (R - 1);
+  float32x4_t v[R];
+  for (uint32_t k = 0; k + 1 < R; ++k) v[k] = vld1q_f32(logits + 4 * k);
+  v[R - 1] = tail == 4 ? vld1q_f32(logits + 4 * (R - 1))
+                       : load_partial<Arch>(logits + 4 * (R - 1), tail, -FLT_MAX, Arch{});
+  float32x4_t max = v[0], nan_if_not_finite = vsubq_f32(v[0], v[0]);
+  for (uint32_t k = 1; k < R; ++k) {
+    max = vmaxq_f32(max, v[k]);
+    nan_if_not_finite = vaddq_f32(nan_if_not_finite, vsubq_f32(v[k], v[k]));
+  }
+  if (!(vaddvq_f32(nan_if_not_finite) == 0.0f)) {
+    for (uint32_t i = 0; i < n; ++i) probabilities[i] = 0.0f;
+    *argmax = 0;
+    return false;
+  }
+  const float32x4_t shift = vdupq_n_f32(vmaxvq_f32(max));
+  static const uint32_t kLanes[4] = {0, 1, 2, 3};
+  const uint32x4_t lane = vld1q_u32(kLanes);
+  uint32x4_t first = vdupq_n_u32(UINT32_MAX);
+  for (uint32_t k = 0; k < R; ++k) {
+    const uint32x4_t index = vaddq_u32(lane, vdupq_n_u32(4 * k));
+    first = vminq_u32(first, vbslq_u32(vceqq_f32(v[k], shift), index, first));
+  }
+  *argmax = vminvq_u32(first);
+  v[R - 1] = vbslq_f32(vcltq_u32(lane, vdupq_n_u32(tail)), v[R - 1], vdupq_n_f32(-INFINITY));
+  float32x4_t e[R], sum = vdupq_n_f32(0.0f);
+  for (uint32_t k = 0; k < R; ++k) {
+    e[k] = exp_nonpositive(xsimd::batch<float, Arch>(vsubq_f32(v[k], shift))).data;
+    sum = vaddq_f32(sum, e[k]);
+  }
+  const float32x4_t inverse = vdupq_n_f32(1.0f / vaddvq_f32(sum));
+  for (uint32_t k = 0; k + 1 < R; ++k) {
+    vst1q_f32(probabilities + 4 * k, vmulq_f32(e[k], inverse));
+  }
+  const float32x4_t p_last = vmulq_f32(e[R - 1], inverse);
+  if (tail == 4) {
+    vst1q_f32(last, p_last);
+  } else {
+    store_partial<Arch>(p_last, last, tail, Arch{});
+  }
+  return true;
+}
+
+template <class Arch>
+inline bool softmax_one_register(const float* logits, uint32_t n, float* probabilities,
+                                 uint32_t* argmax, bool* finite, xsimd::neon64) {
+  switch ((n + 3) / 4) {
+    case 1: *finite = softmax_neon64_registers<1>(logits, n, probabilities, argmax); return true;
+    case 2: *finite = softmax_neon64_registers<2>(logits, n, probabilities, argmax); return true;
+    case 3: *finite = softmax_neon64_registers<3>(logits, n, probabilities, argmax); return true;
+    case 4: *finite = softmax_neon64_registers<4>(logits, n, probabilities, argmax); return true;
+    default: return false;
+  }
+}
+#endif
+
 // Two passes over whole registers. In a partial last register the missing lanes read as
 // -FLT_MAX for the max (never above a real logit) and the finiteness test (x - x is 0 for
 // finite x, NaN for NaN and infinities), then as -inf for the exponentials (exp gives 0).

@@ -33,7 +33,9 @@ void check_close_to_reference(const softedge::KernelSet& kernels,
 
 TEST_CASE("every set's softmax is within 1e-6 relative of the reference, same top class") {
   fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
-    for (uint32_t n : {1u, 2u, 3u, 7u, 10u, 15u, 16u, 17u, 31u, 32u, 33u, 100u}) {
+    // Every register count and last-register fill of the register paths (up to 16), then more.
+    for (uint32_t n : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 10u, 12u, 13u, 15u, 16u, 17u, 31u, 32u, 33u,
+                       100u}) {
       for (float spread : {0.01f, 1.0f, 10.0f, 60.0f, 200.0f}) {
         INFO("kernel " << std::string(kernels.name) << " n " << n << " spread " << spread);
         fixtures::Values values(n * 31 + static_cast<uint32_t>(spread));
