@@ -4,11 +4,28 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "softedge/kernels.h"
 
 namespace fixtures {
+
+// The rows' weight sums of KernelSet::dense_u8s8_i32_summed (and Model::weight_sums), from their
+// definition: pair o is the sum of row o's weights over its first in / 16 * 16 inputs, and the
+// part of it at inputs i with i % 16 >= 8.
+inline std::vector<int32_t> weight_sum_pairs(const std::vector<int8_t>& w, uint32_t in,
+                                             uint32_t out) {
+  std::vector<int32_t> pairs(2 * out, 0);
+  for (uint32_t o = 0; o < out; ++o) {
+    for (uint32_t i = 0; i < in / 16 * 16; ++i) {
+      pairs[2 * o] += w[o * in + i];
+      if (i % 16 >= 8) pairs[2 * o + 1] += w[o * in + i];
+    }
+  }
+  return pairs;
+}
 
 // Calls check(kernels) for each runnable set (says which are skipped), and fails if none ran.
 template <class Check>

@@ -82,17 +82,9 @@ std::vector<float> reference_logits(const host::ModelSpec& spec,
   return logits;
 }
 
-// Row o's pair of Model::weight_sums, from its definition in model.h.
+// Model::weight_sums' pairs for one layer of the spec.
 std::vector<int32_t> weight_sum_pairs(const host::DenseLayerSpec& layer) {
-  const uint32_t in = layer.in_features;
-  std::vector<int32_t> pairs(2 * layer.out_features, 0);
-  for (uint32_t o = 0; o < layer.out_features; ++o) {
-    for (uint32_t i = 0; i < in / 16 * 16; ++i) {
-      pairs[2 * o] += layer.weights_i8[o * in + i];
-      if (i % 16 >= 8) pairs[2 * o + 1] += layer.weights_i8[o * in + i];
-    }
-  }
-  return pairs;
+  return fixtures::weight_sum_pairs(layer.weights_i8, layer.in_features, layer.out_features);
 }
 
 // Whether some compiled set takes the weight sums (then load() keeps them).

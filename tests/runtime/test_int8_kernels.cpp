@@ -70,21 +70,9 @@ TEST_CASE("every int8 kernel equals the scalar reference bit for bit") {
   });
 }
 
-// Row o's pair of KernelSet::dense_u8s8_i32_summed, from its definition in kernels.h.
-std::vector<int32_t> weight_sum_pairs(const std::vector<int8_t>& w, uint32_t in, uint32_t out) {
-  std::vector<int32_t> pairs(2 * out, 0);
-  for (uint32_t o = 0; o < out; ++o) {
-    for (uint32_t i = 0; i < in / 16 * 16; ++i) {
-      pairs[2 * o] += w[o * in + i];
-      if (i % 16 >= 8) pairs[2 * o + 1] += w[o * in + i];
-    }
-  }
-  return pairs;
-}
-
 std::vector<int32_t> run_summed(const softedge::KernelSet& kernels, const Int8Case& c,
                                 uint32_t in, uint32_t out) {
-  const std::vector<int32_t> pairs = weight_sum_pairs(c.w, in, out);
+  const std::vector<int32_t> pairs = fixtures::weight_sum_pairs(c.w, in, out);
   std::vector<int32_t> acc(out, 0x5A5A5A5A);
   kernels.dense_u8s8_i32_summed(c.x.data(), c.w.data(), c.bias.data(), pairs.data(), in, out,
                                 acc.data());
