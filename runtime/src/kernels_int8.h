@@ -1,7 +1,7 @@
 // kernels_int8.h — the shared shape of every int8 dense kernel: blocks of output rows that
 // share each load of the input, an exact scalar tail, then each block's bias. Each ISA supplies
 // Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i] (NEON also
-// run_summed, given the rows' weight sums: weight_sums.h). Integer sums are exact in any
+// run_summed, given the rows' offsets: weight_sums.h). Integer sums are exact in any
 // order, so every ISA gives the reference's bits.
 #ifndef SOFTEDGE_RUNTIME_KERNELS_INT8_H
 #define SOFTEDGE_RUNTIME_KERNELS_INT8_H
@@ -59,23 +59,34 @@ void dense_u8s8_blocked(const uint8_t* x, const int8_t* weights, const int32_t* 
   for (; o < out; ++o) dot_block<Dot, 1>(x, weights, bias, in, o, acc);
 }
 
-// Rows [o, o + ROWS) given their weight sums (KernelSet::dense_u8s8_i32_summed), and their bias.
-template <template <uint32_t> class Dot, uint32_t ROWS>
-inline void summed_block(const uint8_t* x, const int8_t* weights, const int32_t* bias,
-                         const int32_t* pairs, uint32_t in, uint32_t o, int32_t* acc) {
-  Dot<ROWS>::run_summed(x, weights + static_cast<size_t>(o) * in, in, pairs + 2 * o, acc + o);
-  add_bias<ROWS>(acc + o, bias + o);
+// dense_u8s8_blocked for the ISAs whose Dot<ROWS> also has run_summed(x, w, in, pairs, sums),
+// which takes the rows' offsets: their bias and weights' share (not in size-first builds:
+// weight_sums.h). The next rows' weights, pairs and sums by pointer, the rows left as the
+// count: no index arithmetic between blocks.
+template <template <uint32_t> class Dot>
+__attribute__((noinline)) void summed_blocks(const uint8_t* x, const int8_t* weights,
+                                             const int32_t* pairs, uint32_t in, uint32_t out,
+                                             int32_t* acc) {
+  uint32_t left = out;
+  const auto next = [&](uint32_t rows) {
+    weights += static_cast<size_t>(rows) * in;
+    pairs += 2 * rows;
+    acc += rows;
+    left -= rows;
+  };
+  for (; left >= 10; next(10)) Dot<10>::run_summed(x, weights, in, pairs, acc);
+  for (; left >= 4; next(4)) Dot<4>::run_summed(x, weights, in, pairs, acc);
+  for (; left > 0; next(1)) Dot<1>::run_summed(x, weights, in, pairs, acc);
 }
 
-// dense_u8s8_blocked for the ISAs whose Dot<ROWS> also has run_summed(x, w, in, pairs, sums),
-// which takes the rows' weight sums (not in size-first builds: weight_sums.h).
+// One block of 10 rows (10 classes: the lesson's output layer) is a tail call from a function
+// without a frame (7 instructions where the loops took 28 on aarch64); other sizes take the
+// blocks.
 template <template <uint32_t> class Dot>
-void dense_u8s8_summed_blocked(const uint8_t* x, const int8_t* weights, const int32_t* bias,
-                               const int32_t* pairs, uint32_t in, uint32_t out, int32_t* acc) {
-  uint32_t o = 0;
-  for (; o + 10 <= out; o += 10) summed_block<Dot, 10>(x, weights, bias, pairs, in, o, acc);
-  for (; o + 4 <= out; o += 4) summed_block<Dot, 4>(x, weights, bias, pairs, in, o, acc);
-  for (; o < out; ++o) summed_block<Dot, 1>(x, weights, bias, pairs, in, o, acc);
+void dense_u8s8_summed_blocked(const uint8_t* x, const int8_t* weights, const int32_t* pairs,
+                               uint32_t in, uint32_t out, int32_t* acc) {
+  if (out == 10) return Dot<10>::run_summed(x, weights, in, pairs, acc);
+  summed_blocks<Dot>(x, weights, pairs, in, out, acc);
 }
 
 // For cores with few registers (Cortex-M): rows two at a time through

@@ -65,9 +65,9 @@ struct DotNeon {
     }
   }
 
-  // The same with the weights' share from the rows' weight sums (Model::weight_sums): 128 times
-  // the sum of the first 8 of each 16 weights and 127 times the last 8 is 128 * pairs[2r] -
-  // pairs[2r + 1].
+  // The same with the bias and the weights' share from the rows' offsets (Model::weight_sums):
+  // 128 times the sum of the first 8 of each 16 weights and 127 times the last 8 is lane 1 of
+  // their pairs, bias + 128 * (sum of the weights) - (sum of the last 8).
   SOFTEDGE_NEON_NO_PRESCHEDULE static void run_summed(const uint8_t* x, const int8_t* w,
                                                       uint32_t in, const int32_t* pairs,
                                                       int32_t* sums) {
@@ -134,8 +134,7 @@ struct DotNeon {
         }
       }
     }
-    store_row_sums<ROWS>(acc, sums);
-    if (SUMMED) add_weight_share<ROWS, true>(pairs, sums);
+    store_row_sums<ROWS, SUMMED ? RowOffset::kLane1 : RowOffset::kNone>(acc, sums, pairs);
     if (i < in) {  // no setup of the tail loops when the rows end on a whole step
 #pragma GCC unroll 1
       for (uint32_t r = 0; r < ROWS; ++r) sums[r] += dot_tail(x, w + r * in, i, in);

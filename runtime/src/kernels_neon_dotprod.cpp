@@ -14,6 +14,7 @@
 #include "kernels_conv_dotprod.h"
 #include "kernels_int8.h"
 #include "kernels_neon_dense.h"
+#include "kernels_neon_exp.h"
 #include "kernels_xsimd.h"
 #include "neon_row_sums.h"
 
@@ -22,10 +23,10 @@ namespace detail {
 namespace {
 
 // sdot multiplies int8 by int8 only, so the pixels are shifted into int8: x - 128. Then
-// sum x*w = sum (x-128)*w + 128 * sum w, and sum w is either the model's (run_summed:
-// Model::weight_sums) or comes from a second sdot against ones (run). Both sums are exact in
-// int32. 64 inputs per step: each row's weights come in one four-register load, then steps
-// of 16.
+// sum x*w = sum (x-128)*w + 128 * sum w, and sum w is either in the model's row offsets
+// (run_summed: bias + 128 * sum w, Model::weight_sums) or comes from a second sdot against
+// ones (run). Both sums are exact in int32. 64 inputs per step: each row's weights come in one
+// four-register load, then steps of 16.
 template <uint32_t ROWS>
 struct DotNeonDotprod {
   SOFTEDGE_NEON_NO_PRESCHEDULE static void run(const uint8_t* x, const int8_t* w, uint32_t in,
@@ -55,16 +56,21 @@ struct DotNeonDotprod {
     const auto add_weights = [&](int32x4_t& sum, int8x16_t wb) {
       if (!SUMMED) sum = vdotq_s32(sum, ones, wb);
     };
-    uint32_t i = 0;
+    // A count down of the steps of 64 (a subtract and a branch per step); each pointer advances
+    // by its load's post-increment. The empty asm hides each pointer's relation to the others,
+    // which GCC would otherwise rewrite as base + one shared index (an add per load).
     const uint8_t* pixels = x;
-    for (; i + 64 <= in; i += 64, pixels += 64) {
+    for (uint32_t steps = in / 64; steps != 0; --steps) {
       const uint8x16x4_t xb = vld1q_u8_x4(pixels);
+      pixels += 64;
+      __asm__("" : "+r"(pixels));
       const int8x16_t x0 = shifted(xb.val[0]), x1 = shifted(xb.val[1]);
       const int8x16_t x2 = shifted(xb.val[2]), x3 = shifted(xb.val[3]);
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {
         const int8x16x4_t wb = vld1q_s8_x4(rows[r]);
         rows[r] += 64;
+        __asm__("" : "+r"(rows[r]));
         acc[r] = vdotq_s32(acc[r], x0, wb.val[0]);
         add_weights(weight_sum[r], wb.val[0]);
         acc[r] = vdotq_s32(acc[r], x1, wb.val[1]);
@@ -75,6 +81,7 @@ struct DotNeonDotprod {
         add_weights(weight_sum[r], wb.val[3]);
       }
     }
+    uint32_t i = in / 64 * 64;
     for (; i + 16 <= in; i += 16) {
       const int8x16_t x0 = shifted(vld1q_u8(x + i));
 #pragma GCC unroll 16
@@ -86,8 +93,7 @@ struct DotNeonDotprod {
       }
     }
     if (SUMMED) {
-      store_row_sums<ROWS>(acc, sums);
-      add_weight_share<ROWS, false>(pairs, sums);
+      store_row_sums<ROWS, RowOffset::kLane0>(acc, sums, pairs);
     } else {
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) {

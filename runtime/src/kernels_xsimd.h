@@ -339,11 +339,12 @@ inline bool softmax_neon64_registers(const float* logits, uint32_t n, float* pro
   }
   *argmax = vminvq_u32(first);
   v[R - 1] = vbslq_f32(vcltq_u32(lane, vdupq_n_u32(tail)), v[R - 1], vdupq_n_f32(-INFINITY));
-  float32x4_t e[R], sum = vdupq_n_f32(0.0f);
+  float32x4_t e[R];
   for (uint32_t k = 0; k < R; ++k) {
     e[k] = exp_nonpositive(xsimd::batch<float, Arch>(vsubq_f32(v[k], shift))).data;
-    sum = vaddq_f32(sum, e[k]);
   }
+  float32x4_t sum = e[0];  // 0 + e[0] is e[0]: the same sums without an add
+  for (uint32_t k = 1; k < R; ++k) sum = vaddq_f32(sum, e[k]);
   const float32x4_t inverse = vdupq_n_f32(1.0f / vaddvq_f32(sum));
   for (uint32_t k = 0; k + 1 < R; ++k) {
     vst1q_f32(probabilities + 4 * k, vmulq_f32(e[k], inverse));

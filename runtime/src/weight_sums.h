@@ -1,8 +1,8 @@
 // weight_sums.h — the weight sums of int8 dense layers that load() keeps in the Model
-// (Model::weight_sums) for the kernel sets that shift the pixels into int8: NEON multiplies
-// int8 by int8 only, so those kernels take x - 128 (or 127 - x) and add the weights' share
-// back, which without the sums costs a second multiply-add per 16 weights on every call
-// (internal to the runtime; KernelSet::dense_u8s8_i32_summed).
+// (Model::weight_sums), with the bias, for the kernel sets that shift the pixels into int8:
+// NEON multiplies int8 by int8 only, so those kernels take x - 128 (or 127 - x) and add the
+// weights' share back, which without the sums costs a second multiply-add per 16 weights on
+// every call (internal to the runtime; KernelSet::dense_u8s8_i32_summed).
 #ifndef SOFTEDGE_RUNTIME_WEIGHT_SUMS_H
 #define SOFTEDGE_RUNTIME_WEIGHT_SUMS_H
 
@@ -38,9 +38,10 @@ inline const int32_t* weight_sums_of(const Model& model, const Layer& layer) {
 }
 
 #if SOFTEDGE_WEIGHT_SUMS
-// For each int8 dense layer, in order, whose rows still fit in the model's pool: row o's sum of
-// weights over its first in / 16 * 16 inputs and the part at i % 16 >= 8 (exact in int32: at
-// most 128 per weight, and the loader's overflow rule bounds in_features).
+// For each int8 dense layer, in order, whose rows still fit in the model's pool: row o's pair of
+// offsets, bias + 128 W and bias + 128 W - H, with W its sum of weights over its first
+// in / 16 * 16 inputs and H the part at i % 16 >= 8 (exact in int32: |128 W| + |H| <= 16,448 in
+// is less than the 32,640 in the loader's overflow rule leaves beside the bias).
 inline void keep_weight_sums(Model* model) {
   uint32_t used = 0;
   for (uint32_t l = 0; l < model->layer_count; ++l) {
@@ -55,8 +56,9 @@ inline void keep_weight_sums(Model* model) {
         total += row[i];
         if (i % 16 >= 8) high += row[i];
       }
-      model->weight_sums[2 * (used + o)] = total;
-      model->weight_sums[2 * (used + o) + 1] = high;
+      const int32_t offset = layer.bias_i32[o] + 128 * total;
+      model->weight_sums[2 * (used + o)] = offset;
+      model->weight_sums[2 * (used + o) + 1] = offset - high;
     }
     layer.weight_sums_slot = static_cast<uint8_t>(used + 1);
     used += layer.rows;

@@ -12,17 +12,21 @@
 
 namespace fixtures {
 
-// The rows' weight sums of KernelSet::dense_u8s8_i32_summed (and Model::weight_sums), from their
-// definition: pair o is the sum of row o's weights over its first in / 16 * 16 inputs, and the
-// part of it at inputs i with i % 16 >= 8.
-inline std::vector<int32_t> weight_sum_pairs(const std::vector<int8_t>& w, uint32_t in,
+// The rows' offsets of KernelSet::dense_u8s8_i32_summed (and Model::weight_sums), from their
+// definition: with W the sum of row o's weights over its first in / 16 * 16 inputs and H the
+// part of it at inputs i with i % 16 >= 8, pair o is bias[o] + 128 W and bias[o] + 128 W - H.
+inline std::vector<int32_t> weight_sum_pairs(const std::vector<int8_t>& w,
+                                             const std::vector<int32_t>& bias, uint32_t in,
                                              uint32_t out) {
   std::vector<int32_t> pairs(2 * out, 0);
   for (uint32_t o = 0; o < out; ++o) {
+    int32_t total = 0, high = 0;
     for (uint32_t i = 0; i < in / 16 * 16; ++i) {
-      pairs[2 * o] += w[o * in + i];
-      if (i % 16 >= 8) pairs[2 * o + 1] += w[o * in + i];
+      total += w[o * in + i];
+      if (i % 16 >= 8) high += w[o * in + i];
     }
+    pairs[2 * o] = bias[o] + 128 * total;
+    pairs[2 * o + 1] = bias[o] + 128 * total - high;
   }
   return pairs;
 }

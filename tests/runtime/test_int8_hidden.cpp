@@ -84,7 +84,8 @@ std::vector<float> reference_logits(const host::ModelSpec& spec,
 
 // Model::weight_sums' pairs for one layer of the spec.
 std::vector<int32_t> weight_sum_pairs(const host::DenseLayerSpec& layer) {
-  return fixtures::weight_sum_pairs(layer.weights_i8, layer.in_features, layer.out_features);
+  return fixtures::weight_sum_pairs(layer.weights_i8, layer.bias_i32, layer.in_features,
+                                    layer.out_features);
 }
 
 // Whether some compiled set takes the weight sums (then load() keeps them).

@@ -7,6 +7,7 @@
 
 #include "kernel_fixtures.h"
 #include "model_fixtures.h"
+#include "softedge/format.h"
 #include "softedge/kernels.h"
 
 namespace {
@@ -72,10 +73,9 @@ TEST_CASE("every int8 kernel equals the scalar reference bit for bit") {
 
 std::vector<int32_t> run_summed(const softedge::KernelSet& kernels, const Int8Case& c,
                                 uint32_t in, uint32_t out) {
-  const std::vector<int32_t> pairs = fixtures::weight_sum_pairs(c.w, in, out);
+  const std::vector<int32_t> pairs = fixtures::weight_sum_pairs(c.w, c.bias, in, out);
   std::vector<int32_t> acc(out, 0x5A5A5A5A);
-  kernels.dense_u8s8_i32_summed(c.x.data(), c.w.data(), c.bias.data(), pairs.data(), in, out,
-                                acc.data());
+  kernels.dense_u8s8_i32_summed(c.x.data(), c.w.data(), pairs.data(), in, out, acc.data());
   return acc;
 }
 
@@ -94,7 +94,9 @@ TEST_CASE("every int8 kernel given the weight sums equals the scalar reference b
 
 // pmaddubsw adds two uint8 x int8 products into a saturating int16: 255*127*2 = 64770 and
 // 255*(-128)*2 = -65280 both overflow it. A kernel built on it would fail here.
-// With the weight sums too, where a set takes them (the shifted pixels' extremes).
+// With the weight sums too, where a set takes them (the shifted pixels' extremes), and with
+// the largest biases of the same sign the loader's overflow rule allows (format.h): the sums
+// then reach -INT32_MAX, and the offsets that carry the bias (run_summed) must not overflow.
 TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and all -128") {
   const uint32_t in = 784, out = 3;
   Int8Case c;
@@ -102,17 +104,23 @@ TEST_CASE("worst-case inputs: all pixels 255 with weights all +127, all -127 and
   c.w.insert(c.w.end(), in, 127);
   c.w.insert(c.w.end(), in, -127);
   c.w.insert(c.w.end(), in, -128);
-  c.bias = {0, 0, 0};
-  const std::vector<int32_t> expected = {784 * 255 * 127, -784 * 255 * 127, -784 * 255 * 128};
   if (!int8_compiled(scalar())) return;
-  CHECK(run(scalar(), c, in, out) == expected);
-  fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
-    INFO("kernel " << kernels.name);
-    CHECK(run(kernels, c, in, out) == expected);
-    if (kernels.dense_u8s8_i32_summed != nullptr) {
-      CHECK(run_summed(kernels, c, in, out) == expected);
-    }
-  });
+  const int32_t limit = static_cast<int32_t>(INT32_MAX - in * softedge::format::kMaxInt8Product);
+  for (int32_t bias : {0, limit}) {
+    c.bias = {bias, -bias, -bias};
+    const std::vector<int32_t> expected = {bias + 784 * 255 * 127, -bias - 784 * 255 * 127,
+                                           -bias - 784 * 255 * 128};
+    INFO("bias " << bias);
+    CHECK(run(scalar(), c, in, out) == expected);
+    fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
+      INFO("kernel " << kernels.name);
+      CHECK(run(kernels, c, in, out) == expected);
+      if (kernels.dense_u8s8_i32_summed != nullptr) {
+        CHECK(run_summed(kernels, c, in, out) == expected);
+      }
+    });
+  }
+  CHECK(-limit - 784 * 255 * 128 == -INT32_MAX);  // the rule's own edge
 }
 
 TEST_CASE("int8 kernels read no byte past the input or the weights") {

@@ -131,13 +131,14 @@ struct KernelSet {
   // values[i] = 1 / (1 + exp(-values[i])) in place, for i < n, within 4e-7 (absolute) of the
   // exact value; NaN stays NaN. Optional: null means inference's loop of expf (the reference).
   void (*sigmoid_f32)(float* values, uint32_t n);
-  // dense_u8s8_i32 given each row's weight sums, for the sets that shift the pixels into int8
+  // dense_u8s8_i32 given each row's offsets, for the sets that shift the pixels into int8
   // and add the weights' share back (NEON), which would otherwise sum the weights on every
-  // call: pairs[2o] is the sum of row o's weights over its first in / 16 * 16 inputs,
-  // pairs[2o + 1] the part of it at inputs i with i % 16 >= 8 (Model::weight_sums). The same
-  // bits. Optional: null means dense_u8s8_i32 for every layer.
-  void (*dense_u8s8_i32_summed)(const uint8_t* x, const int8_t* weights, const int32_t* bias,
-                                const int32_t* pairs, uint32_t in, uint32_t out, int32_t* acc);
+  // call. With W row o's sum of weights over its first in / 16 * 16 inputs and H the part of
+  // it at inputs i with i % 16 >= 8, pairs[2o] = bias[o] + 128 W and pairs[2o + 1] =
+  // bias[o] + 128 W - H (Model::weight_sums); the bias comes with them. The same bits.
+  // Optional: null means dense_u8s8_i32 for every layer.
+  void (*dense_u8s8_i32_summed)(const uint8_t* x, const int8_t* weights, const int32_t* pairs,
+                                uint32_t in, uint32_t out, int32_t* acc);
 };
 
 // The set inference uses now.

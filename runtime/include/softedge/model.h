@@ -90,9 +90,10 @@ struct Model {
   uint32_t class_names_size;
   // Set by load() where the kernels use them (the NEON sets, which shift the pixels into int8
   // and add the weights' share back): for each int8 dense layer, in order, whose rows still
-  // fit, a pair per row: the sum of its weights over its first in_features / 16 * 16 inputs,
-  // and the part of that sum at inputs i with i % 16 >= 8. Kept so that no call sums them
-  // again (a second multiply per 16 weights). Zeros elsewhere.
+  // fit, a pair per row: its bias plus 128 times W, the sum of its weights over its first
+  // in_features / 16 * 16 inputs, and that minus H, the part of W at inputs i with
+  // i % 16 >= 8 (KernelSet::dense_u8s8_i32_summed). Kept so that no call sums the weights
+  // again (a second multiply per 16 weights) nor adds the bias. Zeros elsewhere.
   int32_t weight_sums[2 * kWeightSumRows];
 };
 
