@@ -641,11 +641,13 @@ __attribute__((always_inline)) inline LayerInput prepare_input_inline(const Mode
   return {0, pixels, size};
 }
 
-// The same out of line, for the tiles and infer_one_at_a_time (the stack bound), and for
-// size-first builds' one copy (the flash budget).
-__attribute__((noinline)) LayerInput prepare_input(const Model& model, const KernelSet& kernels,
-                                                   const uint8_t* pixels, uint32_t count,
-                                                   const Scratch& scratch) {
+// The same out of line, for the tiles and infer_one_at_a_time (the stack bound); where the
+// compiler chooses in size-first builds (the flash budget), as for every caller there.
+#if !defined(SOFTEDGE_SIZE_FIRST)
+__attribute__((noinline))
+#endif
+LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
+                         uint32_t count, const Scratch& scratch) {
   return prepare_input_inline(model, kernels, pixels, count, scratch);
 }
 
@@ -662,23 +664,27 @@ SOFTEDGE_TILE_STEP LayerInput prepare_tile(const Model& model, const KernelSet& 
 // (an int8 one, no lookup table) needs no preparation. Where INLINE_INPUT (infer_u8), the
 // input of the others is prepared inline too: no call before the first layer's (25
 // instructions per inference on aarch64, 46 on armv7); not in infer_one_at_a_time, whose frame
-// lies under the convolutions' (the stack bound), nor in size-first builds (one copy).
+// lies under the convolutions' (the stack bound). Size-first builds keep one copy, out of
+// line, for both callers (the flash budget).
+#if defined(SOFTEDGE_SIZE_FIRST)
+#define SOFTEDGE_RUN_U8_INLINE
+constexpr bool kInlineInput = false;
+#else
+#define SOFTEDGE_RUN_U8_INLINE __attribute__((always_inline)) inline
+constexpr bool kInlineInput = true;
+#endif
 template <bool INLINE_INPUT>
-__attribute__((always_inline)) inline const float* run_u8(const Model& model,
-                                                          const KernelSet& kernels,
-                                                          const uint8_t* pixels,
-                                                          const Scratch& scratch) {
+SOFTEDGE_RUN_U8_INLINE const float* run_u8(const Model& model, const KernelSet& kernels,
+                                           const uint8_t* pixels, const Scratch& scratch) {
+#if defined(SOFTEDGE_SIZE_FIRST)
+  const LayerInput input = prepare_input(model, kernels, pixels, 1, scratch);
+#else
   LayerInput input = {0, pixels, model.input_size};
   if (model.input_lut != nullptr || model.layers[0].mode == LayerMode::kFloat32) {
-#if !defined(SOFTEDGE_SIZE_FIRST)
-    if (INLINE_INPUT) {
-      input = prepare_input_inline(model, kernels, pixels, 1, scratch);
-    } else
-#endif
-    {
-      input = prepare_input(model, kernels, pixels, 1, scratch);
-    }
+    input = INLINE_INPUT ? prepare_input_inline(model, kernels, pixels, 1, scratch)
+                         : prepare_input(model, kernels, pixels, 1, scratch);
   }
+#endif
   return run_network(model, kernels, input, 1, scratch);
 }
 
@@ -885,7 +891,7 @@ Status infer_u8(const Model& model, const uint8_t* pixels, size_t pixel_count,
                                    probability_count, scratch, scratch_size, &view);
   if (status != Status::kOk) return status;
   const KernelSet& kernels = active_kernels();
-  return finish(model, kernels, run_u8<true>(model, kernels, pixels, view), probabilities,
+  return finish(model, kernels, run_u8<kInlineInput>(model, kernels, pixels, view), probabilities,
                 prediction);
 }
 
