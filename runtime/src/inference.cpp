@@ -810,11 +810,17 @@ bool top_class_only(const float* logits, uint32_t n, uint32_t* top) {
   return finite;
 }
 
-// The outputs of `count` images from their logits, `stride` apart: softmax (the same call as
-// one image at a time), or the top class only when probabilities is null.
+// The outputs of `count` images from their logits, `stride` apart: softmax (the set's batch
+// softmax if it has one and takes them, else the same call as one image at a time), or the
+// top class only when probabilities is null.
 SOFTEDGE_TILE_STEP Status finish_tile(const Model& model, const KernelSet& kernels,
                                       const float* logits, size_t stride, uint32_t count,
                                       float* probabilities, uint32_t* top_classes) {
+  if (probabilities != nullptr && kernels.softmax_f32_batch != nullptr &&
+      kernels.softmax_f32_batch(logits, stride, count, model.num_classes, probabilities,
+                                top_classes)) {
+    return Status::kOk;
+  }
   for (uint32_t n = 0; n < count; ++n, logits += stride) {
     Prediction prediction;
     Status status = Status::kOk;

@@ -53,6 +53,7 @@ void conv_u8s8_i32_scalar(const ConvPixelsU8& p, const int32_t* bias, uint32_t c
       nullptr, /* int8 convolutions: im2col and dense_u8s8 (conv_u8s8_i32_scalar, the direct */ \
                /* kernels' reference, takes 3.6 times as long without SIMD)                   */ \
       nullptr, /* sigmoid_f32: inference's loop of expf, the reference */                     \
-      nullptr} /* dense_u8s8_i32_summed: the pixels stay uint8 */
+      nullptr, /* dense_u8s8_i32_summed: the pixels stay uint8 */                           \
+      nullptr} /* softmax_f32_batch: softmax_f32 per image */
 
 #endif

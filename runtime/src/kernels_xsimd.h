@@ -8,6 +8,7 @@
 #define SOFTEDGE_RUNTIME_KERNELS_XSIMD_H
 
 #include <float.h>
+#include <stdint.h>
 
 #include <xsimd/xsimd.hpp>
 
@@ -301,6 +302,67 @@ inline bool softmax_one_register(const float* logits, uint32_t n, float* probabi
                         _mm512_mul_ps(e, _mm512_div_ps(_mm512_set1_ps(1.0f), sum)));
   return true;
 }
+
+// softmax_one_register for up to 16 images at once (KernelSet::softmax_f32_batch), transposed:
+// lane m is image m and register c holds class c of every image (gathered in, scattered
+// out). The same operations per image in the same order, so the same bits: the max (exact in
+// any order), the top class as the first class equal to it, exp_nonpositive of each logit less
+// the max, and all_lanes' butterfly of sums (lane i with lane i ^ 8, then ^ 4, ^ 2, ^ 1) as
+// adds of whole registers, the classes past n being the zeros exp gives its -inf lanes. About
+// a third of the time of 16 calls: one exp per class for 16 images, not one per image.
+template <class Arch>
+bool softmax_f32_batch_avx512(const float* logits, size_t stride, uint32_t count, uint32_t n,
+                              float* probabilities, uint32_t* top_classes) {
+  if (n == 0 || n > 16 || count == 0 || count > 16 || stride > INT32_MAX / 16) return false;
+  const __mmask16 images = static_cast<__mmask16>((1u << count) - 1u);
+  const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  // x[c]: class c of every image, then its exponential, in place (16 registers at most). The
+  // loops run 16 times with constant indices, classes past n doing nothing: the registers
+  // stay registers (a loop to the run-time n put them on the stack: a 1,352-byte frame).
+  __m512 x[16];
+  const __m512i in_offsets =
+      _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(stride)));
+  __mmask16 non_finite = 0;
+  __m512 max = _mm512_set1_ps(-INFINITY);
+#pragma GCC unroll 16
+  for (uint32_t c = 0; c < 16; ++c) {
+    if (c >= n) continue;
+    x[c] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), images, in_offsets, logits + c, 4);
+    non_finite |= _mm512_mask_fpclass_ps_mask(images, x[c], 0x01 | 0x08 | 0x10 | 0x80);
+    max = _mm512_max_ps(max, x[c]);
+  }
+  if (non_finite != 0) return false;  // image by image: the first such image stops the call
+  __m512i top = _mm512_setzero_si512();
+  __mmask16 found = 0;  // the first class equal to the max wins
+#pragma GCC unroll 16
+  for (uint32_t c = 0; c < 16; ++c) {
+    if (c >= n) continue;
+    const __mmask16 equal = _mm512_cmpeq_ps_mask(x[c], max) & static_cast<__mmask16>(~found);
+    top = _mm512_mask_mov_epi32(top, equal, _mm512_set1_epi32(static_cast<int>(c)));
+    found |= equal;
+    x[c] = exp_nonpositive(xsimd::batch<float, Arch>(_mm512_sub_ps(x[c], max))).data;
+  }
+  // all_lanes' butterfly (lane i with lane i ^ 8, ^ 4, ^ 2, ^ 1) as whole registers, the
+  // classes past n being the zeros of softmax_one_register's -inf lanes.
+  const auto exp_of = [&](uint32_t c) { return c < n ? x[c] : _mm512_setzero_ps(); };
+  __m512 sums[8];
+#pragma GCC unroll 8
+  for (uint32_t i = 0; i < 8; ++i) sums[i] = _mm512_add_ps(exp_of(i), exp_of(i + 8));
+#pragma GCC unroll 4
+  for (uint32_t i = 0; i < 4; ++i) sums[i] = _mm512_add_ps(sums[i], sums[i + 4]);
+  sums[0] = _mm512_add_ps(sums[0], sums[2]);
+  sums[1] = _mm512_add_ps(sums[1], sums[3]);
+  const __m512 inverse = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(sums[0], sums[1]));
+  const __m512i out_offsets = _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(n)));
+#pragma GCC unroll 16
+  for (uint32_t c = 0; c < 16; ++c) {
+    if (c >= n) continue;
+    _mm512_mask_i32scatter_ps(probabilities + c, images, out_offsets,
+                              _mm512_mul_ps(x[c], inverse), 4);
+  }
+  if (top_classes != nullptr) _mm512_mask_storeu_epi32(top_classes, images, top);
+  return true;
+}
 #endif
 
 #if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)
@@ -460,6 +522,12 @@ void sigmoid_f32_xsimd(float* values, uint32_t n) {
 #if !defined(SOFTEDGE_CONV_U8S8)
 #define SOFTEDGE_CONV_U8S8 nullptr
 #endif
+// The set's softmax of many images at once: where the translation unit has AVX-512.
+#if defined(__AVX512F__)
+#define SOFTEDGE_SOFTMAX_F32_BATCH(arch) ::softedge::detail::softmax_f32_batch_avx512<arch>
+#else
+#define SOFTEDGE_SOFTMAX_F32_BATCH(arch) nullptr
+#endif
 // The set's int8 dense kernel given the weight sums (KernelSet::dense_u8s8_i32_summed): a
 // translation unit that has one defines SOFTEDGE_DENSE_U8S8_SUMMED before it includes this file.
 #if !defined(SOFTEDGE_DENSE_U8S8_SUMMED)
@@ -502,6 +570,7 @@ void sigmoid_f32_xsimd(float* values, uint32_t n) {
       SOFTEDGE_FLOAT_CONV_KERNEL(::softedge::detail::conv_f32_xsimd<arch>),                 \
       SOFTEDGE_CONV_U8S8,                                                                   \
       SOFTEDGE_SIGMOID_F32(arch),                                                           \
-      SOFTEDGE_INT8_KERNEL(SOFTEDGE_DENSE_U8S8_SUMMED)}
+      SOFTEDGE_INT8_KERNEL(SOFTEDGE_DENSE_U8S8_SUMMED),                                     \
+      SOFTEDGE_SOFTMAX_F32_BATCH(arch)}
 
 #endif

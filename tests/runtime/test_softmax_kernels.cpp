@@ -2,6 +2,7 @@
 // random and extreme logits, the same top class, the same refusal of NaN and infinities.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <string>
@@ -88,5 +89,86 @@ TEST_CASE("every set's softmax refuses NaN and infinities as the reference does"
         }
       }
     }
+  });
+}
+
+namespace {
+
+// softmax_f32_batch on `count` images of n logits, `stride` apart, against softmax_f32 image by
+// image on the same set: the same bits and the same top classes.
+void check_batch_equals_single(const softedge::KernelSet& kernels, const std::vector<float>& logits,
+                               size_t stride, uint32_t count, uint32_t n) {
+  std::vector<float> expected(count * n), actual(count * n + 3, -1.0f);
+  std::vector<uint32_t> expected_top(count), actual_top(count + 1, 99);
+  for (uint32_t m = 0; m < count; ++m) {
+    REQUIRE(kernels.softmax_f32(logits.data() + m * stride, n, expected.data() + m * n,
+                                &expected_top[m]));
+  }
+  REQUIRE(kernels.softmax_f32_batch(logits.data(), stride, count, n, actual.data(),
+                                    actual_top.data()));
+  for (uint32_t i = 0; i < count * n; ++i) {
+    INFO("image " << i / n << " class " << i % n);
+    CHECK(actual[i] == expected[i]);
+  }
+  CHECK(std::vector<uint32_t>(actual_top.begin(), actual_top.begin() + count) == expected_top);
+  CHECK(actual[count * n] == -1.0f);  // nothing past the last image's probabilities
+  CHECK(actual_top[count] == 99);     // nor past its top class
+}
+
+}  // namespace
+
+TEST_CASE("every set's batch softmax gives softmax_f32's bits, image by image") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    if (kernels.softmax_f32_batch == nullptr) {
+      MESSAGE("kernel set " << std::string(kernels.name) << ": no batch softmax");
+      return;
+    }
+    for (uint32_t n : {1u, 2u, 5u, 8u, 9u, 10u, 15u, 16u}) {
+      for (uint32_t count : {1u, 2u, 7u, 15u, 16u}) {
+        for (float spread : {0.01f, 10.0f, 200.0f}) {
+          INFO("kernel " << std::string(kernels.name) << " n " << n << " images " << count
+                         << " spread " << spread);
+          const size_t stride = n + 3;
+          fixtures::Values values(n * 131 + count * 7 + static_cast<uint32_t>(spread));
+          std::vector<float> logits(stride * count);
+          for (float& v : logits) v = values.next() * spread;
+          check_batch_equals_single(kernels, logits, stride, count, n);
+          // Ties (the first of equal maxima), all equal, and extremes, in some images.
+          for (uint32_t m = 0; m < count; m += 3) {
+            float* image = logits.data() + m * stride;
+            image[n / 2] = image[n - 1] = 1000.0f;
+            if (m % 2 == 1) std::fill(image, image + n, -FLT_MAX);
+          }
+          check_batch_equals_single(kernels, logits, stride, count, n);
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("a batch softmax with a non-finite logit, or a shape it does not take, writes nothing") {
+  fixtures::for_each_runnable([](const softedge::KernelSet& kernels) {
+    if (kernels.softmax_f32_batch == nullptr) return;
+    INFO("kernel " << std::string(kernels.name));
+    const uint32_t n = 10, count = 16;
+    for (uint32_t at : {0u, 5u * n + 3u, count * n - 1u}) {
+      for (float bad : {NAN, INFINITY, -INFINITY}) {
+        std::vector<float> logits(count * n, 1.0f), probabilities(count * n, 0.25f);
+        std::vector<uint32_t> top(count, 7);
+        logits[at] = bad;
+        CHECK_FALSE(kernels.softmax_f32_batch(logits.data(), n, count, n, probabilities.data(),
+                                              top.data()));
+        CHECK(probabilities == std::vector<float>(count * n, 0.25f));
+        CHECK(top == std::vector<uint32_t>(count, 7));
+      }
+    }
+    std::vector<float> logits(17 * 17, 1.0f), probabilities(17 * 17, 0.25f);
+    CHECK_FALSE(kernels.softmax_f32_batch(logits.data(), 17, 1, 17, probabilities.data(),
+                                          nullptr));  // 17 classes
+    CHECK_FALSE(kernels.softmax_f32_batch(logits.data(), 17, 17, 10, probabilities.data(),
+                                          nullptr));  // 17 images
+    CHECK_FALSE(kernels.softmax_f32_batch(logits.data(), 17, 0, 10, probabilities.data(),
+                                          nullptr));  // none
+    CHECK(probabilities == std::vector<float>(17 * 17, 0.25f));
   });
 }

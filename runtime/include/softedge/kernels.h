@@ -139,6 +139,13 @@ struct KernelSet {
   // Optional: null means dense_u8s8_i32 for every layer.
   void (*dense_u8s8_i32_summed)(const uint8_t* x, const int8_t* weights, const int32_t* pairs,
                                 uint32_t in, uint32_t out, int32_t* acc);
+  // softmax_f32 of `count` images at once: image m's n logits at logits + m * stride, its
+  // probabilities to probabilities + m * n and its top class to top_classes[m] (if not null),
+  // the same bits as softmax_f32 image by image. False, having written nothing, when some
+  // image has a non-finite logit or the shape is not one it takes (the caller then goes image
+  // by image). Optional: null means softmax_f32 per image.
+  bool (*softmax_f32_batch)(const float* logits, size_t stride, uint32_t count, uint32_t n,
+                            float* probabilities, uint32_t* top_classes);
 };
 
 // The set inference uses now.
