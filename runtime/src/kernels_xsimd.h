@@ -303,31 +303,65 @@ inline bool softmax_one_register(const float* logits, uint32_t n, float* probabi
   return true;
 }
 
+// r[i] lane j becomes r[j] lane i: interleaved pairs of floats, then of pairs, then 128-bit
+// blocks twice (4 steps of 16 shuffles).
+inline void transpose_16x16(__m512* r) {
+  __m512 t[16], u[16];
+#pragma GCC unroll 8
+  for (uint32_t i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma GCC unroll 4
+  for (uint32_t i = 0; i < 16; i += 4) {
+    const auto pd = [](__m512 a) { return _mm512_castps_pd(a); };
+    u[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[i]), pd(t[i + 2])));
+    u[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[i]), pd(t[i + 2])));
+    u[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[i + 1]), pd(t[i + 3])));
+    u[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[i + 1]), pd(t[i + 3])));
+  }
+#pragma GCC unroll 4
+  for (uint32_t i = 0; i < 4; ++i) {  // blocks 0 and 2, then 1 and 3, of rows 4 apart
+    t[i] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0xdd);
+  }
+#pragma GCC unroll 8
+  for (uint32_t i = 0; i < 8; ++i) {  // the same of rows 8 apart: columns i and i + 8
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
 // softmax_one_register for up to 16 images at once (KernelSet::softmax_f32_batch), transposed:
-// lane m is image m and register c holds class c of every image (gathered in, scattered
-// out). The same operations per image in the same order, so the same bits: the max (exact in
+// lane m is image m and register c holds class c of every image (transposed in and out). The same operations per image in the same order, so the same bits: the max (exact in
 // any order), the top class as the first class equal to it, exp_nonpositive of each logit less
 // the max, and all_lanes' butterfly of sums (lane i with lane i ^ 8, then ^ 4, ^ 2, ^ 1) as
-// adds of whole registers, the classes past n being the zeros exp gives its -inf lanes. About
-// a third of the time of 16 calls: one exp per class for 16 images, not one per image.
+// adds of whole registers, the classes past n being the zeros exp gives its -inf lanes. One
+// exp per class for 16 images, not one per image.
 template <class Arch>
 bool softmax_f32_batch_avx512(const float* logits, size_t stride, uint32_t count, uint32_t n,
                               float* probabilities, uint32_t* top_classes) {
-  if (n == 0 || n > 16 || count == 0 || count > 16 || stride > INT32_MAX / 16) return false;
+  if (n == 0 || n > 16 || count == 0 || count > 16) return false;
   const __mmask16 images = static_cast<__mmask16>((1u << count) - 1u);
-  const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  // x[c]: class c of every image, then its exponential, in place (16 registers at most). The
-  // loops run 16 times with constant indices, classes past n doing nothing: the registers
-  // stay registers (a loop to the run-time n put them on the stack: a 1,352-byte frame).
+  const __mmask16 classes = static_cast<__mmask16>((1u << n) - 1u);
+  // x[c]: class c of every image, then its exponential, in place (16 registers). The loops
+  // run 16 times with constant indices, classes past n doing nothing: the registers stay
+  // registers (a loop to the run-time n put them on the stack: a 1,352-byte frame). In by a
+  // transpose of the images' rows, zeros past n classes and count images (cheaper than 10
+  // gathers).
   __m512 x[16];
-  const __m512i in_offsets =
-      _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(stride)));
+#pragma GCC unroll 16
+  for (uint32_t m = 0; m < 16; ++m) {
+    x[m] = m < count ? _mm512_maskz_loadu_ps(classes, logits + m * stride) : _mm512_setzero_ps();
+  }
+  transpose_16x16(x);
   __mmask16 non_finite = 0;
   __m512 max = _mm512_set1_ps(-INFINITY);
 #pragma GCC unroll 16
   for (uint32_t c = 0; c < 16; ++c) {
     if (c >= n) continue;
-    x[c] = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), images, in_offsets, logits + c, 4);
     non_finite |= _mm512_mask_fpclass_ps_mask(images, x[c], 0x01 | 0x08 | 0x10 | 0x80);
     max = _mm512_max_ps(max, x[c]);
   }
@@ -353,12 +387,14 @@ bool softmax_f32_batch_avx512(const float* logits, size_t stride, uint32_t count
   sums[0] = _mm512_add_ps(sums[0], sums[2]);
   sums[1] = _mm512_add_ps(sums[1], sums[3]);
   const __m512 inverse = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(sums[0], sums[1]));
-  const __m512i out_offsets = _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(n)));
+  // Back to one register per image (a 16 x 16 transpose: cheaper than 10 scatters), each
+  // stored as its n probabilities.
 #pragma GCC unroll 16
-  for (uint32_t c = 0; c < 16; ++c) {
-    if (c >= n) continue;
-    _mm512_mask_i32scatter_ps(probabilities + c, images, out_offsets,
-                              _mm512_mul_ps(x[c], inverse), 4);
+  for (uint32_t c = 0; c < 16; ++c) x[c] = _mm512_mul_ps(exp_of(c), inverse);
+  transpose_16x16(x);
+#pragma GCC unroll 16
+  for (uint32_t m = 0; m < 16; ++m) {
+    if (m < count) _mm512_mask_storeu_ps(probabilities + m * n, classes, x[m]);
   }
   if (top_classes != nullptr) _mm512_mask_storeu_epi32(top_classes, images, top);
   return true;
