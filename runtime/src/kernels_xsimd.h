@@ -335,8 +335,9 @@ inline void transpose_16x16(__m512* r) {
 }
 
 // softmax_one_register for up to 16 images at once (KernelSet::softmax_f32_batch), transposed:
-// lane m is image m and register c holds class c of every image (transposed in and out). The same operations per image in the same order, so the same bits: the max (exact in
-// any order), the top class as the first class equal to it, exp_nonpositive of each logit less
+// lane m is image m and register c holds class c of every image (transposed in and out). The
+// same operations per image in the same order, so the same bits: the max (exact in any
+// order), the top class as the first class equal to it, exp_nonpositive of each logit less
 // the max, and all_lanes' butterfly of sums (lane i with lane i ^ 8, then ^ 4, ^ 2, ^ 1) as
 // adds of whole registers, the classes past n being the zeros exp gives its -inf lanes. One
 // exp per class for 16 images, not one per image.
