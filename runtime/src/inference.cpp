@@ -641,24 +641,14 @@ __attribute__((always_inline)) inline LayerInput prepare_input_inline(const Mode
   return {0, pixels, size};
 }
 
-// The same out of line, for the tiles and infer_one_at_a_time (the stack bound); where the
-// compiler chooses in size-first builds (the flash budget), as for every caller there.
-#if !defined(SOFTEDGE_SIZE_FIRST)
-__attribute__((noinline))
-#endif
-LayerInput prepare_input(const Model& model, const KernelSet& kernels, const uint8_t* pixels,
-                         uint32_t count, const Scratch& scratch) {
+// The same out of line where there are tiles, for them and infer_one_at_a_time
+// (SOFTEDGE_TILE_STEP: the stack bound); where the compiler chooses in size-first builds (the
+// flash budget).
+SOFTEDGE_TILE_STEP LayerInput prepare_input(const Model& model, const KernelSet& kernels,
+                                            const uint8_t* pixels, uint32_t count,
+                                            const Scratch& scratch) {
   return prepare_input_inline(model, kernels, pixels, count, scratch);
 }
-
-#if SOFTEDGE_BATCH_TILES
-// prepare_input for the tile path, out of line (SOFTEDGE_TILE_STEP: the stack bound).
-SOFTEDGE_TILE_STEP LayerInput prepare_tile(const Model& model, const KernelSet& kernels,
-                                           const uint8_t* pixels, uint32_t count,
-                                           const Scratch& scratch) {
-  return prepare_input(model, kernels, pixels, count, scratch);
-}
-#endif
 
 // The logits of one image of raw pixels, inline. A layer 0 that reads the pixels as they are
 // (an int8 one, no lookup table) needs no preparation. Where INLINE_INPUT (infer_u8), the
@@ -856,7 +846,7 @@ SOFTEDGE_TILE_STEP Status infer_tiles(const Model& model, const uint8_t* pixels,
     const uint32_t count =
         image_count - start < tile ? static_cast<uint32_t>(image_count - start) : tile;
     const LayerInput input =
-        prepare_tile(model, kernels, pixels + start * model.input_size, count, view);
+        prepare_input(model, kernels, pixels + start * model.input_size, count, view);
     const float* logits = run_network(model, kernels, input, count, view);
     float* tile_probabilities =
         probabilities != nullptr ? probabilities + start * model.num_classes : nullptr;

@@ -40,10 +40,7 @@ template <class Arch>
 constexpr uint32_t batch_rows() {
   return xsimd::batch<float, Arch>::size >= 16 ? 10 : kBatchRows;
 }
-template <class Arch>
-constexpr uint32_t batch_images() {
-  return 2;
-}
+constexpr uint32_t kBatchImages = 2;
 
 // IMAGES images x ROWS rows of one float layer. inputs[m] reads image m.
 template <class Arch, uint32_t IMAGES, uint32_t ROWS, class Input>
@@ -87,18 +84,17 @@ inline void dense_tile_f32(const Input* inputs, const float* weights, const floa
   }
 }
 
-// Rows [o, o + ROWS) for every image: groups of batch_images() images, then single ones.
+// Rows [o, o + ROWS) for every image: groups of kBatchImages images, then single ones.
 // make_input(n) is image n's Input.
 template <class Arch, uint32_t ROWS, class MakeInput>
 inline void dense_rows_batch(const MakeInput& make_input, uint32_t count, const float* weights,
                              const float* bias, uint32_t in, float* y, size_t y_stride) {
-  constexpr uint32_t kImages = batch_images<Arch>();
   using Input = decltype(make_input(0u));
   uint32_t n = 0;
-  for (; n + kImages <= count; n += kImages) {
-    Input inputs[kImages];
-    for (uint32_t m = 0; m < kImages; ++m) inputs[m] = make_input(n + m);
-    dense_tile_f32<Arch, kImages, ROWS>(inputs, weights, bias, in, y + n * y_stride, y_stride);
+  for (; n + kBatchImages <= count; n += kBatchImages) {
+    Input inputs[kBatchImages];
+    for (uint32_t m = 0; m < kBatchImages; ++m) inputs[m] = make_input(n + m);
+    dense_tile_f32<Arch, kBatchImages, ROWS>(inputs, weights, bias, in, y + n * y_stride, y_stride);
   }
   for (; n < count; ++n) {
     const Input input = make_input(n);

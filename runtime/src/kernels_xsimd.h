@@ -279,6 +279,9 @@ inline __m512 all_lanes(__m512 v, Op op) {
   return op(v, _mm512_permute_ps(v, _MM_SHUFFLE(2, 3, 0, 1)));
 }
 
+// vfpclassps categories of a non-finite float: quiet NaN, +inf, -inf, signaling NaN.
+constexpr int kNonFiniteClasses = 0x01 | 0x08 | 0x10 | 0x80;
+
 // Up to 16 logits (a 10-class model's) in one masked load, unused lanes -inf (exp gives 0):
 // the non-finite test is one fpclass (NaN, +inf, -inf), the top class the first lane equal
 // to the max, and max, sum and 1 / sum stay in all lanes.
@@ -288,7 +291,7 @@ inline bool softmax_one_register(const float* logits, uint32_t n, float* probabi
   if (n > 16) return false;
   const __mmask16 lanes = static_cast<__mmask16>((1u << n) - 1u);
   const __m512 v = _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), lanes, logits);
-  *finite = _mm512_mask_fpclass_ps_mask(lanes, v, 0x01 | 0x08 | 0x10 | 0x80) == 0;
+  *finite = _mm512_mask_fpclass_ps_mask(lanes, v, kNonFiniteClasses) == 0;
   if (!*finite) {
     _mm512_mask_storeu_ps(probabilities, lanes, _mm512_setzero_ps());
     *argmax = 0;
@@ -363,7 +366,7 @@ bool softmax_f32_batch_avx512(const float* logits, size_t stride, uint32_t count
 #pragma GCC unroll 16
   for (uint32_t c = 0; c < 16; ++c) {
     if (c >= n) continue;
-    non_finite |= _mm512_mask_fpclass_ps_mask(images, x[c], 0x01 | 0x08 | 0x10 | 0x80);
+    non_finite |= _mm512_mask_fpclass_ps_mask(images, x[c], kNonFiniteClasses);
     max = _mm512_max_ps(max, x[c]);
   }
   if (non_finite != 0) return false;  // image by image: the first such image stops the call
