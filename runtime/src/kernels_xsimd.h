@@ -19,6 +19,7 @@
 #include "simd_io.h"
 #include "softedge/kernels.h"
 #if defined(__AVX512F__)
+#include "softmax_avx512.h"
 #include "transposed_sums_avx512.h"
 #endif
 
@@ -263,147 +264,12 @@ void pixels_to_f32_xsimd(const uint8_t* pixels, uint32_t n, float scale, float b
 
 // The softmax of logits that fit one register, for ISAs that have a faster way than the
 // general loop below: true when it ran (and *finite says what softmax_f32_xsimd returns).
+// AVX-512's is in softmax_avx512.h, aarch64's below.
 template <class Arch>
 inline bool softmax_one_register(const float*, uint32_t, float*, uint32_t*, bool*,
                                  xsimd::generic) {
   return false;
 }
-#if defined(__AVX512F__)
-// v's lanes combined by `op` into every lane: a butterfly over halves, quarters, pairs and
-// neighbours, with no trip through a scalar register and back.
-template <class Op>
-inline __m512 all_lanes(__m512 v, Op op) {
-  v = op(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
-  v = op(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
-  v = op(v, _mm512_permute_ps(v, _MM_SHUFFLE(1, 0, 3, 2)));
-  return op(v, _mm512_permute_ps(v, _MM_SHUFFLE(2, 3, 0, 1)));
-}
-
-// vfpclassps categories of a non-finite float: quiet NaN, +inf, -inf, signaling NaN.
-constexpr int kNonFiniteClasses = 0x01 | 0x08 | 0x10 | 0x80;
-
-// Up to 16 logits (a 10-class model's) in one masked load, unused lanes -inf (exp gives 0):
-// the non-finite test is one fpclass (NaN, +inf, -inf), the top class the first lane equal
-// to the max, and max, sum and 1 / sum stay in all lanes.
-template <class Arch>
-inline bool softmax_one_register(const float* logits, uint32_t n, float* probabilities,
-                                 uint32_t* argmax, bool* finite, xsimd::avx512f) {
-  if (n > 16) return false;
-  const __mmask16 lanes = static_cast<__mmask16>((1u << n) - 1u);
-  const __m512 v = _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), lanes, logits);
-  *finite = _mm512_mask_fpclass_ps_mask(lanes, v, kNonFiniteClasses) == 0;
-  if (!*finite) {
-    _mm512_mask_storeu_ps(probabilities, lanes, _mm512_setzero_ps());
-    *argmax = 0;
-    return true;
-  }
-  const __m512 max = all_lanes(v, [](__m512 a, __m512 b) { return _mm512_max_ps(a, b); });
-  *argmax = static_cast<uint32_t>(__builtin_ctz(_mm512_mask_cmpeq_ps_mask(lanes, v, max)));
-  const __m512 e = exp_nonpositive(xsimd::batch<float, Arch>(_mm512_sub_ps(v, max))).data;
-  const __m512 sum = all_lanes(e, [](__m512 a, __m512 b) { return _mm512_add_ps(a, b); });
-  _mm512_mask_storeu_ps(probabilities, lanes,
-                        _mm512_mul_ps(e, _mm512_div_ps(_mm512_set1_ps(1.0f), sum)));
-  return true;
-}
-
-// r[i] lane j becomes r[j] lane i: interleaved pairs of floats, then of pairs, then 128-bit
-// blocks twice (4 steps of 16 shuffles).
-inline void transpose_16x16(__m512* r) {
-  __m512 t[16], u[16];
-#pragma GCC unroll 8
-  for (uint32_t i = 0; i < 16; i += 2) {
-    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-  }
-#pragma GCC unroll 4
-  for (uint32_t i = 0; i < 16; i += 4) {
-    const auto pd = [](__m512 a) { return _mm512_castps_pd(a); };
-    u[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[i]), pd(t[i + 2])));
-    u[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[i]), pd(t[i + 2])));
-    u[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(t[i + 1]), pd(t[i + 3])));
-    u[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(t[i + 1]), pd(t[i + 3])));
-  }
-#pragma GCC unroll 4
-  for (uint32_t i = 0; i < 4; ++i) {  // blocks 0 and 2, then 1 and 3, of rows 4 apart
-    t[i] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0x88);
-    t[i + 4] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0xdd);
-    t[i + 8] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0x88);
-    t[i + 12] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0xdd);
-  }
-#pragma GCC unroll 8
-  for (uint32_t i = 0; i < 8; ++i) {  // the same of rows 8 apart: columns i and i + 8
-    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
-  }
-}
-
-// softmax_one_register for up to 16 images at once (KernelSet::softmax_f32_batch), transposed:
-// lane m is image m and register c holds class c of every image (transposed in and out). The
-// same operations per image in the same order, so the same bits: the max (exact in any
-// order), the top class as the first class equal to it, exp_nonpositive of each logit less
-// the max, and all_lanes' butterfly of sums (lane i with lane i ^ 8, then ^ 4, ^ 2, ^ 1) as
-// adds of whole registers, the classes past n being the zeros exp gives its -inf lanes. One
-// exp per class for 16 images, not one per image.
-template <class Arch>
-bool softmax_f32_batch_avx512(const float* logits, size_t stride, uint32_t count, uint32_t n,
-                              float* probabilities, uint32_t* top_classes) {
-  if (n == 0 || n > 16 || count == 0 || count > 16) return false;
-  const __mmask16 images = static_cast<__mmask16>((1u << count) - 1u);
-  const __mmask16 classes = static_cast<__mmask16>((1u << n) - 1u);
-  // x[c]: class c of every image, then its exponential, in place (16 registers). The loops
-  // run 16 times with constant indices, classes past n doing nothing: the registers stay
-  // registers (a loop to the run-time n put them on the stack: a 1,352-byte frame). In by a
-  // transpose of the images' rows, zeros past n classes and count images (cheaper than 10
-  // gathers).
-  __m512 x[16];
-#pragma GCC unroll 16
-  for (uint32_t m = 0; m < 16; ++m) {
-    x[m] = m < count ? _mm512_maskz_loadu_ps(classes, logits + m * stride) : _mm512_setzero_ps();
-  }
-  transpose_16x16(x);
-  __mmask16 non_finite = 0;
-  __m512 max = _mm512_set1_ps(-INFINITY);
-#pragma GCC unroll 16
-  for (uint32_t c = 0; c < 16; ++c) {
-    if (c >= n) continue;
-    non_finite |= _mm512_mask_fpclass_ps_mask(images, x[c], kNonFiniteClasses);
-    max = _mm512_max_ps(max, x[c]);
-  }
-  if (non_finite != 0) return false;  // image by image: the first such image stops the call
-  __m512i top = _mm512_setzero_si512();
-  __mmask16 found = 0;  // the first class equal to the max wins
-#pragma GCC unroll 16
-  for (uint32_t c = 0; c < 16; ++c) {
-    if (c >= n) continue;
-    const __mmask16 equal = _mm512_cmpeq_ps_mask(x[c], max) & static_cast<__mmask16>(~found);
-    top = _mm512_mask_mov_epi32(top, equal, _mm512_set1_epi32(static_cast<int>(c)));
-    found |= equal;
-    x[c] = exp_nonpositive(xsimd::batch<float, Arch>(_mm512_sub_ps(x[c], max))).data;
-  }
-  // all_lanes' butterfly (lane i with lane i ^ 8, ^ 4, ^ 2, ^ 1) as whole registers, the
-  // classes past n being the zeros of softmax_one_register's -inf lanes.
-  const auto exp_of = [&](uint32_t c) { return c < n ? x[c] : _mm512_setzero_ps(); };
-  __m512 sums[8];
-#pragma GCC unroll 8
-  for (uint32_t i = 0; i < 8; ++i) sums[i] = _mm512_add_ps(exp_of(i), exp_of(i + 8));
-#pragma GCC unroll 4
-  for (uint32_t i = 0; i < 4; ++i) sums[i] = _mm512_add_ps(sums[i], sums[i + 4]);
-  sums[0] = _mm512_add_ps(sums[0], sums[2]);
-  sums[1] = _mm512_add_ps(sums[1], sums[3]);
-  const __m512 inverse = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(sums[0], sums[1]));
-  // Back to one register per image (a 16 x 16 transpose: cheaper than 10 scatters), each
-  // stored as its n probabilities.
-#pragma GCC unroll 16
-  for (uint32_t c = 0; c < 16; ++c) x[c] = _mm512_mul_ps(exp_of(c), inverse);
-  transpose_16x16(x);
-#pragma GCC unroll 16
-  for (uint32_t m = 0; m < 16; ++m) {
-    if (m < count) _mm512_mask_storeu_ps(probabilities + m * n, classes, x[m]);
-  }
-  if (top_classes != nullptr) _mm512_mask_storeu_epi32(top_classes, images, top);
-  return true;
-}
-#endif
 
 #if defined(__aarch64__) && !defined(SOFTEDGE_SIZE_FIRST)
 // 4 * (R - 1) < n <= 4 * R logits in R registers, kept there from the load to the store

@@ -62,6 +62,8 @@ TEST_CASE("every set's softmax on extreme logits: huge, tiny, lowest float, all 
       std::vector<float>(10, 3.5f),
       std::vector<float>(16, -2.0f),
       std::vector<float>(17, 88.0f),
+      {-0.0f, 0.0f, -3.0f},  // -0 and +0 are equal: the first is the top class
+      {-1.0f, 0.0f, -0.0f, -2.0f},
   };
   fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
     for (size_t c = 0; c < cases.size(); ++c) {
@@ -138,6 +140,12 @@ TEST_CASE("every set's batch softmax gives softmax_f32's bits, image by image") 
             float* image = logits.data() + m * stride;
             image[n / 2] = image[n - 1] = 1000.0f;
             if (m % 2 == 1) std::fill(image, image + n, -FLT_MAX);
+          }
+          for (uint32_t m = 1; m < count; m += 3) {  // a top of -0 and +0, in either order
+            float* image = logits.data() + m * stride;
+            for (uint32_t c = 0; c < n; ++c) image[c] = -std::fabs(image[c]) - 1.0f;
+            image[0] = m % 2 == 1 ? -0.0f : 0.0f;
+            image[n - 1] = m % 2 == 1 ? 0.0f : -0.0f;
           }
           check_batch_equals_single(kernels, logits, stride, count, n);
         }
