@@ -62,26 +62,41 @@ void apply_activation(const KernelSet& kernels, format::Activation activation, u
 
 #if SOFTEDGE_LAYER_MODE_INT8_FLOAT_OUTPUT
 // values[o] = sums[o] * scales[o] for o < n, each product alone in its expression (nothing to
-// contract into an FMA: the same bits on every CPU). Four at a time in GCC's generic vectors,
-// the last four overlapping the ones before when n is not a multiple of 4 (the same values
-// again: values and sums never overlap), which saves the scalar tail (10 instructions fewer
-// for 10 logits on aarch64); the plain loop in size-first builds (smaller).
+// contract into an FMA: the same bits on every CPU). As many at a time as Ints has lanes, in
+// GCC's generic vectors.
+typedef int32_t Ints4 __attribute__((vector_size(16)));
+typedef float Floats4 __attribute__((vector_size(16)));
+typedef int32_t Ints2 __attribute__((vector_size(8)));
+typedef float Floats2 __attribute__((vector_size(8)));
+template <class Ints, class Floats>
+inline void scale_lanes(const int32_t* sums, const float* scales, uint32_t o, float* values) {
+  Ints s;
+  Floats k;
+  memcpy(&s, sums + o, sizeof s);
+  memcpy(&k, scales + o, sizeof k);
+  const Floats v = __builtin_convertvector(s, Floats) * k;
+  memcpy(values + o, &v, sizeof v);
+}
+
+// Four at a time; on x86 the rest as a pair and a single (lanes_avx512.h's pieces, which the
+// AVX-512 sums come in and its softmax reads: each load served by its store), elsewhere the
+// last four overlapping the ones before (the same values again: values and sums never
+// overlap), which saves the scalar tail (10 instructions fewer for 10 logits on aarch64); the
+// plain loop in size-first builds (smaller).
 inline void scale_sums(const int32_t* sums, const float* scales, uint32_t n, float* values) {
 #if !defined(SOFTEDGE_SIZE_FIRST)
   if (n >= 4) {
-    typedef int32_t Ints __attribute__((vector_size(16)));
-    typedef float Floats __attribute__((vector_size(16)));
-    const auto four = [&](uint32_t o) {
-      Ints s;
-      Floats k;
-      memcpy(&s, sums + o, sizeof s);
-      memcpy(&k, scales + o, sizeof k);
-      const Floats v = __builtin_convertvector(s, Floats) * k;
-      memcpy(values + o, &v, sizeof v);
-    };
     uint32_t o = 0;
-    for (; o + 4 <= n; o += 4) four(o);
-    if (o < n) four(n - 4);
+    for (; o + 4 <= n; o += 4) scale_lanes<Ints4, Floats4>(sums, scales, o, values);
+#if defined(__x86_64__) || defined(__i386__)
+    if (n - o >= 2) {
+      scale_lanes<Ints2, Floats2>(sums, scales, o, values);
+      o += 2;
+    }
+    if (o < n) values[o] = static_cast<float>(sums[o]) * scales[o];
+#else
+    if (o < n) scale_lanes<Ints4, Floats4>(sums, scales, n - 4, values);
+#endif
     return;
   }
 #endif

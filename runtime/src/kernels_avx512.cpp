@@ -24,14 +24,15 @@ struct DotAvx512 {
     }
   }
 
-  static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
+  static void run(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
+                  int32_t* sums) {
     __m512i acc[ROWS];
 #pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
     uint32_t i = 0;
     for (; i + 32 <= in; i += 32) step(x + i, w + i, in, 0xFFFFFFFFu, acc);
     if (i < in) step(x + i, w + i, in, (1u << (in - i)) - 1u, acc);
-    store_sums<ROWS>(acc, sums);
+    store_sums<ROWS>(acc, bias, sums);
   }
 };
 

@@ -24,7 +24,8 @@ inline void dpbusd_in_place(__m512i& acc, const __m512i& x, const int8_t* w) {
 // (a masked load that crosses a cache line is slow, and most rows start off a 64-byte line).
 template <uint32_t ROWS>
 struct DotVnni {
-  static void run(const uint8_t* x, const int8_t* w, uint32_t in, int32_t* sums) {
+  static void run(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
+                  int32_t* sums) {
     __m512i acc[ROWS];
 #pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
@@ -42,7 +43,7 @@ struct DotVnni {
         acc[r] = _mm512_dpbusd_epi32(acc[r], xb, _mm512_maskz_loadu_epi8(mask, w + r * in + i));
       }
     }
-    store_sums<ROWS>(acc, sums);
+    store_sums<ROWS>(acc, bias, sums);
   }
 };
 

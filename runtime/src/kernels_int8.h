@@ -1,6 +1,7 @@
 // kernels_int8.h — the shared shape of every int8 dense kernel: blocks of output rows that
 // share each load of the input, an exact scalar tail, then each block's bias. Each ISA supplies
-// Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i] (NEON also
+// Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i] (AVX-512's takes the
+// bias too: run(x, w, in, bias, sums), sums[r] = bias[r] + that; NEON's also has
 // run_summed, given the rows' offsets: weight_sums.h). Integer sums are exact in any
 // order, so every ISA gives the reference's bits.
 #ifndef SOFTEDGE_RUNTIME_KERNELS_INT8_H
@@ -38,12 +39,27 @@ __attribute__((always_inline)) inline void add_bias(int32_t* sums, const int32_t
   for (; r < ROWS; ++r) sums[r] += row_bias[r];
 }
 
+// A block's sums and their bias: in the Dot's own registers where its run takes the bias
+// (run(x, w, in, bias, sums): AVX-512, whose masked store of the sums the bias's loads would
+// wait on), else added after. The int argument picks the first where both apply.
+template <class D, uint32_t ROWS>
+inline auto run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
+                          int32_t* sums, int) -> decltype(D::run(x, w, in, bias, sums)) {
+  return D::run(x, w, in, bias, sums);
+}
+template <class D, uint32_t ROWS>
+inline void run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
+                          int32_t* sums, long) {
+  D::run(x, w, in, sums);
+  add_bias<ROWS>(sums, bias);
+}
+
 // Rows [o, o + ROWS) and their bias.
 template <template <uint32_t> class Dot, uint32_t ROWS>
 inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bias, uint32_t in,
                       uint32_t o, int32_t* acc) {
-  Dot<ROWS>::run(x, weights + static_cast<size_t>(o) * in, in, acc + o);
-  add_bias<ROWS>(acc + o, bias + o);
+  run_with_bias<Dot<ROWS>, ROWS>(x, weights + static_cast<size_t>(o) * in, in, bias + o, acc + o,
+                                 0);
 }
 
 // Rows in blocks of 10, then 4, then 1 (three instantiations per ISA: small code); a

@@ -136,7 +136,7 @@ struct StepRegisters<xsimd::neon64> {
 
 // Where the input ends on a whole register, the rows' results y[r] = finish(sum of acc[r],
 // bias[r]) straight from registers: AVX-512 sums up to 16 rows at once
-// (transposed_sums_avx512.h) and writes them with one masked store. False (nothing done):
+// (transposed_sums_avx512.h) and writes them in lanes_avx512.h's pieces. False (nothing done):
 // dense_rows sums each row on its own.
 template <uint32_t ROWS, class Arch, class Input>
 inline bool store_rows(const Input&, const xsimd::batch<float, Arch>*, const float*, float*,
@@ -155,7 +155,7 @@ inline bool store_rows(const Input& input, const xsimd::batch<float, Arch>* acc,
   using batch = xsimd::batch<float, Arch>;
   const batch sums(_mm512_castsi512_ps(transposed_sums<ROWS>(bits, add_float)));
   const batch biases(_mm512_maskz_loadu_ps(rows, bias));
-  _mm512_mask_storeu_ps(y, rows, input.finish(sums, biases).data);
+  store_lanes(y, input.finish(sums, biases).data, ROWS);
   return true;
 }
 #endif

@@ -14,6 +14,8 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "lanes_avx512.h"
+
 namespace softedge {
 namespace detail {
 namespace {
@@ -100,7 +102,8 @@ inline __m512 quotients(__m512 e, Inverse inverse) {
 // vfpclassps categories of a non-finite float: quiet NaN, +inf, -inf, signaling NaN.
 constexpr int kNonFiniteClasses = 0x01 | 0x08 | 0x10 | 0x80;
 
-// Up to 16 logits (a 10-class model's) in one masked load, unused lanes -inf (exp gives 0):
+// Up to 16 logits (a 10-class model's) in one register, unused lanes -inf (exp gives 0), in and
+// out in lanes_avx512.h's pieces:
 // the non-finite test is one fpclass (NaN, +inf, -inf), the top class the first lane equal
 // to the max, and max, sum and 1 / sum stay in all lanes.
 template <class Arch>
@@ -108,17 +111,17 @@ inline bool softmax_one_register(const float* logits, uint32_t n, float* probabi
                                  uint32_t* argmax, bool* finite, xsimd::avx512f) {
   if (n > 16) return false;
   const __mmask16 lanes = static_cast<__mmask16>((1u << n) - 1u);
-  const __m512 v = _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), lanes, logits);
+  const __m512 v = load_lanes(logits, n, -INFINITY);
   *finite = _mm512_mask_fpclass_ps_mask(lanes, v, kNonFiniteClasses) == 0;
   if (!*finite) {
-    _mm512_mask_storeu_ps(probabilities, lanes, _mm512_setzero_ps());
+    store_lanes(probabilities, _mm512_setzero_ps(), n);
     *argmax = 0;
     return true;
   }
   const __m512 max = all_lanes_max(v);
   *argmax = static_cast<uint32_t>(__builtin_ctz(_mm512_mask_cmpeq_ps_mask(lanes, v, max)));
   const __m512 e = exp_nonpositive_avx512(_mm512_sub_ps(v, max));
-  _mm512_mask_storeu_ps(probabilities, lanes, quotients(e, inverse_of(all_lanes_sum(e))));
+  store_lanes(probabilities, quotients(e, inverse_of(all_lanes_sum(e))), n);
   return true;
 }
 

@@ -10,6 +10,8 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "lanes_avx512.h"
+
 namespace softedge {
 namespace detail {
 namespace {
@@ -52,15 +54,19 @@ inline __m512i add_float(__m512i a, __m512i b) {
   return _mm512_castps_si512(_mm512_add_ps(_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)));
 }
 
-// sums[r] = the int32 lanes of acc[r] added, for r < ROWS (exact: any order gives the same
-// bits). One row: the plain reduction, shorter than the transposed levels.
+// sums[r] = bias[r] + the int32 lanes of acc[r] added, for r < ROWS (exact: any order gives
+// the same bits), stored once in lanes_avx512.h's pieces: the bias added in registers, not by
+// loads of the stored sums. One row: the plain reduction, shorter than the transposed levels.
 template <uint32_t ROWS>
-inline void store_sums(const __m512i* acc, int32_t* sums) {
+inline void store_sums(const __m512i* acc, const int32_t* bias, int32_t* sums) {
   if (ROWS == 1) {
-    sums[0] = _mm512_reduce_add_epi32(acc[0]);
+    sums[0] = _mm512_reduce_add_epi32(acc[0]) + bias[0];
   } else {
-    _mm512_mask_storeu_epi32(sums, static_cast<__mmask16>((1u << ROWS) - 1u),
-                             transposed_sums<ROWS>(acc, add_int32));
+    const __mmask16 rows = static_cast<__mmask16>((1u << ROWS) - 1u);
+    store_lanes(sums,
+                _mm512_add_epi32(transposed_sums<ROWS>(acc, add_int32),
+                                 _mm512_maskz_loadu_epi32(rows, bias)),
+                ROWS);
   }
 }
 

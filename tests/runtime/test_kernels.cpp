@@ -24,9 +24,10 @@ void check_dense(const softedge::KernelSet& kernels, uint32_t in, uint32_t out) 
   for (float& v : x) v = values.next();
   for (float& v : w) v = values.next();
   for (float& v : b) v = values.next();
-  std::vector<float> expected(out), actual(out, -12345.0f);
+  std::vector<float> expected(out), actual(out + 4, -12345.0f);  // 4 more: none written
   scalar().dense_f32(x.data(), w.data(), b.data(), in, out, expected.data());
   kernels.dense_f32(x.data(), w.data(), b.data(), in, out, actual.data());
+  CHECK(std::count(actual.begin() + out, actual.end(), -12345.0f) == 4);
   for (uint32_t o = 0; o < out; ++o) {
     double magnitude = std::fabs(b[o]);
     for (uint32_t i = 0; i < in; ++i) magnitude += std::fabs(double{w[size_t{o} * in + i]} * x[i]);
@@ -44,9 +45,10 @@ void check_dense_u8(const softedge::KernelSet& kernels, uint32_t in, uint32_t ou
   for (float& v : w) v = values.next();
   for (float& v : b) v = values.next();
   const float scale = 1.0f / 255.0f;
-  std::vector<float> expected(out), actual(out, -12345.0f);
+  std::vector<float> expected(out), actual(out + 4, -12345.0f);  // 4 more: none written
   scalar().dense_u8_f32(pixels.data(), scale, w.data(), b.data(), in, out, expected.data());
   kernels.dense_u8_f32(pixels.data(), scale, w.data(), b.data(), in, out, actual.data());
+  CHECK(std::count(actual.begin() + out, actual.end(), -12345.0f) == 4);
   for (uint32_t o = 0; o < out; ++o) {
     double magnitude = std::fabs(b[o]);
     for (uint32_t i = 0; i < in; ++i) magnitude += std::fabs(double{w[size_t{o} * in + i]} * pixels[i] * scale);

@@ -19,11 +19,12 @@ namespace {
 void check_close_to_reference(const softedge::KernelSet& kernels,
                               const std::vector<float>& logits) {
   const uint32_t n = static_cast<uint32_t>(logits.size());
-  std::vector<float> expected(n), actual(n, -1.0f);
+  std::vector<float> expected(n), actual(n + 4, -1.0f);  // 4 more: none written
   uint32_t expected_top = 99, actual_top = 98;
   REQUIRE(softedge::kernel_at(0).softmax_f32(logits.data(), n, expected.data(), &expected_top));
   REQUIRE(kernels.softmax_f32(logits.data(), n, actual.data(), &actual_top));
   CHECK(actual_top == expected_top);
+  CHECK(std::count(actual.begin() + n, actual.end(), -1.0f) == 4);
   for (uint32_t i = 0; i < n; ++i) {
     INFO("class " << i << " of " << n << ": " << actual[i] << " vs " << expected[i]);
     CHECK(std::fabs(actual[i] - expected[i]) <= 1e-6 * expected[i] + FLT_MIN);
