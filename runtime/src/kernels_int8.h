@@ -40,8 +40,9 @@ __attribute__((always_inline)) inline void add_bias(int32_t* sums, const int32_t
 }
 
 // A block's sums and their bias: in the Dot's own registers where its run takes the bias
-// (run(x, w, in, bias, sums): AVX-512, whose masked store of the sums the bias's loads would
-// wait on), else added after. The int argument picks the first where both apply.
+// (run(x, w, in, bias, sums): AVX-512, one store where adding after takes a store, loads that
+// wait on it, and a second store), else added after. The int argument picks the first where
+// both apply.
 template <class D, uint32_t ROWS>
 inline auto run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
                           int32_t* sums, int) -> decltype(D::run(x, w, in, bias, sums)) {
