@@ -24,25 +24,15 @@ namespace {
 constexpr uint32_t kVnniTileImages = 4;
 constexpr uint32_t kVnniTileRows = 6;
 
-// out[m * out_stride + r] = bias[r] + the lanes of acc[m * ROWS + r] added. Per image its rows'
-// sums in one register (transposed_sums_avx512.h) plus the biases, stored straight to its
-// outputs: no scalar reloads of freshly stored vector lanes (a store-forwarding stall each).
+// out[m * out_stride + r] = bias[r] + the lanes of acc[m * ROWS + r] added: each image's rows
+// as the one-image kernels store theirs (store_sums: summed together in one register, the
+// biases added there, no reloads of stored lanes).
 template <uint32_t IMAGES, uint32_t ROWS>
 inline void store_tile(const __m512i* acc, const int32_t* bias, int32_t* out,
                        size_t out_stride) {
-  if (ROWS == 1) {
-#pragma GCC unroll 16
-    for (uint32_t m = 0; m < IMAGES; ++m) {
-      out[m * out_stride] = _mm512_reduce_add_epi32(acc[m]) + bias[0];
-    }
-    return;
-  }
-  const __mmask16 rows = static_cast<__mmask16>((1u << ROWS) - 1u);
-  const __m512i biases = _mm512_maskz_loadu_epi32(rows, bias);
 #pragma GCC unroll 16
   for (uint32_t m = 0; m < IMAGES; ++m) {
-    const __m512i sums = transposed_sums<ROWS>(acc + m * ROWS, add_int32);
-    _mm512_mask_storeu_epi32(out + m * out_stride, rows, _mm512_add_epi32(sums, biases));
+    store_sums<ROWS>(acc + m * ROWS, bias, out + m * out_stride);
   }
 }
 
