@@ -142,11 +142,12 @@ void dense_u8_f32_batch_xsimd(const uint8_t* pixels, size_t pixel_stride, uint32
 // int8: the ISA's Tile<IMAGES, ROWS>::run(x, x_stride, w, bias, in, acc, acc_stride) sets
 // acc[m * acc_stride + r] = bias[r] + sum_i x[m * x_stride + i] * w[r * in + i] for IMAGES
 // images and ROWS rows (what fits the ISA's registers). Rows [o, o + ROWS) for every image:
-// groups of IMAGES images, then single ones.
+// groups of IMAGES images, then single ones. Inline: its frame would lie between the blocked
+// kernel's and the tile's (the stack bound).
 template <template <uint32_t, uint32_t> class Tile, uint32_t IMAGES, uint32_t ROWS>
-inline void dense_u8s8_rows_all_images(const uint8_t* x, size_t x_stride, uint32_t count,
-                                       const int8_t* w, const int32_t* bias, uint32_t in,
-                                       int32_t* acc, size_t acc_stride) {
+__attribute__((always_inline)) inline void dense_u8s8_rows_all_images(
+    const uint8_t* x, size_t x_stride, uint32_t count, const int8_t* w, const int32_t* bias,
+    uint32_t in, int32_t* acc, size_t acc_stride) {
   uint32_t n = 0;
   for (; n + IMAGES <= count; n += IMAGES) {
     Tile<IMAGES, ROWS>::run(x + n * x_stride, x_stride, w, bias, in, acc + n * acc_stride,
