@@ -25,7 +25,7 @@ inline void dpbusd_in_place(__m512i& acc, const __m512i& x, const int8_t* w) {
 // (a masked load that crosses a cache line is slow, and most rows start off a 64-byte line).
 //
 // more_rows: rows follow this block in the layer (prefetch.h: their weights are fetched
-// meanwhile; MLP int8 one image, interleaved medians: 3,149 -> 2,842 ns).
+// meanwhile; 784 -> 256 -> 10 int8 one image, interleaved medians: 3,023 -> 2,646 ns).
 template <uint32_t ROWS>
 struct DotVnni {
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
