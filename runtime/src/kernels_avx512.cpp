@@ -24,8 +24,9 @@ struct DotAvx512 {
     }
   }
 
+  // more_rows: unused (prefetching the next block's weights gains nothing here: prefetch.h).
   static void run(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
-                  int32_t* sums) {
+                  int32_t* sums, bool) {
     __m512i acc[ROWS];
 #pragma GCC unroll 16
     for (uint32_t r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_si512();

@@ -1,8 +1,8 @@
 // kernels_int8.h — the shared shape of every int8 dense kernel: blocks of output rows that
 // share each load of the input, an exact scalar tail, then each block's bias. Each ISA supplies
 // Dot<ROWS>::run(x, w, in, sums), sums[r] = sum_i x[i] * w[r * in + i] (AVX-512's takes the
-// bias too: run(x, w, in, bias, sums), sums[r] = bias[r] + that, and VNNI's a last argument,
-// more_rows, which only decides what it prefetches; NEON's also has
+// bias too, sums[r] = bias[r] + that, and more_rows, whether rows follow the block, which
+// decides only what VNNI's prefetches: run(x, w, in, bias, sums, more_rows); NEON's also has
 // run_summed, given the rows' offsets: weight_sums.h). Integer sums are exact in any
 // order, so every ISA gives the reference's bits.
 #ifndef SOFTEDGE_RUNTIME_KERNELS_INT8_H
@@ -41,27 +41,18 @@ __attribute__((always_inline)) inline void add_bias(int32_t* sums, const int32_t
 }
 
 // A block's sums and their bias: in the Dot's own registers where its run takes the bias
-// (run(x, w, in, bias, sums): AVX-512, one store where adding after takes a store, loads that
-// wait on it, and a second store), else added after. AVX-512 VNNI's also takes more_rows
-// (whether rows follow the block: it then prefetches their weights). The first overload that
-// applies wins (Rank2, then Rank1, then Rank0).
-struct Rank0 {};
-struct Rank1 : Rank0 {};
-struct Rank2 : Rank1 {};
+// (AVX-512's run(x, w, in, bias, sums, more_rows): one store where adding after takes a store,
+// loads that wait on it, and a second store), else added after. The int argument picks the
+// first where both apply.
 template <class D, uint32_t ROWS>
 inline auto run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
-                          int32_t* sums, bool more_rows, Rank2)
+                          int32_t* sums, bool more_rows, int)
     -> decltype(D::run(x, w, in, bias, sums, more_rows)) {
   return D::run(x, w, in, bias, sums, more_rows);
 }
 template <class D, uint32_t ROWS>
-inline auto run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
-                          int32_t* sums, bool, Rank1) -> decltype(D::run(x, w, in, bias, sums)) {
-  return D::run(x, w, in, bias, sums);
-}
-template <class D, uint32_t ROWS>
 inline void run_with_bias(const uint8_t* x, const int8_t* w, uint32_t in, const int32_t* bias,
-                          int32_t* sums, bool, Rank0) {
+                          int32_t* sums, bool, long) {
   D::run(x, w, in, sums);
   add_bias<ROWS>(sums, bias);
 }
@@ -71,7 +62,7 @@ template <template <uint32_t> class Dot, uint32_t ROWS>
 inline void dot_block(const uint8_t* x, const int8_t* weights, const int32_t* bias, uint32_t in,
                       uint32_t o, uint32_t out, int32_t* acc) {
   run_with_bias<Dot<ROWS>, ROWS>(x, weights + static_cast<size_t>(o) * in, in, bias + o, acc + o,
-                                 o + ROWS < out, Rank2{});
+                                 o + ROWS < out, 0);
 }
 
 // Rows in blocks of 10, then 4, then 1 (three instantiations per ISA: small code); a

@@ -16,8 +16,8 @@ namespace {
 // One image's int8 dense layer larger than L1 (784 -> 256: 200 KB) streams its weights from
 // L2, a block of ROWS rows at a time, rows 784 bytes apart (most loads split over two lines),
 // faster than the hardware prefetchers fetch ROWS such streams (perf: the samples sit on the
-// loads). While a block runs, each 64 bytes it has read of a row (`row_bytes`: how far it is
-// along its rows) fetch the next ROWS lines of the next block, whose weights follow this
+// loads). While a block runs, each 64 bytes it has read of a row (`row_bytes`, a multiple of
+// 64: how far it is along its rows) fetch the next ROWS lines of the next block, whose weights follow this
 // block's (`next`: its first byte): the whole next block is in L1 when it starts. Only where
 // rows follow the block (more_rows): past the layer's weights they would only take load slots
 // (784 -> 10, one image: 115 -> 128 ns). VNNI kernels only: without VNNI (twice the
@@ -26,7 +26,7 @@ namespace {
 // keeps up (784 -> 256 float, one image, interleaved medians: 7,212 ns without, 7,549 with).
 template <uint32_t ROWS>
 inline void prefetch_next_rows(uintptr_t next, size_t row_bytes, bool more_rows) {
-  if (!more_rows || row_bytes % 64 != 0) return;
+  if (!more_rows) return;
 #pragma GCC unroll 16
   for (uint32_t r = 0; r < ROWS; ++r) {
     __builtin_prefetch(reinterpret_cast<const void*>(next + row_bytes * ROWS + r * 64), 0, 3);
