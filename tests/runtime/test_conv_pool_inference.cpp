@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -469,7 +471,8 @@ TEST_CASE("sigmoid kernels are within 4e-7 of the exact value; NaN stays NaN") {
 }
 
 TEST_CASE("max and average pooling equal the reference, float and uint8") {
-  const fmt::Shape sizes[] = {{6, 7, 1}, {9, 5, 3}, {4, 4, 8}, {5, 6, 17}};
+  // 16 and 32 channels: the CNN's pools (whole vectors in the 2 x 2 path).
+  const fmt::Shape sizes[] = {{6, 7, 1}, {9, 5, 3}, {4, 4, 8}, {5, 6, 17}, {6, 8, 16}, {5, 7, 32}};
   uint32_t seed = 31;
   for (LayerKind kind : {LayerKind::kMaxPool, LayerKind::kAvgPool}) {
     for (uint32_t k : {2u, 3u}) {
@@ -496,6 +499,38 @@ TEST_CASE("max and average pooling equal the reference, float and uint8") {
       }
     }
   }
+}
+
+TEST_CASE("2 x 2 float pools keep the rules for NaN and -0.0, in every channel") {
+  // A 2 x 8 input of 16 channels, each channel the same four windows: {NaN, 1, 5, 6},
+  // {2, NaN, 7, 8}, {-0.0 x 4}, {3, 4, NaN, 1}. Max: a first NaN stays, a later one is
+  // skipped, -0.0 stays; average: NaN spreads, four -0.0 give +0.0 (the sum starts at 0.0f).
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float rows[2][8] = {{nan, 1, 2, nan, -0.0f, -0.0f, 3, 4}, {5, 6, 7, 8, -0.0f, -0.0f, nan, 1}};
+  const uint32_t channels = 16;
+  std::vector<float> x;
+  for (const auto& row : rows) {
+    for (float v : row) x.insert(x.end(), channels, v);
+  }
+  LayerData m = pool(LayerKind::kMaxPool, {2, 8, channels}, 2, 2, false);
+  LayerData a = pool(LayerKind::kAvgPool, {2, 8, channels}, 2, 2, false);
+  std::vector<float> ym(4 * channels), ya(4 * channels);
+  softedge::detail::max_pool_f32(m.layer, x.data(), ym.data());
+  softedge::detail::avg_pool_f32(a.layer, x.data(), ya.data());
+  for (uint32_t c = 0; c < channels; ++c) {
+    INFO("channel " << c);
+    CHECK(std::isnan(ym[c]));
+    CHECK(ym[channels + c] == 8.0f);
+    CHECK((ym[2 * channels + c] == 0.0f && std::signbit(ym[2 * channels + c])));
+    CHECK(ym[3 * channels + c] == 4.0f);
+    CHECK(std::isnan(ya[c]));
+    CHECK(std::isnan(ya[channels + c]));
+    CHECK((ya[2 * channels + c] == 0.0f && !std::signbit(ya[2 * channels + c])));
+    CHECK(std::isnan(ya[3 * channels + c]));
+  }
+  const std::vector<float> rm = reference_pool(m.layer, x), ra = reference_pool(a.layer, x);
+  CHECK(std::memcmp(ym.data(), rm.data(), ym.size() * sizeof(float)) == 0);
+  CHECK(std::memcmp(ya.data(), ra.data(), ya.size() * sizeof(float)) == 0);
 }
 
 TEST_CASE("uint8 average pooling rounds half up") {
