@@ -3,6 +3,7 @@
 // a time (scratch_bytes), on every runnable set: int8 bit for bit, float within rounding.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <climits>
 #include <cstdint>
@@ -128,6 +129,45 @@ TEST_CASE("every requantize_u8 kernel equals format.h's definition, bit for bit"
         }
       }
     }
+  });
+}
+
+TEST_CASE("every requantize_u8 kernel rounds and clamps like format.h at each step's edges") {
+  // One channel per (pair, result t, offset d): the sums d away from where the exact quotient
+  // crosses t - 1/2 (the rounding edge into t), for results around 0, the middle and 255,
+  // and shifts of both signs (a negative one makes a step of one sum worth several results).
+  // m = 2^30 puts some sums exactly on the edge (a tie, which rounds up), the others m at random.
+  std::vector<int32_t> acc, requant;
+  fixtures::Values values(77);
+  for (int32_t shift : {-30, -3, 0, 1, 5, 9, 20, 31}) {
+    const int32_t random_m = (1 << 30) + static_cast<int32_t>((values.next() + 1.0f) * 5.3e8f);
+    for (int32_t m : {1 << 30, random_m}) {
+      for (int t : {0, 1, 2, 127, 128, 254, 255, 256}) {
+        const long double edge = (t - 0.5L) * std::ldexp(1.0L, 31 + shift) / m;
+        for (int d = -2; d <= 2; ++d) {
+          const long double sum = std::floor(edge) + d;
+          acc.push_back(static_cast<int32_t>(
+              std::max<long double>(INT32_MIN, std::min<long double>(INT32_MAX, sum))));
+          requant.push_back(m);
+          requant.push_back(shift);
+        }
+      }
+    }
+  }
+  const uint32_t n = static_cast<uint32_t>(acc.size());
+  fixtures::for_each_runnable([&](const softedge::KernelSet& kernels) {
+    if (kernels.requantize_u8 == nullptr) return;
+    INFO("kernel " << std::string(kernels.name));
+    std::vector<uint8_t> got(n, 0xA5);
+    kernels.requantize_u8(acc.data(), requant.data(), n, 1, n, got.data());
+    uint32_t middle = 0;  // outputs strictly between the clamps: the edges were hit
+    for (uint32_t o = 0; o < n; ++o) {
+      INFO("sum " << acc[o] << " m " << requant[2 * o] << " shift " << requant[2 * o + 1]);
+      const uint8_t expected = reference_requantize(acc[o], requant[2 * o], requant[2 * o + 1]);
+      CHECK(got[o] == expected);
+      middle += expected > 0 && expected < 255;
+    }
+    CHECK(middle > n / 4);
   });
 }
 
