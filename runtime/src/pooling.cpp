@@ -22,17 +22,20 @@ void pool_windows(const Layer& layer, const T* x, T* y, Reduce reduce) {
   }
 }
 
-#if !defined(SOFTEDGE_SIZE_FIRST)
 // The 2 x 2 windows of stride 2 (the pools of softedge-train's CNN and of LeNet): y's
 // channels for one output pixel from the same channels of its four input pixels, in one loop
 // the compiler vectorises. The general loops below spend more on the window bookkeeping than
 // on the values there (max_pool_u8 was 15.6 % of an int8 CNN batch in `perf`). `reduce`
 // takes the window in the general loops' order, (0, 0), (0, 1), (1, 0), (1, 1): the same bits.
-// Size-first builds keep only the general loops (the flash budget).
-inline bool pools_2x2(const Layer& layer) { return layer.kernel_size == 2 && layer.stride == 2; }
-
+// True when it ran (the layer's windows are 2 x 2 of stride 2); size-first builds keep only
+// the general loops (the flash budget).
 template <typename T, typename Reduce>
-void pool_2x2(const Layer& layer, const T* x, T* __restrict y, Reduce reduce) {
+bool pooled_2x2(const Layer& layer, const T* x, T* __restrict y, Reduce reduce) {
+#if defined(SOFTEDGE_SIZE_FIRST)
+  (void)layer, (void)x, (void)y, (void)reduce;
+  return false;
+#else
+  if (layer.kernel_size != 2 || layer.stride != 2) return false;
   const size_t channels = layer.in_shape.channels;
   const size_t row_step = layer.in_shape.width * channels;
   for (uint32_t oy = 0; oy < layer.out_shape.height; ++oy) {
@@ -47,8 +50,9 @@ void pool_2x2(const Layer& layer, const T* x, T* __restrict y, Reduce reduce) {
       y += channels;
     }
   }
-}
+  return true;
 #endif
+}
 
 #if SOFTEDGE_LAYER_KIND_MAX_POOL
 // The largest value of each window, channel by channel (float: a NaN after the first value is
@@ -57,17 +61,13 @@ void pool_2x2(const Layer& layer, const T* x, T* __restrict y, Reduce reduce) {
 // sees its values in window order (ky, kx).
 template <typename T>
 void max_pool(const Layer& layer, const T* x, T* y) {
-#if !defined(SOFTEDGE_SIZE_FIRST)
-  if (pools_2x2(layer)) {
-    pool_2x2(layer, x, y, [](T a, T b, T c, T d) {
-      T m = a;
-      m = b > m ? b : m;
-      m = c > m ? c : m;
-      return d > m ? d : m;
-    });
-    return;
-  }
-#endif
+  const auto window_max = [](T a, T b, T c, T d) {
+    T m = a;
+    m = b > m ? b : m;
+    m = c > m ? c : m;
+    return d > m ? d : m;
+  };
+  if (pooled_2x2(layer, x, y, window_max)) return;
   const uint32_t k = layer.kernel_size, stride = layer.stride;
   const size_t channels = layer.in_shape.channels;
   const size_t row_step = layer.in_shape.width * channels;
@@ -121,28 +121,20 @@ void max_pool_u8(const Layer& layer, const uint8_t* x, uint8_t* y) {
 #endif
 #if SOFTEDGE_LAYER_KIND_AVG_POOL && SOFTEDGE_LAYER_MODE_FLOAT32
 void avg_pool_f32(const Layer& layer, const float* x, float* y) {
-#if !defined(SOFTEDGE_SIZE_FIRST)
-  if (pools_2x2(layer)) {
-    // From 0.0f as window_mean_f32 (a window of -0.0 gives +0.0 there).
-    pool_2x2(layer, x, y, [](float a, float b, float c, float d) {
-      return (0.0f + a + b + c + d) / 4.0f;
-    });
-    return;
-  }
-#endif
+  // From 0.0f as window_mean_f32 (a window of -0.0 gives +0.0 there).
+  const auto window_mean = [](float a, float b, float c, float d) {
+    return (0.0f + a + b + c + d) / 4.0f;
+  };
+  if (pooled_2x2(layer, x, y, window_mean)) return;
   pool_windows(layer, x, y, window_mean_f32);
 }
 #endif
 #if SOFTEDGE_LAYER_KIND_AVG_POOL && SOFTEDGE_LAYER_MODE_INT8
 void avg_pool_u8(const Layer& layer, const uint8_t* x, uint8_t* y) {
-#if !defined(SOFTEDGE_SIZE_FIRST)
-  if (pools_2x2(layer)) {
-    pool_2x2(layer, x, y, [](uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-      return static_cast<uint8_t>((uint32_t{a} + b + c + d + 2) / 4);
-    });
-    return;
-  }
-#endif
+  const auto window_mean = [](uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+    return static_cast<uint8_t>((uint32_t{a} + b + c + d + 2) / 4);
+  };
+  if (pooled_2x2(layer, x, y, window_mean)) return;
   pool_windows(layer, x, y, window_mean_u8);
 }
 #endif

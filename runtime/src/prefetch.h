@@ -17,13 +17,14 @@ namespace {
 // L2, a block of ROWS rows at a time, rows 784 bytes apart (most loads split over two lines),
 // faster than the hardware prefetchers fetch ROWS such streams (perf: the samples sit on the
 // loads). While a block runs, each 64 bytes it has read of a row (`row_bytes`, a multiple of
-// 64: how far it is along its rows) fetch the next ROWS lines of the next block, whose weights follow this
-// block's (`next`: its first byte): the whole next block is in L1 when it starts. Only where
-// rows follow the block (more_rows): past the layer's weights they would only take load slots
-// (784 -> 10, one image: 115 -> 128 ns). VNNI kernels only: without VNNI (twice the
-// instructions per byte) nothing is gained (784 -> 256, one image: 4,782 ns without, 4,902
-// with). Not for float rows either: 3,136 bytes apart, each load within a line, the hardware
-// keeps up (784 -> 256 float, one image, interleaved medians: 7,212 ns without, 7,549 with).
+// 64: how far it is along its rows) fetch the next ROWS lines of the next block, whose
+// weights follow this block's (`next`: its first byte): the whole next block is in L1 when it
+// starts. Only where rows follow the block (more_rows): past the layer's weights they would
+// only take load slots (784 -> 10, one image: 115 -> 128 ns). VNNI kernels only: without
+// VNNI (twice the instructions per byte) nothing is gained (784 -> 256, one image: 4,782 ns
+// without, 4,902 with). Not for float rows either: 3,136 bytes apart, each load within a
+// line, the hardware keeps up (784 -> 256 float, one image, interleaved medians: 7,212 ns
+// without, 7,549 with).
 template <uint32_t ROWS>
 inline void prefetch_next_rows(uintptr_t next, size_t row_bytes, bool more_rows) {
   if (!more_rows) return;

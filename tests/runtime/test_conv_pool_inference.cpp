@@ -506,7 +506,8 @@ TEST_CASE("2 x 2 float pools keep the rules for NaN and -0.0, in every channel")
   // {2, NaN, 7, 8}, {-0.0 x 4}, {3, 4, NaN, 1}. Max: a first NaN stays, a later one is
   // skipped, -0.0 stays; average: NaN spreads, four -0.0 give +0.0 (the sum starts at 0.0f).
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  const float rows[2][8] = {{nan, 1, 2, nan, -0.0f, -0.0f, 3, 4}, {5, 6, 7, 8, -0.0f, -0.0f, nan, 1}};
+  const float rows[2][8] = {{nan, 1, 2, nan, -0.0f, -0.0f, 3, 4},
+                            {5, 6, 7, 8, -0.0f, -0.0f, nan, 1}};
   const uint32_t channels = 16;
   std::vector<float> x;
   for (const auto& row : rows) {
